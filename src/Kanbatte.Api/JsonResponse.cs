@@ -1,0 +1,31 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+
+namespace Kanbatte.Api;
+
+/// <summary>
+/// The one response type: a status, a JSON body already serialized and the headers the contract names.
+/// Serializing in the handler (not in the host) makes both hosts write byte-identical responses.
+/// </summary>
+public sealed record JsonResponse(int StatusCode, byte[]? Body, string ContentType = JsonResponse.Json) : IResult
+{
+    public const string Json = "application/json; charset=utf-8";
+    public const string ProblemJson = "application/problem+json; charset=utf-8";
+    public string? Location { get; init; }
+    public string? ETag { get; init; }
+
+    public static JsonResponse Of<T>(int status, T value, string contentType = Json) =>
+        new(status, JsonSerializer.SerializeToUtf8Bytes(value, Kanbatte.Application.KanbatteJson.Options), contentType);
+
+    public Task ExecuteAsync(HttpContext httpContext)
+    {
+        var response = httpContext.Response;
+        response.StatusCode = StatusCode;
+        if (Location is not null) response.Headers.Location = Location;
+        if (ETag is not null) response.Headers.ETag = ETag;
+        if (Body is null) return Task.CompletedTask;
+        response.ContentType = ContentType;
+        response.ContentLength = Body.Length;
+        return response.Body.WriteAsync(Body, 0, Body.Length, httpContext.RequestAborted);
+    }
+}

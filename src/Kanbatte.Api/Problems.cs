@@ -1,0 +1,39 @@
+using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.Http;
+
+namespace Kanbatte.Api;
+
+/// <summary>RFC 9457 problem details. <c>errors</c> maps each offending field to what is wrong with it.</summary>
+public sealed record Problem(
+    string Type, string Title, int Status, string Detail,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyDictionary<string, string[]>? Errors = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? CurrentVersion = null);
+
+public static class Problems
+{
+    public static JsonResponse Create(int status, string title, string detail, IReadOnlyDictionary<string, string[]>? errors = null, int? currentVersion = null) =>
+        JsonResponse.Of(status, new Problem(TypeOf(status), title, status, detail, errors, currentVersion), JsonResponse.ProblemJson);
+
+    public static JsonResponse Validation(IReadOnlyDictionary<string, string[]> errors) =>
+        Create(StatusCodes.Status400BadRequest, "The request is invalid.",
+            string.Join(" ", errors.Select(e => $"{e.Key}: {string.Join(" ", e.Value)}")), errors);
+
+    public static JsonResponse BadRequest(string field, string message) =>
+        Validation(new Dictionary<string, string[]> { [field] = [message] });
+
+    public static JsonResponse NotFound(string detail) => Create(StatusCodes.Status404NotFound, "Not found.", detail);
+
+    public static JsonResponse Conflict(string detail) => Create(StatusCodes.Status409Conflict, "Conflict.", detail);
+
+    private static string TypeOf(int status) => status switch
+    {
+        400 => "https://www.rfc-editor.org/rfc/rfc9110#section-15.5.1",
+        404 => "https://www.rfc-editor.org/rfc/rfc9110#section-15.5.5",
+        409 => "https://www.rfc-editor.org/rfc/rfc9110#section-15.5.10",
+        412 => "https://www.rfc-editor.org/rfc/rfc9110#section-15.5.13",
+        413 => "https://www.rfc-editor.org/rfc/rfc9110#section-15.5.14",
+        415 => "https://www.rfc-editor.org/rfc/rfc9110#section-15.5.16",
+        422 => "https://www.rfc-editor.org/rfc/rfc9110#section-15.5.21",
+        _ => "https://www.rfc-editor.org/rfc/rfc9110#section-15.6.1",
+    };
+}

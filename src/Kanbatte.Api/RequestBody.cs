@@ -1,0 +1,108 @@
+using System.Text.Json;
+using Kanbatte.Domain;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Net.Http.Headers;
+
+namespace Kanbatte.Api;
+
+/// <summary>
+/// A request's JSON object, read with the contract's limits. Shape mistakes (malformed JSON, a wrong type, an unknown
+/// field, a body over 1 MB) become field errors here; value rules are the domain's.
+/// </summary>
+public sealed class RequestBody
+{
+    public const int MaxBytes = 1024 * 1024;
+    private static readonly JsonDocumentOptions ParseOptions = new() { MaxDepth = 32 };
+
+    private readonly JsonElement _root;
+    private readonly Violations _violations;
+
+    private RequestBody(JsonElement root, Violations violations) => (_root, _violations) = (root, violations);
+
+    /// <summary>Reads the body as a JSON object whose fields are all among <paramref name="fields"/>.</summary>
+    public static async Task<RequestBody> ReadAsync(HttpRequest request, IReadOnlyCollection<string> fields, CancellationToken ct)
+    {
+        if (request.ContentType is { Length: > 0 } contentType &&
+            (!MediaTypeHeaderValue.TryParse(contentType, out var media) || !IsJson(media.MediaType.Value)))
+            throw new ValidationException("body", "must be sent as application/json.");
+        if (request.ContentLength > MaxBytes) throw TooLarge();
+
+        var bytes = await ReadLimitedAsync(request.Body, ct);
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(bytes, ParseOptions);
+        }
+        catch (JsonException e)
+        {
+            throw new ValidationException("body", $"is not valid JSON ({e.Message.Split(" Path:")[0].TrimEnd('.')}).");
+        }
+
+        using (document)
+        {
+            var root = document.RootElement;
+            if (root.ValueKind != JsonValueKind.Object) throw new ValidationException("body", "must be a JSON object.");
+            var violations = new Violations();
+            var seen = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var property in root.EnumerateObject())
+            {
+                if (!fields.Contains(property.Name)) violations.Add(property.Name, "is not a known field.");
+                else if (!seen.Add(property.Name)) violations.Add(property.Name, "appears more than once.");
+            }
+            return new RequestBody(root.Clone(), violations);
+        }
+    }
+
+    /// <summary>
+    /// A string field: null when absent. A JSON null is read as absent where <paramref name="nullable"/>, else it is an error.
+    /// </summary>
+    public string? String(string name, bool nullable = true)
+    {
+        if (!_root.TryGetProperty(name, out var value)) return null;
+        switch (value.ValueKind)
+        {
+            case JsonValueKind.String:
+                try { return value.GetString(); }
+                catch (InvalidOperationException) { _violations.Add(name, "is not valid text."); return null; }
+            case JsonValueKind.Null when nullable:
+                return null;
+            case JsonValueKind.Null:
+                _violations.Add(name, "must not be null.");
+                return null;
+            default:
+                _violations.Add(name, $"must be a string, not {Describe(value.ValueKind)}.");
+                return null;
+        }
+    }
+
+    /// <summary>Reports every shape mistake found while reading fields.</summary>
+    public void ThrowIfInvalid() => _violations.ThrowIfAny();
+
+    private static bool IsJson(string? mediaType) =>
+        mediaType is not null && (mediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase) ||
+                                  mediaType.EndsWith("+json", StringComparison.OrdinalIgnoreCase));
+
+    private static async Task<byte[]> ReadLimitedAsync(Stream body, CancellationToken ct)
+    {
+        using var buffer = new MemoryStream();
+        var chunk = new byte[16 * 1024];
+        int read;
+        while ((read = await body.ReadAsync(chunk, ct)) > 0)
+        {
+            if (buffer.Length + read > MaxBytes) throw TooLarge();
+            buffer.Write(chunk, 0, read);
+        }
+        return buffer.ToArray();
+    }
+
+    private static ValidationException TooLarge() => new("body", $"must be at most {MaxBytes} bytes (1 MB).");
+
+    private static string Describe(JsonValueKind kind) => kind switch
+    {
+        JsonValueKind.Number => "a number",
+        JsonValueKind.True or JsonValueKind.False => "a boolean",
+        JsonValueKind.Array => "an array",
+        JsonValueKind.Object => "an object",
+        _ => kind.ToString().ToLowerInvariant(),
+    };
+}

@@ -1,0 +1,23 @@
+using Kanbatte.Application;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace Kanbatte.Api;
+
+public static class ServiceCollectionExtensions
+{
+    /// <summary>The API and the services behind it. A store registration (SQLite or Cosmos DB) completes it.</summary>
+    public static IServiceCollection AddKanbatteApi(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<IViewConsistency, EventualConsistency>();
+        services.AddSingleton(configuration.GetSection("Kanbatte:Paging").Get<PagingOptions>() ?? new PagingOptions());
+        services.AddSingleton<Paging>();
+        services.AddSingleton<KanbatteCommands>();
+        services.AddSingleton<KanbatteQueries>();
+        services.AddSingleton<Projector>();
+        services.AddSingleton<KanbatteApi>();
+        return services;
+    }
+}

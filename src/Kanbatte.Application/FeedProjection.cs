@@ -1,0 +1,30 @@
+using Microsoft.Extensions.Logging;
+
+namespace Kanbatte.Application;
+
+/// <summary>Drives the projector from a store's own ordered feed, with a durable checkpoint (the self-hosted path).</summary>
+public sealed class FeedProjection(IEventFeed feed, ICheckpointStore checkpoints, Projector projector, ProjectionProgress progress, ILogger<FeedProjection> logger)
+{
+    public const string Consumer = "view";
+    public const int BatchSize = 500;
+
+    /// <summary>Projects everything appended so far; returns how many events it read.</summary>
+    public async Task<int> CatchUpAsync(CancellationToken ct)
+    {
+        var position = await checkpoints.GetAsync(Consumer, ct);
+        var total = 0;
+        while (true)
+        {
+            var batch = await feed.ReadAllAsync(position, BatchSize, ct);
+            if (batch.Count == 0) break;
+            await projector.ProjectAsync(batch, ct);
+            position = batch[^1].Position;
+            await checkpoints.SaveAsync(Consumer, position, ct);
+            progress.ReportProjected(position);
+            total += batch.Count;
+        }
+        progress.ReportProjected(position);
+        if (total > 0) logger.LogDebug("Projected {Count} events up to position {Position}", total, position);
+        return total;
+    }
+}

@@ -1,0 +1,80 @@
+namespace Kanbatte.Application;
+
+/// <summary>The stream moved on since it was read: the caller decides again against the new state.</summary>
+public sealed class ConcurrencyException(string streamId, int expectedVersion)
+    : Exception($"Stream '{streamId}' is no longer at version {expectedVersion}.")
+{
+    public string StreamId { get; } = streamId;
+    public int ExpectedVersion { get; } = expectedVersion;
+}
+
+/// <summary>The append-only event log.</summary>
+public interface IEventStore
+{
+    /// <summary>
+    /// Appends events atomically. Their versions must follow <paramref name="expectedVersion"/> without gaps;
+    /// throws <see cref="ConcurrencyException"/> when the stream is not at that version.
+    /// Returns the global position of the last appended event (0 where the store has none).
+    /// </summary>
+    Task<long> AppendAsync(string streamId, int expectedVersion, IReadOnlyList<EventEnvelope> events, CancellationToken ct = default);
+
+    /// <summary>Reads a stream in version order from <paramref name="fromVersion"/>, at most <paramref name="maxCount"/> events.</summary>
+    Task<IReadOnlyList<EventEnvelope>> ReadStreamAsync(string streamId, int fromVersion, int maxCount = int.MaxValue, CancellationToken ct = default);
+}
+
+/// <summary>One ordered feed of all events, read from a resumable position. Stores with a change feed of their own do not need it.</summary>
+public interface IEventFeed
+{
+    Task<IReadOnlyList<EventEnvelope>> ReadAllAsync(long afterPosition, int maxCount, CancellationToken ct = default);
+}
+
+/// <summary>Where a feed consumer durably records how far it got.</summary>
+public interface ICheckpointStore
+{
+    Task<long> GetAsync(string consumer, CancellationToken ct = default);
+    Task SaveAsync(string consumer, long position, CancellationToken ct = default);
+}
+
+/// <summary>Per-project counters that hand out task and comment numbers: unique under concurrency, gaps allowed.</summary>
+public interface ICounterStore
+{
+    Task<int> NextAsync(string projectKey, string counter, CancellationToken ct = default);
+}
+
+/// <summary>One document per entity holding its current state, as JSON, and the stream version it reflects.</summary>
+public sealed record ViewDocument(string Partition, string Id, string Kind, int Version, string Json);
+
+/// <summary>A write to the view: an upsert of <see cref="Document"/>, or a delete of (Partition, Id) when it is null.</summary>
+public sealed record ViewChange(string Partition, string Id, ViewDocument? Document);
+
+public sealed record TaskListQuery(string ProjectKey, IReadOnlyList<string> Statuses, int AfterNumber, int Limit);
+
+/// <summary>The view: point reads, the projector's writes and the queries lists need. Every list is keyset-paged.</summary>
+public interface IViewStore
+{
+    Task<ViewDocument?> GetAsync(string partition, string id, CancellationToken ct = default);
+
+    /// <summary>Applies the changes in order; where the store allows it, all at once.</summary>
+    Task WriteAsync(IReadOnlyList<ViewChange> changes, CancellationToken ct = default);
+
+    Task<IReadOnlyList<ViewDocument>> ListProjectsAsync(string? afterKey, int limit, CancellationToken ct = default);
+
+    Task<IReadOnlyList<ViewDocument>> ListTasksAsync(TaskListQuery query, CancellationToken ct = default);
+
+    Task<IReadOnlyList<ViewDocument>> ListCommentsAsync(string projectKey, string taskId, int afterNumber, int limit, CancellationToken ct = default);
+}
+
+/// <summary>Argument checks every event store applies before it appends.</summary>
+public static class EventStoreGuards
+{
+    public static void CheckAppend(string streamId, int expectedVersion, IReadOnlyList<EventEnvelope> events)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(expectedVersion);
+        if (events.Count == 0) throw new ArgumentException("Nothing to append.", nameof(events));
+        for (var i = 0; i < events.Count; i++)
+        {
+            if (events[i].StreamId != streamId) throw new ArgumentException($"Event {i} belongs to stream '{events[i].StreamId}', not '{streamId}'.", nameof(events));
+            if (events[i].Version != expectedVersion + 1 + i) throw new ArgumentException($"Event {i} has version {events[i].Version}; expected {expectedVersion + 1 + i}.", nameof(events));
+        }
+    }
+}

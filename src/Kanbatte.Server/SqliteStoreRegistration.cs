@@ -1,0 +1,25 @@
+using Kanbatte.Application;
+using Kanbatte.Storage.Sqlite;
+
+namespace Kanbatte.Server;
+
+public static class SqliteStoreRegistration
+{
+    /// <summary>The embedded store (<c>Kanbatte:Sqlite</c>), its feed-driven projector, and read-your-writes for clients.</summary>
+    public static IServiceCollection AddSqliteStore(this IServiceCollection services, IConfiguration configuration)
+    {
+        var options = configuration.GetSection("Kanbatte:Sqlite").Get<SqliteOptions>() ?? new SqliteOptions();
+        services.AddSingleton(_ => new SqliteDatabase(options));
+        services.AddSingleton<SqliteEventStore>();
+        services.AddSingleton<IEventStore>(sp => sp.GetRequiredService<SqliteEventStore>());
+        services.AddSingleton<IEventFeed>(sp => sp.GetRequiredService<SqliteEventStore>());
+        services.AddSingleton<IViewStore, SqliteViewStore>();
+        services.AddSingleton<ICheckpointStore, SqliteCheckpointStore>();
+        services.AddSingleton<ICounterStore, SqliteCounterStore>();
+        services.AddSingleton<ProjectionProgress>();
+        services.AddSingleton<IViewConsistency, ReadYourWrites>();
+        services.AddSingleton<FeedProjection>();
+        services.AddHostedService<ProjectorService>();
+        return services;
+    }
+}

@@ -1,0 +1,125 @@
+using Microsoft.Data.Sqlite;
+
+namespace Kanbatte.Storage.Sqlite;
+
+public sealed class SqliteOptions
+{
+    /// <summary>The database file; its folder is created when missing.</summary>
+    public string Path { get; set; } = System.IO.Path.Combine(".kanbatte", "kanbatte.db");
+
+    /// <summary>
+    /// NORMAL (the default) keeps every acknowledged write through a process crash or kill; FULL also through an OS crash
+    /// or power loss, at the price of an fsync per write.
+    /// </summary>
+    public string Synchronous { get; set; } = "NORMAL";
+}
+
+/// <summary>
+/// The embedded store's file: schema, connections and the single writer. SQLite allows one writer at a time, so writes
+/// queue on an in-process lock instead of spinning on SQLITE_BUSY; readers never wait (WAL).
+/// </summary>
+public sealed class SqliteDatabase : IDisposable
+{
+    private readonly string _connectionString;
+    private readonly string _synchronous;
+    private readonly SemaphoreSlim _writer = new(1, 1);
+
+    public SqliteDatabase(SqliteOptions options)
+    {
+        _synchronous = options.Synchronous.ToUpperInvariant() switch
+        {
+            "OFF" or "NORMAL" or "FULL" or "EXTRA" => options.Synchronous.ToUpperInvariant(),
+            var other => throw new ArgumentException($"Kanbatte:Sqlite:Synchronous must be NORMAL, FULL, EXTRA or OFF, not '{other}'."),
+        };
+        var full = System.IO.Path.GetFullPath(options.Path);
+        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(full)!);
+        Path = full;
+        _connectionString = new SqliteConnectionStringBuilder { DataSource = full, Pooling = true, DefaultTimeout = 30 }.ToString();
+        using var connection = Open();
+        Execute(connection, Schema);
+    }
+
+    public string Path { get; }
+
+    public SqliteConnection Open()
+    {
+        var connection = new SqliteConnection(_connectionString);
+        connection.Open();
+        Execute(connection, $"PRAGMA busy_timeout = 10000; PRAGMA synchronous = {_synchronous};");
+        return connection;
+    }
+
+    /// <summary>Runs <paramref name="work"/> in one write transaction, one writer at a time.</summary>
+    public async Task<T> WriteAsync<T>(Func<SqliteConnection, SqliteTransaction, Task<T>> work, CancellationToken ct)
+    {
+        await _writer.WaitAsync(ct);
+        try
+        {
+            await using var connection = Open();
+            await using var transaction = connection.BeginTransaction(deferred: false);
+            var result = await work(connection, transaction);
+            await transaction.CommitAsync(CancellationToken.None);
+            return result;
+        }
+        finally
+        {
+            _writer.Release();
+        }
+    }
+
+    public void Dispose() => _writer.Dispose();
+
+    private static void Execute(SqliteConnection connection, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+    }
+
+    // The design's two tables, plus the projector's checkpoint and the number counters.
+    // Triggers make the event log append-only in the store itself, not by convention.
+    private const string Schema = """
+        PRAGMA journal_mode = WAL;
+
+        CREATE TABLE IF NOT EXISTS event_log (
+            position       INTEGER PRIMARY KEY,
+            stream_id      TEXT    NOT NULL,
+            version        INTEGER NOT NULL,
+            type           TEXT    NOT NULL,
+            schema_version INTEGER NOT NULL,
+            data           TEXT    NOT NULL,
+            metadata       TEXT    NOT NULL,
+            recorded_at    TEXT    NOT NULL,
+            project_key    TEXT    NOT NULL,
+            UNIQUE (stream_id, version)
+        );
+        CREATE INDEX IF NOT EXISTS ix_event_log_project ON event_log (project_key, position);
+        CREATE TRIGGER IF NOT EXISTS event_log_no_update BEFORE UPDATE ON event_log
+        BEGIN SELECT RAISE(ABORT, 'event_log is append-only: events are never updated'); END;
+        CREATE TRIGGER IF NOT EXISTS event_log_no_delete BEFORE DELETE ON event_log
+        BEGIN SELECT RAISE(ABORT, 'event_log is append-only: events are never deleted'); END;
+
+        CREATE TABLE IF NOT EXISTS view (
+            partition TEXT    NOT NULL,
+            id        TEXT    NOT NULL,
+            kind      TEXT    NOT NULL,
+            version   INTEGER NOT NULL,
+            data      TEXT    NOT NULL,
+            PRIMARY KEY (partition, id)
+        ) WITHOUT ROWID;
+        CREATE INDEX IF NOT EXISTS ix_view_number ON view (partition, kind, json_extract(data, '$.number'));
+        CREATE INDEX IF NOT EXISTS ix_view_comments ON view (partition, kind, json_extract(data, '$.taskId'), json_extract(data, '$.number'));
+
+        CREATE TABLE IF NOT EXISTS checkpoints (
+            consumer TEXT PRIMARY KEY,
+            position INTEGER NOT NULL
+        ) WITHOUT ROWID;
+
+        CREATE TABLE IF NOT EXISTS counters (
+            project_key TEXT    NOT NULL,
+            name        TEXT    NOT NULL,
+            value       INTEGER NOT NULL,
+            PRIMARY KEY (project_key, name)
+        ) WITHOUT ROWID;
+        """;
+}

@@ -1,0 +1,96 @@
+using System.Globalization;
+using System.Text.Json;
+using Kanbatte.Application;
+using Microsoft.Data.Sqlite;
+
+namespace Kanbatte.Storage.Sqlite;
+
+/// <summary>The event log in the <c>event_log</c> table; its position column is the one ordered feed.</summary>
+public sealed class SqliteEventStore(SqliteDatabase db) : IEventStore, IEventFeed
+{
+    private const string Columns = "position, stream_id, version, type, schema_version, data, metadata, recorded_at";
+
+    public Task<long> AppendAsync(string streamId, int expectedVersion, IReadOnlyList<EventEnvelope> events, CancellationToken ct = default)
+    {
+        EventStoreGuards.CheckAppend(streamId, expectedVersion, events);
+        return db.WriteAsync(async (connection, transaction) =>
+        {
+            await using (var check = connection.CreateCommand())
+            {
+                check.Transaction = transaction;
+                check.CommandText = "SELECT COALESCE(MAX(version), 0) FROM event_log WHERE stream_id = $stream";
+                check.Parameters.AddWithValue("$stream", streamId);
+                var current = Convert.ToInt32(await check.ExecuteScalarAsync(ct), CultureInfo.InvariantCulture);
+                if (current != expectedVersion) throw new ConcurrencyException(streamId, expectedVersion);
+            }
+
+            await using var insert = connection.CreateCommand();
+            insert.Transaction = transaction;
+            insert.CommandText = """
+                INSERT INTO event_log (stream_id, version, type, schema_version, data, metadata, recorded_at, project_key)
+                VALUES ($stream, $version, $type, $schema, $data, $metadata, $at, $project)
+                RETURNING position
+                """;
+            var stream = insert.Parameters.AddWithValue("$stream", streamId);
+            var version = insert.Parameters.Add("$version", SqliteType.Integer);
+            var type = insert.Parameters.Add("$type", SqliteType.Text);
+            var schema = insert.Parameters.Add("$schema", SqliteType.Integer);
+            var data = insert.Parameters.Add("$data", SqliteType.Text);
+            var metadata = insert.Parameters.Add("$metadata", SqliteType.Text);
+            var at = insert.Parameters.Add("$at", SqliteType.Text);
+            insert.Parameters.AddWithValue("$project", EventEnvelope.ProjectKeyOf(streamId));
+            long position = 0;
+            foreach (var e in events)
+            {
+                version.Value = e.Version;
+                type.Value = e.Type;
+                schema.Value = e.SchemaVersion;
+                data.Value = e.Data.GetRawText();
+                metadata.Value = JsonSerializer.Serialize(e.Metadata, KanbatteJson.Options);
+                at.Value = KanbatteJson.Format(e.RecordedAt);
+                position = (long)(await insert.ExecuteScalarAsync(ct))!;
+            }
+            return position;
+        }, ct);
+    }
+
+    public async Task<IReadOnlyList<EventEnvelope>> ReadStreamAsync(string streamId, int fromVersion, int maxCount = int.MaxValue, CancellationToken ct = default)
+    {
+        await using var connection = db.Open();
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT {Columns} FROM event_log WHERE stream_id = $stream AND version >= $from ORDER BY version LIMIT $max";
+        command.Parameters.AddWithValue("$stream", streamId);
+        command.Parameters.AddWithValue("$from", fromVersion);
+        command.Parameters.AddWithValue("$max", maxCount);
+        return await ReadAsync(command, ct);
+    }
+
+    public async Task<IReadOnlyList<EventEnvelope>> ReadAllAsync(long afterPosition, int maxCount, CancellationToken ct = default)
+    {
+        await using var connection = db.Open();
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT {Columns} FROM event_log WHERE position > $after ORDER BY position LIMIT $max";
+        command.Parameters.AddWithValue("$after", afterPosition);
+        command.Parameters.AddWithValue("$max", maxCount);
+        return await ReadAsync(command, ct);
+    }
+
+    private static async Task<IReadOnlyList<EventEnvelope>> ReadAsync(SqliteCommand command, CancellationToken ct)
+    {
+        var events = new List<EventEnvelope>();
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            events.Add(new EventEnvelope(
+                StreamId: reader.GetString(1),
+                Version: reader.GetInt32(2),
+                Type: reader.GetString(3),
+                SchemaVersion: reader.GetInt32(4),
+                Data: JsonSerializer.Deserialize<JsonElement>(reader.GetString(5)),
+                RecordedAt: DateTimeOffset.Parse(reader.GetString(7), CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal),
+                Metadata: JsonSerializer.Deserialize<EventMetadata>(reader.GetString(6), KanbatteJson.Options)!,
+                Position: reader.GetInt64(0)));
+        }
+        return events;
+    }
+}
