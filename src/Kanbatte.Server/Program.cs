@@ -1,7 +1,8 @@
 using Kanbatte.Api;
 using Kanbatte.Server;
 
-var builder = WebApplication.CreateBuilder(args);
+// Settings ship beside the binary; the database path stays relative to the folder the server was started from.
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 
 // The Functions host's port, so a client keeps one base URL for both hosts; --urls or ASPNETCORE_URLS override it.
 if (string.IsNullOrEmpty(builder.Configuration[WebHostDefaults.ServerUrlsKey]))
