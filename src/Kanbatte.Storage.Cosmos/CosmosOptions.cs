@@ -1,0 +1,44 @@
+namespace Kanbatte.Storage.Cosmos;
+
+/// <summary>
+/// Names of the Cosmos DB resources Kanbatte uses, bound from configuration section <c>Kanbatte:Cosmos</c>
+/// (app settings <c>Kanbatte__Cosmos__Database</c> and so on). The infrastructure (infra/) creates exactly these.
+/// </summary>
+public sealed class CosmosOptions
+{
+    public const string Section = "Kanbatte:Cosmos";
+
+    /// <summary>
+    /// The connection setting shared by the SDK client and the change-feed trigger: either a connection string
+    /// (<c>KanbatteCosmos</c>, the emulator) or an identity-based endpoint (<c>KanbatteCosmos__accountEndpoint</c>, Azure).
+    /// </summary>
+    public const string ConnectionSetting = "KanbatteCosmos";
+
+    public string Database { get; set; } = Names.Database;
+    public string EventLogContainer { get; set; } = Names.EventLog;
+    public string ViewContainer { get; set; } = Names.View;
+    public string LeasesContainer { get; set; } = Names.Leases;
+    public string DeadLetterContainer { get; set; } = Names.DeadLetter;
+    public string CountersContainer { get; set; } = Names.Counters;
+
+    /// <summary>The default names; constants because the trigger attribute needs compile-time values.</summary>
+    public static class Names
+    {
+        public const string Database = "kanbatte";
+        public const string EventLog = "event_log";
+        public const string View = "view";
+        public const string Leases = "leases";
+        public const string DeadLetter = "dead_letter";
+        public const string Counters = "counters";
+    }
+
+    /// <summary>Partition key paths, one per container.</summary>
+    public static class PartitionKeys
+    {
+        public const string EventLog = "/streamId";
+        public const string View = "/partition";
+        public const string Leases = "/id";
+        public const string DeadLetter = "/streamId";
+        public const string Counters = "/id";
+    }
+}
