@@ -1,0 +1,248 @@
+using Kanbatte.Application;
+using Kanbatte.Domain;
+
+namespace Kanbatte.UnitTests;
+
+public class ProjectRulesTests
+{
+    private static CreateProject Valid => new("AI", "AI research", null, null);
+
+    [Theory]
+    [InlineData("AI")]
+    [InlineData("A1")]
+    [InlineData("ABCDEFGHIJ")]
+    [InlineData("WEB2")]
+    public void Accepts_valid_keys(string key) => ProjectDecider.Validate(Valid with { Key = key });
+
+    [Theory]
+    [InlineData(null, "is required.")]
+    [InlineData("A", "must be 2-10")]
+    [InlineData("ABCDEFGHIJK", "must be 2-10")]
+    [InlineData("ai", "must be 2-10")]
+    [InlineData("1A", "must be 2-10")]
+    [InlineData("A-B", "must be 2-10")]
+    [InlineData("ÄB", "must be 2-10")]
+    public void Rejects_invalid_keys(string? key, string message) =>
+        AssertViolation(() => ProjectDecider.Validate(Valid with { Key = key }), "key", message);
+
+    [Theory]
+    [InlineData(null, "is required.")]
+    [InlineData("", "must not be blank.")]
+    [InlineData("   ", "must not be blank.")]
+    [InlineData("a\u0001b", "must not contain control characters.")]
+    public void Rejects_invalid_names(string? name, string message) =>
+        AssertViolation(() => ProjectDecider.Validate(Valid with { Name = name }), "name", message);
+
+    [Fact]
+    public void Name_is_limited_to_100_characters()
+    {
+        ProjectDecider.Validate(Valid with { Name = new string('n', 100) });
+        AssertViolation(() => ProjectDecider.Validate(Valid with { Name = new string('n', 101) }), "name", "at most 100");
+    }
+
+    [Fact]
+    public void Description_is_optional_and_limited_to_2000_characters()
+    {
+        ProjectDecider.Validate(Valid with { Description = new string('d', 2000) });
+        AssertViolation(() => ProjectDecider.Validate(Valid with { Description = new string('d', 2001) }), "description", "at most 2000");
+    }
+
+    [Theory]
+    [InlineData("https://github.com/org/repo")]
+    [InlineData("http://git.example.com/x")]
+    public void Accepts_http_repositories(string url) => ProjectDecider.Validate(Valid with { Repository = url });
+
+    [Theory]
+    [InlineData("github.com/org/repo")]
+    [InlineData("ftp://example.com/repo")]
+    [InlineData("/relative/path")]
+    [InlineData("not a url")]
+    public void Rejects_other_repositories(string url) =>
+        AssertViolation(() => ProjectDecider.Validate(Valid with { Repository = url }), "repository", "absolute http or https");
+
+    [Fact]
+    public void Reports_every_invalid_field_at_once()
+    {
+        var e = Assert.Throws<ValidationException>(() => ProjectDecider.Validate(new CreateProject("x", "", null, "nope")));
+        Assert.Equal(["key", "name", "repository"], e.Errors.Keys.Order());
+    }
+
+    [Fact]
+    public void Create_on_an_existing_project_is_a_conflict()
+    {
+        var existing = ProjectDecider.Evolve(null, new ProjectCreated("AI", "AI", null, null), 1, DateTimeOffset.UnixEpoch);
+        Assert.Throws<ConflictException>(() => ProjectDecider.Create(existing, Valid));
+    }
+
+    [Fact]
+    public void Fold_of_project_created_is_the_project()
+    {
+        var at = DateTimeOffset.Parse("2026-01-02T03:04:05.678Z");
+        var state = ProjectDecider.Evolve(null, ProjectDecider.Create(null, new CreateProject("AI", "AI research", "d", "https://x.io")), 1, at);
+        Assert.Equal(new ProjectState("AI", "AI research", "d", "https://x.io", 1, at, at), state);
+    }
+
+    internal static void AssertViolation(Action act, string field, string message)
+    {
+        var e = Assert.Throws<ValidationException>(act);
+        Assert.True(e.Errors.ContainsKey(field), $"expected an error on '{field}', got {string.Join(", ", e.Errors.Keys)}");
+        Assert.Contains(e.Errors[field], m => m.Contains(message, StringComparison.Ordinal));
+    }
+}
+
+public class TaskRulesTests
+{
+    private static readonly DateTimeOffset T0 = DateTimeOffset.Parse("2026-01-01T00:00:00Z");
+    private static readonly ProjectState Project = new("AI", "AI", null, null, 1, T0, T0);
+
+    private static TaskState Created(string status = Statuses.Todo) =>
+        TaskDecider.Evolve(null, TaskDecider.Create(Project, "AI", 1, new CreateTask("Research ML models", null, status)), 1, T0)!;
+
+    [Fact]
+    public void Create_numbers_the_task_and_defaults_to_todo()
+    {
+        var e = (TaskCreated)TaskDecider.Create(Project, "AI", 7, new CreateTask("Research", null, null));
+        Assert.Equal(new TaskCreated("AI-007", "AI", 7, "Research", "", Statuses.Todo), e);
+    }
+
+    [Theory]
+    [InlineData(1, "AI-001")]
+    [InlineData(42, "AI-042")]
+    [InlineData(999, "AI-999")]
+    [InlineData(1000, "AI-1000")]
+    [InlineData(123456, "AI-123456")]
+    public void Task_ids_are_zero_padded_to_three_digits(int number, string id)
+    {
+        Assert.Equal(id, TaskId.Format("AI", number));
+        Assert.True(TaskId.TryParse(id, out var key, out var parsed));
+        Assert.Equal(("AI", number), (key, parsed));
+    }
+
+    [Theory]
+    [InlineData("AI-1")]
+    [InlineData("AI-01")]
+    [InlineData("AI-0001")]
+    [InlineData("AI-000")]
+    [InlineData("ai-001")]
+    [InlineData("AI001")]
+    [InlineData("A-001")]
+    [InlineData("")]
+    [InlineData("AI-99999999999")]
+    public void Only_canonical_task_ids_parse(string id) => Assert.False(TaskId.TryParse(id, out _, out _));
+
+    [Fact]
+    public void Create_in_a_missing_project_is_not_found() =>
+        Assert.Throws<NotFoundException>(() => TaskDecider.Create(null, "ZZ", 1, new CreateTask("t", null, null)));
+
+    [Theory]
+    [InlineData(null, "is required.")]
+    [InlineData("", "must not be blank.")]
+    [InlineData("\t", "must not be blank.")]
+    [InlineData("line\nbreak", "control characters")]
+    public void Rejects_invalid_titles(string? title, string message) =>
+        ProjectRulesTests.AssertViolation(() => TaskDecider.Validate(new CreateTask(title, null, null)), "title", message);
+
+    [Fact]
+    public void Title_is_limited_to_200_and_description_to_20000_characters()
+    {
+        TaskDecider.Validate(new CreateTask(new string('t', 200), new string('d', 20_000), null));
+        ProjectRulesTests.AssertViolation(() => TaskDecider.Validate(new CreateTask(new string('t', 201), null, null)), "title", "at most 200");
+        ProjectRulesTests.AssertViolation(() => TaskDecider.Validate(new CreateTask("t", new string('d', 20_001), null)), "description", "at most 20000");
+    }
+
+    [Fact]
+    public void Description_may_hold_line_breaks_but_not_other_control_characters()
+    {
+        TaskDecider.Validate(new CreateTask("t", "a\nb\r\n\tc", null));
+        ProjectRulesTests.AssertViolation(() => TaskDecider.Validate(new CreateTask("t", "a\0b", null)), "description", "control characters");
+    }
+
+    [Theory]
+    [InlineData("todo")]
+    [InlineData("ready")]
+    [InlineData("in_progress")]
+    [InlineData("review")]
+    [InlineData("done")]
+    public void Accepts_every_workflow_status(string status) => TaskDecider.Validate(new CreateTask("t", null, status));
+
+    [Theory]
+    [InlineData("doing")]
+    [InlineData("TODO")]
+    [InlineData("in progress")]
+    [InlineData("")]
+    public void Rejects_unknown_statuses(string status)
+    {
+        ProjectRulesTests.AssertViolation(() => TaskDecider.Validate(new CreateTask("t", null, status)), "status", "must be one of");
+        ProjectRulesTests.AssertViolation(() => TaskDecider.Validate(new ChangeTask(null, null, status)), "status", "must be one of");
+    }
+
+    [Fact]
+    public void Change_carries_only_the_fields_that_changed()
+    {
+        var events = TaskDecider.Change(Created(), "AI-001", new ChangeTask("Research ML models", "new", Statuses.InProgress));
+        Assert.Equal([new TaskUpdated(null, "new", Statuses.InProgress)], events);
+    }
+
+    [Fact]
+    public void Change_that_changes_nothing_decides_nothing()
+    {
+        Assert.Empty(TaskDecider.Change(Created(), "AI-001", new ChangeTask("Research ML models", "", Statuses.Todo)));
+        Assert.Empty(TaskDecider.Change(Created(), "AI-001", new ChangeTask(null, null, null)));
+    }
+
+    [Fact]
+    public void Change_of_a_missing_task_is_not_found() =>
+        Assert.Throws<NotFoundException>(() => TaskDecider.Change(null, "AI-001", new ChangeTask("x", null, null)));
+
+    [Fact]
+    public void Comment_rules()
+    {
+        TaskDecider.Validate(new AddComment(new string('b', 10_000), new string('a', 100)));
+        ProjectRulesTests.AssertViolation(() => TaskDecider.Validate(new AddComment(null, null)), "body", "is required.");
+        ProjectRulesTests.AssertViolation(() => TaskDecider.Validate(new AddComment(" ", null)), "body", "must not be blank.");
+        ProjectRulesTests.AssertViolation(() => TaskDecider.Validate(new AddComment(new string('b', 10_001), null)), "body", "at most 10000");
+        ProjectRulesTests.AssertViolation(() => TaskDecider.Validate(new AddComment("b", new string('a', 101))), "author", "at most 100");
+        Assert.Throws<NotFoundException>(() => TaskDecider.Comment(null, "AI-001", 1, new AddComment("b", null)));
+        Assert.Equal(new CommentAdded("CM-3", 3, "b", "me"), TaskDecider.Comment(Created(), "AI-001", 3, new AddComment("b", "me")));
+    }
+
+    [Fact]
+    public void Fold_applies_changes_and_comments_advance_only_the_version()
+    {
+        var t1 = T0.AddMinutes(1);
+        var t2 = T0.AddMinutes(2);
+        var state = TaskDecider.Evolve(Created(), new TaskUpdated(Status: Statuses.Review, Title: "Renamed"), 2, t1);
+        state = TaskDecider.Evolve(state, new CommentAdded("CM-1", 1, "hi", null), 3, t2);
+        Assert.Equal(new TaskState("AI-001", "AI", 1, "Renamed", "", Statuses.Review, 3, T0, t1), state);
+    }
+
+    [Fact]
+    public void Events_round_trip_through_the_codec()
+    {
+        IDomainEvent[] events =
+        [
+            new ProjectCreated("AI", "n", null, "https://x.io"),
+            new TaskCreated("AI-001", "AI", 1, "t", "", "todo"),
+            new TaskUpdated(Status: "done"),
+            new CommentAdded("CM-1", 1, "b", null),
+        ];
+        foreach (var e in events)
+        {
+            var envelope = EventCodec.Encode("task:AI-001", 1, e, T0, new EventMetadata("c"));
+            Assert.Equal(e, EventCodec.Decode(envelope));
+        }
+        var updated = EventCodec.Encode("task:AI-001", 2, new TaskUpdated(Status: "done"), T0, new EventMetadata("c"));
+        Assert.Equal("task_updated", updated.Type);
+        Assert.Equal("""{"status":"done"}""", updated.Data.GetRawText());
+    }
+
+    [Fact]
+    public void Recorded_times_keep_millisecond_precision_in_utc()
+    {
+        var at = new DateTimeOffset(2026, 1, 2, 3, 4, 5, TimeSpan.FromHours(2)).AddTicks(1_234_567);
+        var envelope = EventCodec.Encode("project:AI", 1, new ProjectCreated("AI", "n", null, null), at, new EventMetadata("c"));
+        Assert.Equal(TimeSpan.Zero, envelope.RecordedAt.Offset);
+        Assert.Equal(0, envelope.RecordedAt.Ticks % TimeSpan.TicksPerMillisecond);
+        Assert.Equal("2026-01-02T01:04:05.123Z", KanbatteJson.Format(envelope.RecordedAt));
+    }
+}
