@@ -1,0 +1,165 @@
+using System.Text.Json;
+using Kanbatte.Application;
+
+namespace Kanbatte.Storage.Tests;
+
+/// <summary>What every event store must do. Each implementation runs it through a subclass naming its factory.</summary>
+public abstract class EventStoreContract(IStoreFactory factory) : IAsyncLifetime
+{
+    private static readonly DateTimeOffset T0 = DateTimeOffset.Parse("2026-03-01T10:00:00.123Z");
+    protected StoreUnderTest Store { get; private set; } = null!;
+    protected IEventStore Events => Store.Events;
+
+    public async Task InitializeAsync() => Store = await factory.CreateAsync();
+    public async Task DisposeAsync() => await Store.DisposeAsync();
+
+    protected static EventEnvelope Event(string stream, int version, string body = "x") =>
+        new(stream, version, "task_updated", 1, JsonSerializer.SerializeToElement(new { title = body, n = version }),
+            T0.AddSeconds(version), new EventMetadata($"corr-{version}", "cause"));
+
+    [Fact]
+    public async Task Appended_events_read_back_exactly()
+    {
+        var written = new[] { Event("task:AI-001", 1), Event("task:AI-001", 2, "ünïcödé \"quoted\"") };
+        await Events.AppendAsync("task:AI-001", 0, written);
+
+        var read = await Events.ReadStreamAsync("task:AI-001", 1);
+
+        Assert.Equal(2, read.Count);
+        for (var i = 0; i < 2; i++)
+        {
+            Assert.Equal(written[i].StreamId, read[i].StreamId);
+            Assert.Equal(written[i].Version, read[i].Version);
+            Assert.Equal(written[i].Type, read[i].Type);
+            Assert.Equal(written[i].SchemaVersion, read[i].SchemaVersion);
+            Assert.Equal(written[i].Data.GetRawText(), read[i].Data.GetRawText());
+            Assert.Equal(written[i].RecordedAt, read[i].RecordedAt);
+            Assert.Equal(written[i].Metadata, read[i].Metadata);
+        }
+    }
+
+    [Fact]
+    public async Task Reads_from_a_version_and_up_to_a_count()
+    {
+        await Events.AppendAsync("task:AI-001", 0, [Event("task:AI-001", 1), Event("task:AI-001", 2), Event("task:AI-001", 3)]);
+        await Events.AppendAsync("task:AI-002", 0, [Event("task:AI-002", 1)]);
+
+        Assert.Equal([2, 3], (await Events.ReadStreamAsync("task:AI-001", 2)).Select(e => e.Version));
+        Assert.Equal([1, 2], (await Events.ReadStreamAsync("task:AI-001", 1, 2)).Select(e => e.Version));
+        Assert.Empty(await Events.ReadStreamAsync("task:AI-001", 4));
+        Assert.Empty(await Events.ReadStreamAsync("task:AI-404", 1));
+    }
+
+    [Fact]
+    public async Task Appending_at_a_stale_version_is_a_conflict_and_writes_nothing()
+    {
+        await Events.AppendAsync("task:AI-001", 0, [Event("task:AI-001", 1, "first")]);
+
+        var e = await Assert.ThrowsAsync<ConcurrencyException>(() => Events.AppendAsync("task:AI-001", 0, [Event("task:AI-001", 1, "second")]));
+
+        Assert.Equal("task:AI-001", e.StreamId);
+        var read = await Events.ReadStreamAsync("task:AI-001", 1);
+        Assert.Single(read);
+        Assert.Contains("first", read[0].Data.GetRawText());
+    }
+
+    [Fact]
+    public async Task Appending_ahead_of_the_stream_is_a_conflict_and_leaves_no_gap()
+    {
+        await Events.AppendAsync("task:AI-001", 0, [Event("task:AI-001", 1)]);
+
+        await Assert.ThrowsAsync<ConcurrencyException>(() => Events.AppendAsync("task:AI-001", 2, [Event("task:AI-001", 3)]));
+        await Assert.ThrowsAsync<ConcurrencyException>(() => Events.AppendAsync("task:AI-009", 1, [Event("task:AI-009", 2)]));
+
+        Assert.Equal([1], (await Events.ReadStreamAsync("task:AI-001", 1)).Select(e => e.Version));
+        Assert.Empty(await Events.ReadStreamAsync("task:AI-009", 1));
+    }
+
+    [Fact]
+    public async Task Versions_must_follow_the_expected_version()
+    {
+        await Assert.ThrowsAsync<ArgumentException>(() => Events.AppendAsync("task:AI-001", 0, [Event("task:AI-001", 2)]));
+        await Assert.ThrowsAsync<ArgumentException>(() => Events.AppendAsync("task:AI-001", 0, [Event("task:AI-002", 1)]));
+        await Assert.ThrowsAsync<ArgumentException>(() => Events.AppendAsync("task:AI-001", 0, []));
+        Assert.Empty(await Events.ReadStreamAsync("task:AI-001", 1));
+    }
+
+    [Fact]
+    public async Task Of_racing_writers_at_one_version_exactly_one_wins()
+    {
+        await Events.AppendAsync("task:AI-001", 0, [Event("task:AI-001", 1)]);
+
+        var outcomes = await Task.WhenAll(Enumerable.Range(0, 20).Select(async i =>
+        {
+            try
+            {
+                await Events.AppendAsync("task:AI-001", 1, [Event("task:AI-001", 2, $"writer-{i}")]);
+                return true;
+            }
+            catch (ConcurrencyException)
+            {
+                return false;
+            }
+        }));
+
+        Assert.Equal(1, outcomes.Count(won => won));
+        Assert.Equal([1, 2], (await Events.ReadStreamAsync("task:AI-001", 1)).Select(e => e.Version));
+    }
+
+    [Fact]
+    public async Task Counters_hand_out_unique_numbers_under_concurrency()
+    {
+        var numbers = await Task.WhenAll(Enumerable.Range(0, 50).Select(_ => Store.Counters.NextAsync("AI", "task")));
+
+        Assert.Equal(Enumerable.Range(1, 50), numbers.Order());
+        Assert.Equal(1, await Store.Counters.NextAsync("AI", "comment"));
+        Assert.Equal(1, await Store.Counters.NextAsync("WEB", "task"));
+        Assert.Equal(51, await Store.Counters.NextAsync("AI", "task"));
+    }
+}
+
+/// <summary>Stores that keep their own ordered feed of all events (the self-hosted path) with a durable checkpoint.</summary>
+public abstract class EventFeedContract(IStoreFactory factory) : IAsyncLifetime
+{
+    protected StoreUnderTest Store { get; private set; } = null!;
+
+    public async Task InitializeAsync() => Store = await factory.CreateAsync();
+    public async Task DisposeAsync() => await Store.DisposeAsync();
+
+    [Fact]
+    public async Task The_feed_returns_all_events_in_append_order_from_a_position()
+    {
+        var order = new List<(string, int)>();
+        foreach (var (stream, version) in new[] { ("task:AI-001", 1), ("project:AI", 1), ("task:AI-001", 2), ("task:AI-002", 1), ("project:AI", 2) })
+        {
+            await Store.Events.AppendAsync(stream, version - 1, [EventStoreContractEvents.Of(stream, version)]);
+            order.Add((stream, version));
+        }
+
+        var all = await Store.Feed!.ReadAllAsync(0, 100);
+        Assert.Equal(order, all.Select(e => (e.StreamId, e.Version)));
+        Assert.True(all.Zip(all.Skip(1)).All(p => p.First.Position < p.Second.Position));
+
+        var rest = await Store.Feed.ReadAllAsync(all[1].Position, 2);
+        Assert.Equal(order.Skip(2).Take(2), rest.Select(e => (e.StreamId, e.Version)));
+        Assert.Empty(await Store.Feed.ReadAllAsync(all[^1].Position, 10));
+    }
+
+    [Fact]
+    public async Task Checkpoints_resume_where_they_were_saved()
+    {
+        Assert.Equal(0, await Store.Checkpoints!.GetAsync("view"));
+        await Store.Checkpoints.SaveAsync("view", 41);
+        await Store.Checkpoints.SaveAsync("view", 42);
+        await Store.Checkpoints.SaveAsync("other", 7);
+        Assert.Equal(42, await Store.Checkpoints.GetAsync("view"));
+        Assert.Equal(7, await Store.Checkpoints.GetAsync("other"));
+    }
+}
+
+internal static class EventStoreContractEvents
+{
+    public static EventEnvelope Of(string stream, int version) =>
+        new(stream, version, "task_updated", 1, JsonSerializer.SerializeToElement(new { n = version }),
+            DateTimeOffset.Parse("2026-03-01T10:00:00Z"), new EventMetadata("c"));
+}

@@ -1,0 +1,22 @@
+using Kanbatte.Application;
+
+namespace Kanbatte.Storage.Tests;
+
+/// <summary>A fresh, isolated set of stores of one implementation. Feed and Checkpoints are null where the store has its own change feed.</summary>
+public sealed record StoreUnderTest(
+    IEventStore Events,
+    IViewStore View,
+    ICounterStore Counters,
+    IEventFeed? Feed,
+    ICheckpointStore? Checkpoints,
+    Func<IViewStore> NewView,
+    IAsyncDisposable Owner) : IAsyncDisposable
+{
+    public ValueTask DisposeAsync() => Owner.DisposeAsync();
+}
+
+/// <summary>How a contract suite gets stores: one factory per implementation.</summary>
+public interface IStoreFactory
+{
+    Task<StoreUnderTest> CreateAsync();
+}

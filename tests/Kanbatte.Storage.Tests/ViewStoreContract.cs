@@ -1,0 +1,97 @@
+using Kanbatte.Application;
+
+namespace Kanbatte.Storage.Tests;
+
+/// <summary>What every view store must do: point reads, ordered writes, and keyset-paged lists.</summary>
+public abstract class ViewStoreContract(IStoreFactory factory) : IAsyncLifetime
+{
+    protected StoreUnderTest Store { get; private set; } = null!;
+    private IViewStore View => Store.View;
+
+    public async Task InitializeAsync() => Store = await factory.CreateAsync();
+    public async Task DisposeAsync() => await Store.DisposeAsync();
+
+    private static ViewChange Task(string project, int number, string status, int version = 1)
+    {
+        var id = $"{project}-{number:D3}";
+        var (p, docId) = ViewKeys.Task(project, id);
+        return new ViewChange(p, docId, new ViewDocument(p, docId, ViewKeys.TaskKind, version,
+            $$"""{"id":"{{id}}","projectKey":"{{project}}","number":{{number}},"status":"{{status}}"}"""));
+    }
+
+    private static ViewChange Comment(string project, string taskId, int number)
+    {
+        var (p, id) = ViewKeys.Comment(project, $"CM-{number}");
+        return new ViewChange(p, id, new ViewDocument(p, id, ViewKeys.CommentKind, 1,
+            $$"""{"id":"CM-{{number}}","taskId":"{{taskId}}","number":{{number}}}"""));
+    }
+
+    private static ViewChange Project(string key)
+    {
+        var (p, id) = ViewKeys.Project(key);
+        return new ViewChange(p, id, new ViewDocument(p, id, ViewKeys.ProjectKind, 1, $$"""{"key":"{{key}}"}"""));
+    }
+
+    [Fact]
+    public async Task Written_documents_are_point_reads_and_upserts_replace_them()
+    {
+        await View.WriteAsync([Task("AI", 1, "todo")]);
+        await View.WriteAsync([Task("AI", 1, "done", version: 2)]);
+
+        var doc = await View.GetAsync("AI", "task:AI-001");
+        Assert.NotNull(doc);
+        Assert.Equal(("AI", "task:AI-001", "task", 2), (doc.Partition, doc.Id, doc.Kind, doc.Version));
+        Assert.Contains("\"done\"", doc.Json);
+        Assert.Null(await View.GetAsync("AI", "task:AI-002"));
+        Assert.Null(await View.GetAsync("WEB", "task:AI-001"));
+    }
+
+    [Fact]
+    public async Task A_change_without_a_document_deletes()
+    {
+        await View.WriteAsync([Comment("AI", "AI-001", 1)]);
+        var (p, id) = ViewKeys.Comment("AI", "CM-1");
+        await View.WriteAsync([new ViewChange(p, id, null), new ViewChange(p, "comment:CM-404", null)]);
+        Assert.Null(await View.GetAsync(p, id));
+    }
+
+    [Fact]
+    public async Task Projects_list_in_key_order_after_a_key()
+    {
+        await View.WriteAsync([Project("WEB"), Project("AI"), Project("OPS"), Task("AI", 1, "todo")]);
+
+        Assert.Equal(["AI", "OPS", "WEB"], Keys(await View.ListProjectsAsync(null, 10)));
+        Assert.Equal(["AI", "OPS"], Keys(await View.ListProjectsAsync(null, 2)));
+        Assert.Equal(["WEB"], Keys(await View.ListProjectsAsync("OPS", 2)));
+
+        static IEnumerable<string> Keys(IReadOnlyList<ViewDocument> docs) => docs.Select(d => d.Id["project:".Length..]);
+    }
+
+    [Fact]
+    public async Task Tasks_list_by_number_within_their_project_with_a_status_filter()
+    {
+        // Written out of order, numbers past 999, and a second project in the mix.
+        await View.WriteAsync([Task("AI", 1000, "todo"), Task("AI", 2, "done"), Task("AI", 1, "todo"), Task("AI", 3, "review"), Task("WEB", 1, "todo"), Comment("AI", "AI-001", 1)]);
+
+        Assert.Equal([1, 2, 3, 1000], Numbers(await View.ListTasksAsync(new TaskListQuery("AI", [], 0, 10))));
+        Assert.Equal([1, 2], Numbers(await View.ListTasksAsync(new TaskListQuery("AI", [], 0, 2))));
+        Assert.Equal([3, 1000], Numbers(await View.ListTasksAsync(new TaskListQuery("AI", [], 2, 2))));
+        Assert.Equal([1, 1000], Numbers(await View.ListTasksAsync(new TaskListQuery("AI", ["todo"], 0, 10))));
+        Assert.Equal([2, 3], Numbers(await View.ListTasksAsync(new TaskListQuery("AI", ["done", "review"], 0, 10))));
+        Assert.Empty(await View.ListTasksAsync(new TaskListQuery("OPS", [], 0, 10)));
+    }
+
+    [Fact]
+    public async Task Comments_list_by_number_for_their_task_only()
+    {
+        await View.WriteAsync([Comment("AI", "AI-001", 3), Comment("AI", "AI-002", 2), Comment("AI", "AI-001", 1), Comment("AI", "AI-001", 10), Task("AI", 1, "todo")]);
+
+        Assert.Equal([1, 3, 10], Numbers(await View.ListCommentsAsync("AI", "AI-001", 0, 10)));
+        Assert.Equal([3, 10], Numbers(await View.ListCommentsAsync("AI", "AI-001", 1, 10)));
+        Assert.Equal([1], Numbers(await View.ListCommentsAsync("AI", "AI-001", 0, 1)));
+        Assert.Equal([2], Numbers(await View.ListCommentsAsync("AI", "AI-002", 0, 10)));
+    }
+
+    private static IEnumerable<int> Numbers(IReadOnlyList<ViewDocument> docs) =>
+        docs.Select(d => System.Text.Json.JsonDocument.Parse(d.Json).RootElement.GetProperty("number").GetInt32());
+}
