@@ -1,0 +1,153 @@
+using System.Net;
+
+namespace Kanbatte.FunctionalTests;
+
+/// <summary>Every client mistake gets a 4xx problem naming what is wrong, and appends nothing.</summary>
+public sealed class BadInputTests : IClassFixture<KanbatteFactory>, IAsyncLifetime
+{
+    private readonly KanbatteFactory _factory;
+    private readonly HttpClient _client;
+
+    public BadInputTests(KanbatteFactory factory)
+    {
+        _factory = factory;
+        _client = factory.CreateClient();
+    }
+
+    public async Task InitializeAsync()
+    {
+        // One project with one task to aim the bad requests at; created once per class.
+        if ((await _client.GetAsync("/api/projects/BAD")).StatusCode == HttpStatusCode.NotFound)
+        {
+            await _client.PostJsonAsync("/api/projects", new { key = "BAD", name = "Bad input" });
+            await _client.PostJsonAsync("/api/projects/BAD/tasks", new { title = "Target" });
+        }
+    }
+
+    public Task DisposeAsync() => Task.CompletedTask;
+
+    public static TheoryData<string, string, string, string> BadBodies => new()
+    {
+        // method, url, body, field the problem must name
+        { "POST", "/api/projects", "{\"key\":", "body" },
+        { "POST", "/api/projects", "not json", "body" },
+        { "POST", "/api/projects", "", "body" },
+        { "POST", "/api/projects", "[1,2]", "body" },
+        { "POST", "/api/projects", "null", "body" },
+        { "POST", "/api/projects", "{\"name\":\"No key\"}", "key" },
+        { "POST", "/api/projects", "{\"key\":\"x\",\"name\":\"Bad key\"}", "key" },
+        { "POST", "/api/projects", "{\"key\":\"TOOLONGKEY11\",\"name\":\"n\"}", "key" },
+        { "POST", "/api/projects", "{\"key\":42,\"name\":\"n\"}", "key" },
+        { "POST", "/api/projects", "{\"key\":\"OK\"}", "name" },
+        { "POST", "/api/projects", "{\"key\":\"OK\",\"name\":\"" + new string('n', 101) + "\"}", "name" },
+        { "POST", "/api/projects", "{\"key\":\"OK\",\"name\":\"n\",\"description\":\"" + new string('d', 2001) + "\"}", "description" },
+        { "POST", "/api/projects", "{\"key\":\"OK\",\"name\":\"n\",\"repository\":\"ftp://x\"}", "repository" },
+        { "POST", "/api/projects", "{\"key\":\"OK\",\"name\":\"n\",\"owner\":\"me\"}", "owner" },
+        { "POST", "/api/projects", "{\"key\":\"OK\",\"name\":[\"n\"]}", "name" },
+        { "POST", "/api/projects/BAD/tasks", "{}", "title" },
+        { "POST", "/api/projects/BAD/tasks", "{\"title\":null}", "title" },
+        { "POST", "/api/projects/BAD/tasks", "{\"title\":true}", "title" },
+        { "POST", "/api/projects/BAD/tasks", "{\"title\":\"" + new string('t', 201) + "\"}", "title" },
+        { "POST", "/api/projects/BAD/tasks", "{\"title\":\"t\",\"description\":\"" + new string('d', 20001) + "\"}", "description" },
+        { "POST", "/api/projects/BAD/tasks", "{\"title\":\"t\",\"status\":\"doing\"}", "status" },
+        { "POST", "/api/projects/BAD/tasks", "{\"title\":\"t\",\"status\":1}", "status" },
+        { "POST", "/api/projects/BAD/tasks", "{\"title\":\"t\",\"title\":\"u\"}", "title" },
+        { "POST", "/api/projects/BAD/tasks", new string('[', 100) + new string(']', 100), "body" },
+        { "PATCH", "/api/tasks/BAD-001", "{\"status\":\"finished\"}", "status" },
+        { "PATCH", "/api/tasks/BAD-001", "{\"title\":\"\"}", "title" },
+        { "PATCH", "/api/tasks/BAD-001", "{\"title\":null}", "title" },
+        { "PATCH", "/api/tasks/BAD-001", "{\"status\":null}", "status" },
+        { "PATCH", "/api/tasks/BAD-001", "{\"description\":{}}", "description" },
+        { "PATCH", "/api/tasks/BAD-001", "{\"assignee\":\"bob\"}", "assignee" },
+        { "PATCH", "/api/tasks/BAD-001", "{\"title\":", "body" },
+        { "POST", "/api/tasks/BAD-001/comments", "{}", "body" },
+        { "POST", "/api/tasks/BAD-001/comments", "{\"body\":\"   \"}", "body" },
+        { "POST", "/api/tasks/BAD-001/comments", "{\"body\":\"" + new string('b', 10001) + "\"}", "body" },
+        { "POST", "/api/tasks/BAD-001/comments", "{\"body\":\"b\",\"author\":\"" + new string('a', 101) + "\"}", "author" },
+        { "POST", "/api/tasks/BAD-001/comments", "{\"body\":\"b\",\"author\":7}", "author" },
+    };
+
+    [Theory]
+    [MemberData(nameof(BadBodies))]
+    public async Task Bad_bodies_are_400_problems_naming_the_field_and_append_nothing(string method, string url, string body, string field)
+    {
+        var before = _factory.EventCount;
+
+        var response = await _client.SendRawAsync(new HttpMethod(method), url, body);
+
+        await AssertProblemAsync(response, HttpStatusCode.BadRequest, field);
+        Assert.Equal(before, _factory.EventCount);
+    }
+
+    [Fact]
+    public async Task A_body_over_one_megabyte_is_refused()
+    {
+        var before = _factory.EventCount;
+        var huge = "{\"title\":\"t\",\"description\":\"" + new string('d', 1024 * 1024) + "\"}";
+
+        var response = await _client.SendRawAsync(HttpMethod.Post, "/api/projects/BAD/tasks", huge);
+
+        await AssertProblemAsync(response, HttpStatusCode.BadRequest, "body");
+        Assert.Equal(before, _factory.EventCount);
+    }
+
+    [Fact]
+    public async Task A_body_that_is_not_json_by_content_type_is_refused()
+    {
+        var response = await _client.SendRawAsync(HttpMethod.Post, "/api/projects/BAD/tasks", "title=t", "application/x-www-form-urlencoded");
+        await AssertProblemAsync(response, HttpStatusCode.BadRequest, "body");
+    }
+
+    [Theory]
+    [InlineData("GET", "/api/projects/NOPE")]
+    [InlineData("GET", "/api/projects/nope")]
+    [InlineData("GET", "/api/projects/NOPE/tasks")]
+    [InlineData("POST", "/api/projects/NOPE/tasks")]
+    [InlineData("GET", "/api/tasks/BAD-999")]
+    [InlineData("GET", "/api/tasks/garbage")]
+    [InlineData("GET", "/api/tasks/BAD-1")]
+    [InlineData("PATCH", "/api/tasks/BAD-999")]
+    [InlineData("POST", "/api/tasks/BAD-999/comments")]
+    [InlineData("GET", "/api/tasks/BAD-999/comments")]
+    [InlineData("GET", "/api/tasks/BAD-999/history")]
+    [InlineData("GET", "/api/tasks/NOPE-001/history")]
+    public async Task Unknown_projects_and_tasks_are_404_problems(string method, string url)
+    {
+        var before = _factory.EventCount;
+        var json = method == "PATCH" ? "{\"status\":\"done\"}" : url.EndsWith("/comments") ? "{\"body\":\"b\"}" : "{\"title\":\"t\"}";
+        var body = method == "GET" ? null : new StringContent(json, System.Text.Encoding.UTF8, "application/json");
+
+        var response = await _client.SendAsync(new HttpRequestMessage(new HttpMethod(method), url) { Content = body });
+
+        await AssertProblemAsync(response, HttpStatusCode.NotFound, field: null);
+        Assert.Equal(before, _factory.EventCount);
+    }
+
+    [Theory]
+    [InlineData("/api/projects?limit=0", "limit")]
+    [InlineData("/api/projects?limit=101", "limit")]
+    [InlineData("/api/projects?limit=ten", "limit")]
+    [InlineData("/api/projects?limit=-1", "limit")]
+    [InlineData("/api/projects?limit=1&limit=2", "limit")]
+    [InlineData("/api/projects/BAD/tasks?status=doing", "status")]
+    [InlineData("/api/projects/BAD/tasks?continuationToken=%00%01", "continuationToken")]
+    [InlineData("/api/tasks/BAD-001/comments?continuationToken=eyJ9.AAAA", "continuationToken")]
+    [InlineData("/api/tasks/BAD-001/history?limit=1000", "limit")]
+    public async Task Bad_query_parameters_are_400_problems(string url, string field) =>
+        await AssertProblemAsync(await _client.GetAsync(url), HttpStatusCode.BadRequest, field);
+
+    private static async Task AssertProblemAsync(HttpResponseMessage response, HttpStatusCode status, string? field)
+    {
+        Assert.Equal(status, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var problem = await response.JsonAsync();
+        Assert.Equal((int)status, problem.GetProperty("status").GetInt32());
+        Assert.False(string.IsNullOrEmpty(problem.GetProperty("title").GetString()));
+        Assert.False(string.IsNullOrEmpty(problem.GetProperty("detail").GetString()));
+        if (field is not null)
+        {
+            Assert.True(problem.GetProperty("errors").TryGetProperty(field, out _), $"expected the problem to name '{field}': {problem}");
+            Assert.Contains(field, problem.GetProperty("detail").GetString());
+        }
+    }
+}
