@@ -21,6 +21,8 @@ public static class KanbatteRoutes
         api.MapPost("/tasks/{id}/comments", (HttpRequest r, string id, KanbatteApi a) => a.AddCommentAsync(r, id));
         api.MapGet("/tasks/{id}/comments", (HttpRequest r, string id, KanbatteApi a) => a.ListCommentsAsync(r, id));
         api.MapGet("/tasks/{id}/history", (HttpRequest r, string id, KanbatteApi a) => a.TaskHistoryAsync(r, id));
+        api.MapGet("/admin/dead-letters", (HttpRequest r, KanbatteAdminApi a) => a.ListDeadLettersAsync(r));
+        api.MapPost("/admin/dead-letters/redrive", (HttpRequest r, KanbatteAdminApi a) => a.RedriveAsync(r));
         return app;
     }
 }

@@ -18,6 +18,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<KanbatteQueries>();
         services.AddSingleton<Projector>();
         services.AddSingleton<KanbatteApi>();
+        services.AddSingleton<KanbatteAdminApi>();
         return services;
     }
 }

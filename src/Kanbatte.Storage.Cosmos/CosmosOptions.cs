@@ -21,6 +21,16 @@ public sealed class CosmosOptions
     public string DeadLetterContainer { get; set; } = Names.DeadLetter;
     public string CountersContainer { get; set; } = Names.Counters;
 
+    /// <summary>Create the database and containers at startup when missing: for the emulator; in Azure the infrastructure owns them.</summary>
+    public bool CreateIfNotExists { get; set; }
+
+    /// <summary>The self-hosted server's change feed processor: its lease prefix and poll delay (Functions take theirs from the trigger).</summary>
+    public string LeasePrefix { get; set; } = "server-view-";
+    public int FeedPollDelayMs { get; set; } = 1000;
+
+    /// <summary>Whether the self-hosted server runs the change feed processor; off for API-only instances beside a function app.</summary>
+    public bool RunChangeFeedProcessor { get; set; } = true;
+
     /// <summary>The default names; constants because the trigger attribute needs compile-time values.</summary>
     public static class Names
     {

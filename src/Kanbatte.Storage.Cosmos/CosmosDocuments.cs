@@ -1,0 +1,40 @@
+using System.Text.Json;
+using Kanbatte.Application;
+
+namespace Kanbatte.Storage.Cosmos;
+
+/// <summary>
+/// One event in the <c>event_log</c> container (partition key <c>/streamId</c>). The id is derived from stream and
+/// version, so a second writer of the same version gets 409. Also the shape the change-feed trigger delivers.
+/// </summary>
+public sealed record CosmosEventDocument(
+    string Id,
+    string StreamId,
+    int Version,
+    string Type,
+    int SchemaVersion,
+    JsonElement Data,
+    DateTimeOffset RecordedAt,
+    EventMetadata Metadata,
+    string ProjectKey)
+{
+    /// <summary><c>{streamId}|{version}</c>: stream ids hold only letters, digits, ':' and '-', none of Cosmos DB's forbidden id characters.</summary>
+    public static string IdOf(string streamId, int version) => $"{streamId}|{version.ToString(System.Globalization.CultureInfo.InvariantCulture)}";
+
+    public static CosmosEventDocument From(EventEnvelope e) =>
+        new(IdOf(e.StreamId, e.Version), e.StreamId, e.Version, e.Type, e.SchemaVersion, e.Data, e.RecordedAt, e.Metadata, e.ProjectKey);
+
+    public EventEnvelope ToEnvelope() => new(StreamId, Version, Type, SchemaVersion, Data, RecordedAt, Metadata);
+}
+
+/// <summary>A view document (partition key <c>/partition</c>); <c>data</c> holds the entity so queries can filter on its fields.</summary>
+internal sealed record CosmosViewItem(string Id, string Partition, string Kind, int Version, JsonElement Data)
+{
+    public ViewDocument ToDocument() => new(Partition, Id, Kind, Version, Data.GetRawText());
+}
+
+/// <summary>A per-project counter (partition key <c>/id</c>), incremented by an atomic Patch.</summary>
+internal sealed record CosmosCounterItem(string Id, int Value);
+
+/// <summary>A parked event (partition key <c>/streamId</c>), one per (stream, version).</summary>
+internal sealed record CosmosDeadLetterItem(string Id, string StreamId, int Version, EventEnvelope Event, string Error, DateTimeOffset ParkedAt, int Attempts);
