@@ -30,8 +30,8 @@ public sealed class CosmosDeadLetterStore(CosmosContainers containers) : IDeadLe
     {
         // Across partitions, as an operator's query is: parked events are few. Sorted here, because ordering by two
         // fields would need a composite index; a re-drive out of order is still right (the projector fills gaps).
-        var query = new QueryDefinition("SELECT * FROM c");
-        var items = await CosmosQueries.ReadAllAsync<CosmosDeadLetterItem>(DeadLetter, query, null, ct, limit);
+        var query = new QueryDefinition("SELECT TOP @limit * FROM c").WithParameter("@limit", limit);
+        var items = await CosmosQueries.ReadAllAsync<CosmosDeadLetterItem>(DeadLetter, query, null, ct);
         return items.OrderBy(i => i.StreamId, StringComparer.Ordinal).ThenBy(i => i.Version)
             .Select(i => new DeadLetter(i.Event, i.Error, i.ParkedAt, i.Attempts)).ToList();
     }

@@ -24,7 +24,12 @@ public sealed record CosmosEventDocument(
     public static CosmosEventDocument From(EventEnvelope e) =>
         new(IdOf(e.StreamId, e.Version), e.StreamId, e.Version, e.Type, e.SchemaVersion, e.Data, e.RecordedAt, e.Metadata, e.ProjectKey);
 
-    public EventEnvelope ToEnvelope() => new(StreamId, Version, Type, SchemaVersion, Data, RecordedAt, Metadata);
+    /// <summary>
+    /// The envelope as written. The service may re-escape the data's strings (a JSON-equal text), so the data is
+    /// re-serialized the way <see cref="EventCodec"/> serialized it, giving back the very text that was appended.
+    /// </summary>
+    public EventEnvelope ToEnvelope() =>
+        new(StreamId, Version, Type, SchemaVersion, JsonSerializer.SerializeToElement(Data, KanbatteJson.Options), RecordedAt, Metadata);
 }
 
 /// <summary>A view document (partition key <c>/partition</c>); <c>data</c> holds the entity so queries can filter on its fields.</summary>

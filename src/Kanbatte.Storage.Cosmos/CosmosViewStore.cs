@@ -53,7 +53,7 @@ public sealed class CosmosViewStore(CosmosContainers containers) : IViewStore
     public async Task<IReadOnlyList<ViewDocument>> ListProjectsAsync(string? afterKey, int limit, CancellationToken ct = default)
     {
         var (partition, after) = ViewKeys.Project(afterKey ?? "");
-        var query = new QueryDefinition("SELECT * FROM c WHERE c.partition = @p AND c.kind = @kind AND c.id > @after ORDER BY c.id")
+        var query = new QueryDefinition("SELECT TOP @limit * FROM c WHERE c.partition = @p AND c.kind = @kind AND c.id > @after ORDER BY c.id")
             .WithParameter("@p", partition)
             .WithParameter("@kind", ViewKeys.ProjectKind)
             .WithParameter("@after", after);
@@ -62,7 +62,7 @@ public sealed class CosmosViewStore(CosmosContainers containers) : IViewStore
 
     public async Task<IReadOnlyList<ViewDocument>> ListTasksAsync(TaskListQuery query, CancellationToken ct = default)
     {
-        var sql = new StringBuilder("SELECT * FROM c WHERE c.partition = @p AND c.kind = @kind AND c.data.number > @after");
+        var sql = new StringBuilder("SELECT TOP @limit * FROM c WHERE c.partition = @p AND c.kind = @kind AND c.data.number > @after");
         if (query.Statuses.Count > 0)
             sql.Append(" AND c.data.status IN (").AppendJoin(", ", query.Statuses.Select((_, i) => "@s" + i)).Append(')');
         sql.Append(" ORDER BY c.data.number");
@@ -76,7 +76,7 @@ public sealed class CosmosViewStore(CosmosContainers containers) : IViewStore
 
     public async Task<IReadOnlyList<ViewDocument>> ListCommentsAsync(string projectKey, string taskId, int afterNumber, int limit, CancellationToken ct = default)
     {
-        var query = new QueryDefinition("SELECT * FROM c WHERE c.partition = @p AND c.kind = @kind AND c.data.taskId = @task AND c.data.number > @after ORDER BY c.data.number")
+        var query = new QueryDefinition("SELECT TOP @limit * FROM c WHERE c.partition = @p AND c.kind = @kind AND c.data.taskId = @task AND c.data.number > @after ORDER BY c.data.number")
             .WithParameter("@p", projectKey)
             .WithParameter("@kind", ViewKeys.CommentKind)
             .WithParameter("@task", taskId)
@@ -85,5 +85,6 @@ public sealed class CosmosViewStore(CosmosContainers containers) : IViewStore
     }
 
     private async Task<IReadOnlyList<ViewDocument>> ListAsync(QueryDefinition query, string partition, int limit, CancellationToken ct) =>
-        (await CosmosQueries.ReadAllAsync<CosmosViewItem>(View, query, new PartitionKey(partition), ct, limit)).Select(i => i.ToDocument()).ToList();
+        (await CosmosQueries.ReadAllAsync<CosmosViewItem>(View, query.WithParameter("@limit", limit), new PartitionKey(partition), ct))
+            .Select(i => i.ToDocument()).ToList();
 }
