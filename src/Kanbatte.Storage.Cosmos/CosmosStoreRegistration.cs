@@ -11,7 +11,7 @@ namespace Kanbatte.Storage.Cosmos;
 
 public static class CosmosStoreRegistration
 {
-    /// <summary>Client settings beyond the defaults (e.g. <c>ConnectionMode</c> Gateway for the emulator), bound onto <see cref="CosmosClientOptions"/>.</summary>
+    /// <summary>Client settings beyond the defaults (<see cref="CosmosClientSettings"/>), e.g. Gateway mode for the emulator.</summary>
     public const string ClientSection = CosmosOptions.Section + ":Client";
 
     /// <summary>
@@ -27,7 +27,7 @@ public static class CosmosStoreRegistration
         {
             client.UseSystemTextJsonSerializerWithOptions = KanbatteJson.Options;
             client.ApplicationName = "kanbatte";
-            configuration.GetSection(ClientSection).Bind(client);
+            configuration.GetSection(ClientSection).Get<CosmosClientSettings>()?.ApplyTo(client);
         });
         services.AddSingleton(sp => CreateClient(configuration, sp.GetRequiredService<IOptions<CosmosClientOptions>>().Value));
         services.AddSingleton<CosmosContainers>();
@@ -59,6 +59,26 @@ public static class CosmosStoreRegistration
     {
         public Task StartAsync(CancellationToken cancellationToken) => containers.CreateIfNotExistsAsync(cancellationToken);
         public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    }
+}
+
+/// <summary>The few client settings a deployment may change (<c>Kanbatte:Cosmos:Client</c>); everything else keeps the SDK's defaults.</summary>
+public sealed class CosmosClientSettings
+{
+    /// <summary>Direct (the SDK's default) or Gateway (the emulator behind a firewall or in a container).</summary>
+    public ConnectionMode? ConnectionMode { get; set; }
+
+    /// <summary>Use only the configured endpoint, not the account's other regions (the emulator).</summary>
+    public bool? LimitToEndpoint { get; set; }
+
+    /// <summary>The Azure region the app runs in, so reads go to the nearest replica.</summary>
+    public string? ApplicationRegion { get; set; }
+
+    public void ApplyTo(CosmosClientOptions options)
+    {
+        if (ConnectionMode is { } mode) options.ConnectionMode = mode;
+        if (LimitToEndpoint is { } limit) options.LimitToEndpoint = limit;
+        if (!string.IsNullOrEmpty(ApplicationRegion)) options.ApplicationRegion = ApplicationRegion;
     }
 }
 
