@@ -17,6 +17,7 @@ public static class SqliteStoreRegistration
         services.AddSingleton<ICheckpointStore, SqliteCheckpointStore>();
         services.AddSingleton<ICounterStore, SqliteCounterStore>();
         services.AddSingleton<IIdempotencyStore, SqliteIdempotencyStore>();
+        services.AddSingleton<ISnapshotStore>(sp => new SqliteSnapshotStore(sp.GetRequiredService<SqliteDatabase>()));
         services.AddSingleton<ProjectionProgress>();
         services.AddSingleton<IViewConsistency, ReadYourWrites>();
         services.AddSingleton<FeedProjection>();
