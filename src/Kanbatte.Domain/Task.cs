@@ -139,7 +139,7 @@ public static class TaskDecider
     public static TaskState? Evolve(TaskState? state, IDomainEvent e, int version, DateTimeOffset at) => e switch
     {
         TaskCreated c => new TaskState(c.Id, c.ProjectKey, c.Number, c.Title, c.Description, c.Status,
-            c.Priority ?? Priorities.None, c.Assignee, c.Labels ?? [], c.DueDate, c.Rank ?? Ranks.Bottom(at), false, version, at, at),
+            c.Priority, c.Assignee, c.Labels, c.DueDate, c.Rank, false, version, at, at),
         TaskUpdated u when state is not null => state with
         {
             Title = u.Title ?? state.Title,
