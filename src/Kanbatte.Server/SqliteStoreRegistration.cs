@@ -20,10 +20,13 @@ public static class SqliteStoreRegistration
         services.AddSingleton<ITransientErrorPolicy, SqliteTransientErrors>();
         services.AddSingleton<ResilientProjector>();
         services.AddSingleton<IBatchProjection>(sp => sp.GetRequiredService<ResilientProjector>());
+        services.AddSingleton<IIdempotencyStore, SqliteIdempotencyStore>();
+        services.AddSingleton<ISnapshotStore>(sp => new SqliteSnapshotStore(sp.GetRequiredService<SqliteDatabase>()));
         services.AddSingleton<ProjectionProgress>();
         services.AddSingleton<IViewConsistency, ReadYourWrites>();
         services.AddSingleton<FeedProjection>();
         services.AddHostedService<ProjectorService>();
+        services.AddHostedService<IdempotencyPurgeService>();
         return services;
     }
 }

@@ -12,6 +12,7 @@ public sealed class CosmosContainers(CosmosClient client, CosmosOptions options)
     public Container Counters { get; } = client.GetContainer(options.Database, options.CountersContainer);
     public Container DeadLetter { get; } = client.GetContainer(options.Database, options.DeadLetterContainer);
     public Container Leases { get; } = client.GetContainer(options.Database, options.LeasesContainer);
+    public Container Idempotency { get; } = client.GetContainer(options.Database, options.IdempotencyContainer);
 
     /// <summary>
     /// Creates the database and containers when missing: for the emulator and tests. In Azure the infrastructure owns
@@ -29,5 +30,8 @@ public sealed class CosmosContainers(CosmosClient client, CosmosOptions options)
                      (Options.LeasesContainer, CosmosOptions.PartitionKeys.Leases),
                  })
             await database.CreateContainerIfNotExistsAsync(new ContainerProperties(name, key), cancellationToken: ct);
+        await database.CreateContainerIfNotExistsAsync(
+            new ContainerProperties(Options.IdempotencyContainer, CosmosOptions.PartitionKeys.Idempotency) { DefaultTimeToLive = CosmosOptions.IdempotencyTtlSeconds },
+            cancellationToken: ct);
     }
 }

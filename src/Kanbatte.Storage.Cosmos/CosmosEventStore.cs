@@ -64,6 +64,32 @@ public sealed class CosmosEventStore(CosmosContainers containers) : IEventStore
         return found.OrderBy(d => d.Version).Take(maxCount).Select(d => d.ToEnvelope()).ToList();
     }
 
+    /// <summary>
+    /// A project's events across its streams (a cross-partition query on <c>projectKey</c>), in recorded order: Cosmos DB
+    /// has no global sequence, so the order is the recorded time with stream and version breaking ties (<see cref="CosmosEventDocument.SeqOf"/>).
+    /// </summary>
+    public async Task<EventPage> ReadProjectAsync(string projectKey, bool newestFirst, string? after, DateTimeOffset? until, int maxCount, CancellationToken ct = default)
+    {
+        var sql = new System.Text.StringBuilder("SELECT TOP @max * FROM c WHERE c.projectKey = @project");
+        var parameters = new List<(string, object)> { ("@max", maxCount + 1), ("@project", projectKey) };
+        if (after is not null)
+        {
+            sql.Append(newestFirst ? " AND c.seq < @after" : " AND c.seq > @after");
+            parameters.Add(("@after", after));
+        }
+        if (until is not null)
+        {
+            sql.Append(" AND c.recordedAt <= @until");
+            parameters.Add(("@until", KanbatteJson.Format(until.Value)));
+        }
+        sql.Append(newestFirst ? " ORDER BY c.seq DESC" : " ORDER BY c.seq");
+        var query = new QueryDefinition(sql.ToString());
+        foreach (var (name, value) in parameters) query = query.WithParameter(name, value);
+        var found = await CosmosQueries.ReadAllAsync<CosmosEventDocument>(Log, query, null, ct);
+        var events = found.Take(maxCount).Select(d => d.ToEnvelope()).ToList();
+        return new EventPage(events, found.Count > maxCount ? found[maxCount - 1].Seq : null);
+    }
+
     private async Task<bool> ExistsAsync(string id, PartitionKey partition, CancellationToken ct)
     {
         using var response = await Log.ReadItemStreamAsync(id, partition, cancellationToken: ct);

@@ -20,6 +20,7 @@ public sealed class CosmosOptions
     public string LeasesContainer { get; set; } = Names.Leases;
     public string DeadLetterContainer { get; set; } = Names.DeadLetter;
     public string CountersContainer { get; set; } = Names.Counters;
+    public string IdempotencyContainer { get; set; } = Names.Idempotency;
 
     /// <summary>Create the database and containers at startup when missing: for the emulator; in Azure the infrastructure owns them.</summary>
     public bool CreateIfNotExists { get; set; }
@@ -40,6 +41,8 @@ public sealed class CosmosOptions
         public const string Leases = "leases";
         public const string DeadLetter = "dead_letter";
         public const string Counters = "counters";
+        /// <summary>Kept responses of Idempotency-Key requests; items expire after 24 hours (container default TTL).</summary>
+        public const string Idempotency = "idempotency";
     }
 
     /// <summary>Partition key paths, one per container.</summary>
@@ -50,5 +53,9 @@ public sealed class CosmosOptions
         public const string Leases = "/id";
         public const string DeadLetter = "/streamId";
         public const string Counters = "/id";
+        public const string Idempotency = "/id";
     }
+
+    /// <summary>The idempotency container's default time to live: a key is kept 24 hours, then Cosmos DB deletes it.</summary>
+    public const int IdempotencyTtlSeconds = 24 * 60 * 60;
 }

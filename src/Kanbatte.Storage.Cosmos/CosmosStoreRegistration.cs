@@ -35,6 +35,7 @@ public static class CosmosStoreRegistration
         services.AddSingleton<IViewStore, CosmosViewStore>();
         services.AddSingleton<ICounterStore, CosmosCounterStore>();
         services.AddSingleton<IDeadLetterStore, CosmosDeadLetterStore>();
+        services.AddSingleton<IIdempotencyStore, CosmosIdempotencyStore>();
         services.AddSingleton<ITransientErrorPolicy, CosmosTransientErrors>();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<Projector>();

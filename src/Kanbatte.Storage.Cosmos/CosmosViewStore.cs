@@ -40,7 +40,8 @@ public sealed class CosmosViewStore(CosmosContainers containers) : IViewStore
             if (change.Document is { } doc)
             {
                 using var data = JsonDocument.Parse(doc.Json);
-                await View.UpsertItemAsync(new CosmosViewItem(doc.Id, doc.Partition, doc.Kind, doc.Version, data.RootElement), key, options, ct);
+                var sort = doc.Kind == ViewKeys.TaskKind ? TaskSortKeys.Of(data.RootElement) : null;
+                await View.UpsertItemAsync(new CosmosViewItem(doc.Id, doc.Partition, doc.Kind, doc.Version, data.RootElement, sort), key, options, ct);
             }
             else
             {
@@ -62,16 +63,54 @@ public sealed class CosmosViewStore(CosmosContainers containers) : IViewStore
 
     public async Task<IReadOnlyList<ViewDocument>> ListTasksAsync(TaskListQuery query, CancellationToken ct = default)
     {
-        var sql = new StringBuilder("SELECT TOP @limit * FROM c WHERE c.partition = @p AND c.kind = @kind AND c.data.number > @after");
-        if (query.Statuses.Count > 0)
-            sql.Append(" AND c.data.status IN (").AppendJoin(", ", query.Statuses.Select((_, i) => "@s" + i)).Append(')');
-        sql.Append(" ORDER BY c.data.number");
-        var definition = new QueryDefinition(sql.ToString())
-            .WithParameter("@p", query.ProjectKey)
-            .WithParameter("@kind", ViewKeys.TaskKind)
-            .WithParameter("@after", query.AfterNumber);
-        for (var i = 0; i < query.Statuses.Count; i++) definition = definition.WithParameter("@s" + i, query.Statuses[i]);
+        var sql = new StringBuilder("SELECT TOP @limit * FROM c WHERE c.partition = @p AND c.kind = @kind AND c.data.archived = @archived");
+        var parameters = new List<(string, object)> { ("@p", query.ProjectKey), ("@kind", ViewKeys.TaskKind), ("@archived", query.Archived) };
+        In(sql, parameters, "c.data.status", "@s", query.Statuses);
+        In(sql, parameters, "c.data.priority", "@pr", query.Priorities);
+        if (query.Assignee is not null)
+        {
+            sql.Append(" AND c.data.assignee = @assignee");
+            parameters.Add(("@assignee", query.Assignee));
+        }
+        if (query.Label is not null)
+        {
+            sql.Append(" AND ARRAY_CONTAINS(c.data.labels, @label)");
+            parameters.Add(("@label", query.Label));
+        }
+        if (query.Text is not null)
+        {
+            sql.Append(" AND CONTAINS(LOWER(c.data.title), @text)");
+            parameters.Add(("@text", query.Text.ToLowerInvariant()));
+        }
+
+        var path = TaskSortKeys.PathOf(query.Sort) ?? "c.data.number";
+        var (cmp, dir) = query.Descending ? ("<", "DESC") : (">", "ASC");
+        if (query.HasCursor)
+        {
+            sql.Append($" AND {path} {cmp} @after");
+            parameters.Add(("@after", TaskSortKeys.PathOf(query.Sort) is null ? query.AfterNumber : TaskSortKeys.Compose(query.AfterValue ?? "", query.AfterNumber)));
+        }
+        sql.Append($" ORDER BY {path} {dir}");
+        var definition = new QueryDefinition(sql.ToString());
+        foreach (var (name, value) in parameters) definition = definition.WithParameter(name, value);
         return await ListAsync(definition, query.ProjectKey, query.Limit, ct);
+    }
+
+    /// <summary>Reads just the statuses of the project's open tasks and counts them here (small, and needs no GROUP BY).</summary>
+    public async Task<IReadOnlyDictionary<string, int>> CountTasksByStatusAsync(string projectKey, CancellationToken ct = default)
+    {
+        var query = new QueryDefinition("SELECT VALUE c.data.status FROM c WHERE c.partition = @p AND c.kind = @kind AND c.data.archived = false")
+            .WithParameter("@p", projectKey)
+            .WithParameter("@kind", ViewKeys.TaskKind);
+        var statuses = await CosmosQueries.ReadAllAsync<string>(View, query, new PartitionKey(projectKey), ct);
+        return statuses.CountBy(s => s, StringComparer.Ordinal).ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal);
+    }
+
+    private static void In(StringBuilder sql, List<(string, object)> parameters, string path, string prefix, IReadOnlyList<string> values)
+    {
+        if (values.Count == 0) return;
+        sql.Append(" AND ").Append(path).Append(" IN (").AppendJoin(", ", values.Select((_, i) => prefix + i)).Append(')');
+        parameters.AddRange(values.Select((v, i) => (prefix + i, (object)v)));
     }
 
     public async Task<IReadOnlyList<ViewDocument>> ListCommentsAsync(string projectKey, string taskId, int afterNumber, int limit, CancellationToken ct = default)

@@ -38,9 +38,9 @@ public sealed class ProjectorTriggerTests : IAsyncLifetime
         foreach (var key in new[] { "AI", "AI", "WEB" })
         {
             var task = await commands.CreateTaskAsync(key, new CreateTask($"Task in {key}", null, null), Meta);
-            await commands.ChangeTaskAsync(task.Id, new ChangeTask(null, null, Statuses.InProgress), Meta);
+            await commands.ChangeTaskAsync(task.Id, new ChangeTask(null, null, Statuses.InProgress), null, Meta);
             await commands.AddCommentAsync(task.Id, new AddComment("first", "ann"), Meta);
-            await commands.ChangeTaskAsync(task.Id, new ChangeTask("Renamed", null, Statuses.Done), Meta);
+            await commands.ChangeTaskAsync(task.Id, new ChangeTask("Renamed", null, Statuses.Done), null, Meta);
         }
         return await _app.LogAsync();
     }
@@ -223,6 +223,7 @@ public sealed class FlakyViewStore(IViewStore inner, FlakyViewStore.Switch fault
 
     public Task<IReadOnlyList<ViewDocument>> ListProjectsAsync(string? afterKey, int limit, CancellationToken ct = default) => inner.ListProjectsAsync(afterKey, limit, ct);
     public Task<IReadOnlyList<ViewDocument>> ListTasksAsync(TaskListQuery query, CancellationToken ct = default) => inner.ListTasksAsync(query, ct);
+    public Task<IReadOnlyDictionary<string, int>> CountTasksByStatusAsync(string projectKey, CancellationToken ct = default) => inner.CountTasksByStatusAsync(projectKey, ct);
     public Task<IReadOnlyList<ViewDocument>> ListCommentsAsync(string projectKey, string taskId, int afterNumber, int limit, CancellationToken ct = default) =>
         inner.ListCommentsAsync(projectKey, taskId, afterNumber, limit, ct);
 }

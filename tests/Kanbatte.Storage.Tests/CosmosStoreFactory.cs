@@ -54,4 +54,7 @@ public sealed class OneEventPerAppend(CosmosEventStore inner) : IEventStore
 
     public Task<IReadOnlyList<EventEnvelope>> ReadStreamAsync(string streamId, int fromVersion, int maxCount = int.MaxValue, CancellationToken ct = default) =>
         inner.ReadStreamAsync(streamId, fromVersion, maxCount, ct);
+
+    public Task<EventPage> ReadProjectAsync(string projectKey, bool newestFirst, string? after, DateTimeOffset? until, int maxCount, CancellationToken ct = default) =>
+        inner.ReadProjectAsync(projectKey, newestFirst, after, until, maxCount, ct);
 }
