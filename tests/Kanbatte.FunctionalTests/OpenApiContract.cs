@@ -122,6 +122,21 @@ public sealed class OpenApiContract
         return errors;
     }
 
+    /// <summary>
+    /// How a request body the server accepted departs from the operation's declared request schema: a schema stricter
+    /// than the server would turn clients away from requests that work.
+    /// </summary>
+    public IReadOnlyList<string> CheckAcceptedRequest(string method, string requestPath, JsonElement body)
+    {
+        var template = TemplateOf(requestPath);
+        if (template is null || !Root.GetProperty("paths").GetProperty(template).TryGetProperty(method.ToLowerInvariant(), out var operation))
+            return [];
+        if (!operation.TryGetProperty("requestBody", out var requestBody))
+            return [$"{method} {template} declares no request body, but the server accepted one: {body.GetRawText()}"];
+        var failures = Evaluate(Resolve(requestBody).GetProperty("content").GetProperty("application/json").GetProperty("schema"), body);
+        return failures.Count == 0 ? [] : [$"{method} {requestPath}: the accepted request body does not match its declared schema:\n    {string.Join("\n    ", failures)}\n  Body: {body.GetRawText()}"];
+    }
+
     /// <summary>Evaluates <paramref name="instance"/> against a schema from the document; the errors, each with where it failed.</summary>
     public IReadOnlyList<string> Evaluate(JsonElement schema, JsonElement instance)
     {

@@ -198,6 +198,8 @@ public sealed class OpenApiTests(KanbatteFactory factory) : IClassFixture<Kanbat
             // A wrong status fails here at once: the rest of the script depends on it.
             Assert.True(response.StatusCode == expected, $"{method} {url}: expected {(int)expected}, got {(int)response.StatusCode}: {text}");
             Failures.AddRange(Contract.Check(method.Method, path, response, text));
+            if (body is not null && response.IsSuccessStatusCode)
+                Failures.AddRange(Contract.CheckAcceptedRequest(method.Method, path, JsonSerializer.SerializeToElement(body, Http.Json)));
             if (Contract.TemplateOf(path) is { } template) Seen.Add((method.Method, Contract.BasePath + template, (int)response.StatusCode));
             return (response, text.Length > 0 && response.Content.Headers.ContentType?.MediaType?.EndsWith("json", StringComparison.Ordinal) == true
                 ? JsonSerializer.Deserialize<JsonElement>(text) : default);
