@@ -159,4 +159,7 @@ public interface IIdempotencyStore
 
     /// <summary>Gives a claimed key back, when the request failed without changing anything.</summary>
     Task ReleaseAsync(string key, CancellationToken ct = default);
+
+    /// <summary>Forgets keys claimed before <paramref name="before"/> (stores with their own expiry do nothing).</summary>
+    Task PurgeAsync(DateTimeOffset before, CancellationToken ct = default);
 }

@@ -22,6 +22,7 @@ public static class SqliteStoreRegistration
         services.AddSingleton<IViewConsistency, ReadYourWrites>();
         services.AddSingleton<FeedProjection>();
         services.AddHostedService<ProjectorService>();
+        services.AddHostedService<IdempotencyPurgeService>();
         return services;
     }
 }
