@@ -47,16 +47,43 @@ public sealed class OpenApiTests(KanbatteFactory factory) : IClassFixture<Kanbat
     }
 
     [Fact]
+    public void Every_operation_is_named_once_and_declares_its_path_parameters()
+    {
+        var problems = new List<string>();
+        var operationIds = new List<string>();
+        foreach (var path in Contract.Root.GetProperty("paths").EnumerateObject())
+        {
+            var inTemplate = System.Text.RegularExpressions.Regex.Matches(path.Name, @"\{([^}]+)\}").Select(m => m.Groups[1].Value).ToHashSet();
+            var shared = PathParameters(path.Value);
+            foreach (var operation in path.Value.EnumerateObject().Where(o => o.Name != "parameters"))
+            {
+                if (operation.Value.TryGetProperty("operationId", out var id)) operationIds.Add(id.GetString()!);
+                else problems.Add($"{operation.Name} {path.Name} has no operationId.");
+                var declared = shared.Concat(PathParameters(operation.Value)).ToHashSet();
+                if (!declared.SetEquals(inTemplate))
+                    problems.Add($"{operation.Name} {path.Name} declares path parameters [{string.Join(", ", declared)}], the template has [{string.Join(", ", inTemplate)}].");
+            }
+        }
+        problems.AddRange(operationIds.GroupBy(i => i).Where(g => g.Count() > 1).Select(g => $"operationId {g.Key} is used {g.Count()} times."));
+        Assert.True(problems.Count == 0, string.Join("\n", problems));
+    }
+
+    private static IEnumerable<string> PathParameters(JsonElement owner) =>
+        owner.TryGetProperty("parameters", out var parameters)
+            ? parameters.EnumerateArray().Select(Contract.Resolve).Where(p => p.GetProperty("in").GetString() == "path").Select(p => p.GetProperty("name").GetString()!)
+            : [];
+
+    [Fact]
     public void The_schemas_catch_a_wrong_response()
     {
         // Guards the guard: a strict schema refuses a missing field, an unknown field and a non-nullable null.
-        var task = Contract.Root.GetProperty("components").GetProperty("schemas").GetProperty("Project");
+        var project = Contract.Root.GetProperty("components").GetProperty("schemas").GetProperty("Project");
         var good = JsonSerializer.SerializeToElement(new
         {
             key = "AB", name = "n", description = (string?)null, repository = (string?)null, version = 1,
             createdAt = "2026-11-26T07:19:16.560Z", updatedAt = "2026-11-26T07:19:16.560Z",
         });
-        Assert.Empty(Contract.Evaluate(task, good));
+        Assert.Empty(Contract.Evaluate(project, good));
         foreach (var bad in new[]
                  {
                      """{"key":"AB","name":"n","description":null,"repository":null,"version":1,"createdAt":"2026-11-26T07:19:16.560Z"}""",
@@ -64,7 +91,7 @@ public sealed class OpenApiTests(KanbatteFactory factory) : IClassFixture<Kanbat
                      """{"key":"AB","name":null,"description":null,"repository":null,"version":1,"createdAt":"2026-11-26T07:19:16.560Z","updatedAt":"2026-11-26T07:19:16.560Z"}""",
                      """{"key":"AB","name":"n","description":null,"repository":null,"version":1,"createdAt":"2026-11-26 07:19","updatedAt":"2026-11-26T07:19:16.560Z"}""",
                  })
-            Assert.NotEmpty(Contract.Evaluate(task, JsonSerializer.Deserialize<JsonElement>(bad)));
+            Assert.NotEmpty(Contract.Evaluate(project, JsonSerializer.Deserialize<JsonElement>(bad)));
     }
 
     [Fact]
