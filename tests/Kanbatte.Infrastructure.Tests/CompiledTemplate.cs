@@ -1,14 +1,15 @@
 namespace Kanbatte.Infrastructure.Tests;
 
-/// <summary>infra/main.bicep compiled once (with its modules inlined) for the tests that read the ARM template.</summary>
+/// <summary>infra/main.bicep compiled (its modules inlined) by the shared <see cref="BicepRun"/>.</summary>
 public sealed class CompiledTemplate
 {
     internal ArmTemplate Main { get; }
 
     public CompiledTemplate()
     {
-        var result = BicepCli.Run("build", Path.Combine(Repository.Infra, "main.bicep"), "--stdout");
-        if (result.ExitCode != 0) throw new InvalidOperationException($"bicep build main.bicep failed:\n{result.Output}");
-        Main = ArmTemplate.Parse(result.Stdout);
+        var run = BicepRun.Instance;
+        var main = run.CompiledPath("infra/main.bicep");
+        if (!File.Exists(main)) throw new InvalidOperationException($"bicep build did not compile infra/main.bicep:\n{run.Build.Output}");
+        Main = ArmTemplate.Parse(File.ReadAllText(main));
     }
 }
