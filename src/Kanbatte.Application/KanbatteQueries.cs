@@ -30,13 +30,45 @@ public sealed class KanbatteQueries(IViewStore view, IEventStore events)
         return await view.GetAsync(partition, id, ct) ?? throw new NotFoundException("Task", taskId);
     }
 
-    public async Task<Page<ViewDocument>> ListTasksAsync(string projectKey, IReadOnlyList<string> statuses, int afterNumber, int limit, CancellationToken ct = default)
+    /// <summary>A page of tasks; <paramref name="query"/>'s limit is the page size.</summary>
+    public async Task<Page<ViewDocument>> ListTasksAsync(TaskListQuery query, CancellationToken ct = default)
     {
-        if (!ProjectKey.IsValid(projectKey)) throw new NotFoundException("Project", projectKey);
-        var docs = await view.ListTasksAsync(new TaskListQuery(projectKey, statuses, afterNumber, limit + 1), ct);
+        if (!ProjectKey.IsValid(query.ProjectKey)) throw new NotFoundException("Project", query.ProjectKey);
+        var docs = await view.ListTasksAsync(query with { Limit = query.Limit + 1 }, ct);
         // Only an empty page needs to tell an unknown project from an empty one.
-        if (docs.Count == 0) await GetProjectAsync(projectKey, ct);
-        return ToPage(docs, limit, d => NumberOf(d.Json));
+        if (docs.Count == 0) await GetProjectAsync(query.ProjectKey, ct);
+        return ToPage(docs, query.Limit, d => TaskCursor(KanbatteJson.Deserialize<TaskState>(d.Json), query.Sort));
+    }
+
+    /// <summary>The keyset position of a task in a list sorted by <paramref name="sort"/>: "number" or "sortKey\nnumber".</summary>
+    public static string TaskCursor(TaskState task, TaskSort sort) =>
+        TaskListQuery.SortKeyOf(task, sort) is { } key
+            ? key + "\n" + task.Number.ToString(CultureInfo.InvariantCulture)
+            : task.Number.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>Reads a cursor made by <see cref="TaskCursor"/> back into a query; false when it is not one.</summary>
+    public static bool TryApplyCursor(string cursor, ref TaskListQuery query)
+    {
+        var parts = cursor.Split('\n');
+        if ((parts.Length == 2) != (query.Sort != TaskSort.Number)) return false;
+        if (!int.TryParse(parts[^1], NumberStyles.None, CultureInfo.InvariantCulture, out var number)) return false;
+        query = query with { AfterNumber = number, AfterValue = parts.Length == 2 ? parts[0] : null };
+        return true;
+    }
+
+    /// <summary>One column per status in workflow order: its count and its first tasks in rank order.</summary>
+    public async Task<IReadOnlyList<(string Status, int Count, IReadOnlyList<ViewDocument> Tasks)>> BoardAsync(string projectKey, int limitPerColumn, CancellationToken ct = default)
+    {
+        await GetProjectAsync(projectKey, ct);
+        var counts = await view.CountTasksByStatusAsync(projectKey, ct);
+        var columns = new List<(string, int, IReadOnlyList<ViewDocument>)>();
+        foreach (var status in Statuses.All)
+        {
+            var count = counts.GetValueOrDefault(status);
+            var tasks = count == 0 ? [] : await view.ListTasksAsync(new TaskListQuery(projectKey, [status], 0, limitPerColumn) { Sort = TaskSort.Rank }, ct);
+            columns.Add((status, count, tasks));
+        }
+        return columns;
     }
 
     public async Task<Page<ViewDocument>> ListCommentsAsync(string taskId, int afterNumber, int limit, CancellationToken ct = default)

@@ -47,7 +47,40 @@ public sealed record ViewDocument(string Partition, string Id, string Kind, int 
 /// <summary>A write to the view: an upsert of <see cref="Document"/>, or a delete of (Partition, Id) when it is null.</summary>
 public sealed record ViewChange(string Partition, string Id, ViewDocument? Document);
 
-public sealed record TaskListQuery(string ProjectKey, IReadOnlyList<string> Statuses, int AfterNumber, int Limit);
+public enum TaskSort { Number, Rank, Priority, UpdatedAt, DueDate }
+
+/// <summary>
+/// A page of a project's tasks. Lists are keyset-paged on (sort key, number): <see cref="AfterValue"/> is the sort key
+/// of the last item already seen (unused when sorting by number) and <see cref="AfterNumber"/> its number (0: first page).
+/// Sort keys are strings that order as the sort does: rank; priority level 0-4; updatedAt as UTC ISO text;
+/// dueDate as yyyy-MM-dd with no date sorting last (as 9999-12-31).
+/// </summary>
+public sealed record TaskListQuery(string ProjectKey, IReadOnlyList<string> Statuses, int AfterNumber, int Limit)
+{
+    public IReadOnlyList<string> Priorities { get; init; } = [];
+    public string? Assignee { get; init; }
+    public string? Label { get; init; }
+    public bool Archived { get; init; }
+    /// <summary>Text the title contains, compared case-insensitively.</summary>
+    public string? Text { get; init; }
+    public TaskSort Sort { get; init; } = TaskSort.Number;
+    public bool Descending { get; init; }
+    public string? AfterValue { get; init; }
+
+    public bool HasCursor => AfterNumber > 0 || AfterValue is not null;
+
+    public const string NoDueDate = "9999-12-31";
+
+    /// <summary>The sort key of a task, as stores compare it.</summary>
+    public static string? SortKeyOf(Kanbatte.Domain.TaskState task, TaskSort sort) => sort switch
+    {
+        TaskSort.Rank => task.Rank,
+        TaskSort.Priority => Kanbatte.Domain.Priorities.Level(task.Priority).ToString(System.Globalization.CultureInfo.InvariantCulture),
+        TaskSort.UpdatedAt => KanbatteJson.Format(task.UpdatedAt),
+        TaskSort.DueDate => task.DueDate?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) ?? NoDueDate,
+        _ => null,
+    };
+}
 
 /// <summary>The view: point reads, the projector's writes and the queries lists need. Every list is keyset-paged.</summary>
 public interface IViewStore
@@ -60,6 +93,9 @@ public interface IViewStore
     Task<IReadOnlyList<ViewDocument>> ListProjectsAsync(string? afterKey, int limit, CancellationToken ct = default);
 
     Task<IReadOnlyList<ViewDocument>> ListTasksAsync(TaskListQuery query, CancellationToken ct = default);
+
+    /// <summary>How many tasks each status column holds (archived tasks left out).</summary>
+    Task<IReadOnlyDictionary<string, int>> CountTasksByStatusAsync(string projectKey, CancellationToken ct = default);
 
     Task<IReadOnlyList<ViewDocument>> ListCommentsAsync(string projectKey, string taskId, int afterNumber, int limit, CancellationToken ct = default);
 }

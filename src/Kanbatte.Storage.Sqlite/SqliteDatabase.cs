@@ -46,6 +46,9 @@ public sealed class SqliteDatabase : IDisposable
         var connection = new SqliteConnection(_connectionString);
         connection.Open();
         Execute(connection, $"PRAGMA busy_timeout = 10000; PRAGMA synchronous = {_synchronous};");
+        // SQLite's own lower()/LIKE fold ASCII only; task search folds case like .NET does.
+        connection.CreateFunction("kb_contains", (string? text, string? part) =>
+            text is not null && part is not null && text.Contains(part, StringComparison.OrdinalIgnoreCase), isDeterministic: true);
         return connection;
     }
 
@@ -108,6 +111,7 @@ public sealed class SqliteDatabase : IDisposable
             PRIMARY KEY (partition, id)
         ) WITHOUT ROWID;
         CREATE INDEX IF NOT EXISTS ix_view_number ON view (partition, kind, json_extract(data, '$.number'));
+        CREATE INDEX IF NOT EXISTS ix_view_rank ON view (partition, kind, json_extract(data, '$.status'), json_extract(data, '$.rank'));
         CREATE INDEX IF NOT EXISTS ix_view_comments ON view (partition, kind, json_extract(data, '$.taskId'), json_extract(data, '$.number'));
 
         CREATE TABLE IF NOT EXISTS checkpoints (

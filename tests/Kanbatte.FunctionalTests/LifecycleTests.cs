@@ -40,7 +40,7 @@ public sealed class LifecycleTests : IClassFixture<KanbatteFactory>
         Assert.Equal("/api/tasks/AI-001", created.Headers.Location?.ToString());
         var task = await created.JsonAsync();
         Assert.Equal(
-            ["createdAt", "description", "id", "number", "projectKey", "status", "title", "updatedAt", "version"],
+            ["archived", "assignee", "createdAt", "description", "dueDate", "id", "labels", "number", "priority", "projectKey", "rank", "status", "title", "updatedAt", "version"],
             task.EnumerateObject().Select(p => p.Name).Order());
         Assert.Equal(("AI-001", "AI", 1, "todo", 1), (task.GetProperty("id").GetString(), task.GetProperty("projectKey").GetString(),
             task.GetProperty("number").GetInt32(), task.GetProperty("status").GetString(), task.GetProperty("version").GetInt32()));
