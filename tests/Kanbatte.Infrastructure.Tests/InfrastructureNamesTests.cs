@@ -1,4 +1,5 @@
 using System.Reflection;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using Kanbatte.Storage.Cosmos;
 
@@ -135,5 +136,19 @@ public sealed class InfrastructureNamesTests(CompiledTemplate compiled) : IClass
         var (scope, app) = Assert.Single(Created("Microsoft.Web/sites"));
         Assert.Equal("dotnet-isolated", scope.Evaluate(app, "properties.functionAppConfig.runtime.name"));
         Assert.Equal("10.0", scope.Evaluate(app, "properties.functionAppConfig.runtime.version"));
+    }
+
+    [Fact]
+    public void The_API_base_URL_output_uses_the_host_route_prefix()
+    {
+        // host.json extensions.http.routePrefix, "api" when absent (the Functions host default).
+        using var host = JsonDocument.Parse(File.ReadAllText(Path.Combine(Repository.Root, "host.json")), new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip });
+        var prefix = host.RootElement.TryGetProperty("extensions", out var extensions) && extensions.TryGetProperty("http", out var http)
+            && http.TryGetProperty("routePrefix", out var routePrefix) ? routePrefix.GetString() : "api";
+
+        var url = Assert.IsType<Opaque>(compiled.Main.Output("API_BASE_URL")).Description;
+        Assert.Equal($"https://{{reference(Microsoft.Web/sites).defaultHostName}}/{prefix}", url);
+        // azd reads the outputs by these names (UPPER_SNAKE); the app name reaches main through the module output.
+        Assert.StartsWith("func-", Assert.IsType<Opaque>(compiled.Main.Output("AZURE_FUNCTION_APP_NAME")).Description);
     }
 }
