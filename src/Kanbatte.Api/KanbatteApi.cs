@@ -11,7 +11,7 @@ namespace Kanbatte.Api;
 /// The HTTP behaviour of every route, written once: the self-hosted server maps these methods to routes
 /// (<see cref="KanbatteRoutes"/>), and each Azure Function calls one of them.
 /// </summary>
-public sealed class KanbatteApi(KanbatteCommands commands, KanbatteQueries queries, Paging paging, ILogger<KanbatteApi> logger)
+public sealed class KanbatteApi(KanbatteCommands commands, KanbatteQueries queries, Paging paging, Idempotency idempotency, ILogger<KanbatteApi> logger)
 {
     public const string CorrelationHeader = "X-Correlation-Id";
 
@@ -265,9 +265,17 @@ public sealed class KanbatteApi(KanbatteCommands commands, KanbatteQueries queri
     {
         var correlationId = CorrelationId(request);
         request.HttpContext.Response.Headers[CorrelationHeader] = correlationId;
+        var ct = request.HttpContext.RequestAborted;
         try
         {
-            return await work(new EventMetadata(correlationId), request.HttpContext.RequestAborted);
+            var metadata = new EventMetadata(correlationId);
+            return Idempotency.KeyOf(request) is { } key
+                ? await idempotency.RunAsync(request, key, () => work(metadata, ct), ct)
+                : await work(metadata, ct);
+        }
+        catch (ApiProblemException e)
+        {
+            return e.Problem;
         }
         catch (ValidationException e)
         {

@@ -25,9 +25,7 @@ public sealed class RequestBody
         if (request.ContentType is { Length: > 0 } contentType &&
             (!MediaTypeHeaderValue.TryParse(contentType, out var media) || !IsJson(media.MediaType.Value)))
             throw new ValidationException("body", "must be sent as application/json.");
-        if (request.ContentLength > MaxBytes) throw TooLarge();
-
-        var bytes = await ReadLimitedAsync(request.Body, ct);
+        var bytes = await ReadBytesAsync(request, ct);
         JsonDocument document;
         try
         {
@@ -119,8 +117,11 @@ public sealed class RequestBody
         mediaType is not null && (mediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase) ||
                                   mediaType.EndsWith("+json", StringComparison.OrdinalIgnoreCase));
 
-    private static async Task<byte[]> ReadLimitedAsync(Stream body, CancellationToken ct)
+    /// <summary>The raw body, refused when over 1 MB.</summary>
+    public static async Task<byte[]> ReadBytesAsync(HttpRequest request, CancellationToken ct)
     {
+        if (request.ContentLength > MaxBytes) throw TooLarge();
+        var body = request.Body;
         using var buffer = new MemoryStream();
         var chunk = new byte[16 * 1024];
         int read;

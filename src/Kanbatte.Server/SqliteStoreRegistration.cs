@@ -16,6 +16,7 @@ public static class SqliteStoreRegistration
         services.AddSingleton<IViewStore, SqliteViewStore>();
         services.AddSingleton<ICheckpointStore, SqliteCheckpointStore>();
         services.AddSingleton<ICounterStore, SqliteCounterStore>();
+        services.AddSingleton<IIdempotencyStore, SqliteIdempotencyStore>();
         services.AddSingleton<ProjectionProgress>();
         services.AddSingleton<IViewConsistency, ReadYourWrites>();
         services.AddSingleton<FeedProjection>();

@@ -79,7 +79,7 @@ public sealed class SqliteDatabase : IDisposable
         command.ExecuteNonQuery();
     }
 
-    // The design's two tables, plus the projector's checkpoint and the number counters.
+    // The design's two tables, plus the projector's checkpoint, the number counters and idempotency keys.
     // Triggers make the event log append-only in the store itself, not by convention.
     private const string Schema = """
         PRAGMA journal_mode = WAL;
@@ -117,6 +117,17 @@ public sealed class SqliteDatabase : IDisposable
         CREATE TABLE IF NOT EXISTS checkpoints (
             consumer TEXT PRIMARY KEY,
             position INTEGER NOT NULL
+        ) WITHOUT ROWID;
+
+        CREATE TABLE IF NOT EXISTS idempotency (
+            key          TEXT PRIMARY KEY,
+            request_hash TEXT NOT NULL,
+            claimed_at   TEXT NOT NULL,
+            status       INTEGER,
+            content_type TEXT,
+            body         BLOB,
+            location     TEXT,
+            etag         TEXT
         ) WITHOUT ROWID;
 
         CREATE TABLE IF NOT EXISTS counters (
