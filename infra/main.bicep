@@ -33,7 +33,10 @@ var cosmosContainerNames = {
   leases: 'leases'
   deadLetter: 'dead_letter'
   counters: 'counters'
+  idempotency: 'idempotency'
 }
+// 24 hours: the retention Kanbatte.Api's Idempotency.Retention promises to retrying clients.
+var idempotencyRetentionSeconds = 86400
 
 var resourceToken = toLower(uniqueString(subscription().id, environmentName, location))
 // Deterministic names, known before deployment, so modules can address resources by name.
@@ -88,6 +91,7 @@ module cosmos 'modules/cosmos.bicep' = {
     accountName: names.cosmos
     databaseName: cosmosDatabaseName
     containerNames: cosmosContainerNames
+    idempotencyRetentionSeconds: idempotencyRetentionSeconds
   }
 }
 

@@ -5,12 +5,15 @@ param location string
 param tags object
 param accountName string
 param databaseName string
+@description('How long an Idempotency-Key response is kept, in seconds: the idempotency container\'s default TTL.')
+param idempotencyRetentionSeconds int
 param containerNames {
   eventLog: string
   view: string
   leases: string
   deadLetter: string
   counters: string
+  idempotency: string
 }
 
 resource account 'Microsoft.DocumentDB/databaseAccounts@2025-04-15' = {
@@ -201,3 +204,32 @@ resource counters 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containers
 
 output accountName string = account.name
 output endpoint string = account.properties.documentEndpoint
+
+// Responses kept for Idempotency-Key retries: point operations by key only, so nothing is indexed; the container's
+// default time to live removes them after the 24 hours the API promises (Kanbatte.Api Idempotency.Retention).
+resource idempotency 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containers@2025-04-15' = {
+  parent: database
+  name: containerNames.idempotency
+  properties: {
+    resource: {
+      id: containerNames.idempotency
+      partitionKey: {
+        paths: [
+          '/id'
+        ]
+        kind: 'Hash'
+      }
+      defaultTtl: idempotencyRetentionSeconds
+      indexingPolicy: {
+        indexingMode: 'consistent'
+        automatic: true
+        includedPaths: []
+        excludedPaths: [
+          {
+            path: '/*'
+          }
+        ]
+      }
+    }
+  }
+}

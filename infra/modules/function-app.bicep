@@ -14,6 +14,7 @@ param cosmosContainerNames {
   leases: string
   deadLetter: string
   counters: string
+  idempotency: string
 }
 param corsAllowedOrigins string[]
 param maximumInstanceCount int
@@ -124,6 +125,10 @@ resource app 'Microsoft.Web/sites@2025-03-01' = {
         {
           name: 'Kanbatte__Cosmos__CountersContainer'
           value: cosmosContainerNames.counters
+        }
+        {
+          name: 'Kanbatte__Cosmos__IdempotencyContainer'
+          value: cosmosContainerNames.idempotency
         }
       ]
     }

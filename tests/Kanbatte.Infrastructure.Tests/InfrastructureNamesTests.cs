@@ -87,14 +87,17 @@ public sealed class InfrastructureNamesTests(CompiledTemplate compiled) : IClass
     }
 
     [Fact]
-    public void Every_Cosmos_option_has_an_app_setting_with_the_code_default()
+    public void Every_Cosmos_resource_name_option_has_an_app_setting_with_the_code_default()
     {
         var settings = AppSettings();
         var prefix = CosmosOptions.Section.Replace(":", "__", StringComparison.Ordinal) + "__";
         var defaults = new CosmosOptions();
+        // The options that name a resource: their defaults are the Names constants (Database, *Container).
+        var resourceNames = Constants(typeof(CosmosOptions.Names)).Values.ToHashSet();
         var properties = typeof(CosmosOptions).GetProperties(BindingFlags.Public | BindingFlags.Instance)
-            .Where(p => p.PropertyType == typeof(string) && p.CanWrite).ToList();
-        Assert.NotEmpty(properties);
+            .Where(p => p.PropertyType == typeof(string) && p.CanWrite && resourceNames.Contains((string)p.GetValue(defaults)!))
+            .ToList();
+        Assert.Equal(resourceNames.Count, properties.Count); // one option per name
 
         foreach (var property in properties)
         {
@@ -103,9 +106,18 @@ public sealed class InfrastructureNamesTests(CompiledTemplate compiled) : IClass
             Assert.Equal(property.GetValue(defaults), settings[name]);
         }
         // No setting under the section that the options class does not bind (a typo would be silently ignored).
+        var bindable = typeof(CosmosOptions).GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => p.CanWrite).Select(p => p.Name);
         var unbound = settings.Keys.Where(k => k.StartsWith(prefix, StringComparison.Ordinal))
-            .Select(k => k[prefix.Length..]).Except(properties.Select(p => p.Name));
+            .Select(k => k[prefix.Length..]).Except(bindable, StringComparer.OrdinalIgnoreCase);
         Assert.Empty(unbound);
+    }
+
+    [Fact]
+    public void The_idempotency_container_forgets_responses_when_the_API_says()
+    {
+        var (scope, container) = Assert.Single(Created(ContainerType),
+            c => c.Scope.Evaluate(c.Resource, "properties.resource.id") as string == CosmosOptions.Names.Idempotency);
+        Assert.Equal((long)Kanbatte.Api.Idempotency.Retention.TotalSeconds, scope.Evaluate(container, "properties.resource.defaultTtl"));
     }
 
     [Fact]
