@@ -144,7 +144,8 @@ resource leases 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containers@2
   }
 }
 
-// Events the projector failed to apply, parked with their error; listed and counted, so indexed.
+// Events the projector failed to apply, parked with their error: listed and counted, never searched by the
+// parked event's content, so that copy stays out of the index.
 resource deadLetter 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containers@2025-04-15' = {
   parent: database
   name: containerNames.deadLetter
@@ -166,6 +167,9 @@ resource deadLetter 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containe
           }
         ]
         excludedPaths: [
+          {
+            path: '/event/*'
+          }
           {
             path: '/"_etag"/?'
           }

@@ -83,6 +83,9 @@ public sealed class InfrastructureNamesTests(CompiledTemplate compiled) : IClass
         {
             Assert.True(created.ContainsKey(trigger.MonitoredContainer), $"monitored container '{trigger.MonitoredContainer}' is not created");
             Assert.Equal(CosmosOptions.ConnectionSetting, trigger.Connection);
+            Assert.Equal(CosmosOptions.ConnectionSetting, trigger.LeaseConnection);
+            // An identity-based connection cannot create containers: the lease container must come from here.
+            Assert.False(trigger.CreatesLeaseContainer, "the trigger must not try to create its lease container");
         }
     }
 

@@ -3,7 +3,8 @@ using System.Reflection;
 namespace Kanbatte.Infrastructure.Tests;
 
 /// <summary>The change-feed trigger of src/Kanbatte.Functions, read by reflection (the official attribute or its stand-in).</summary>
-internal sealed record TriggerAttribute(string Database, string MonitoredContainer, string LeaseDatabase, string LeaseContainer, string Connection)
+internal sealed record TriggerAttribute(
+    string Database, string MonitoredContainer, string LeaseDatabase, string LeaseContainer, string Connection, string LeaseConnection, bool CreatesLeaseContainer)
 {
     /// <summary>Null while the function app is not referenced (its project is not on this branch yet).</summary>
     public static TriggerAttribute? Find()
@@ -28,6 +29,9 @@ internal sealed record TriggerAttribute(string Database, string MonitoredContain
             string.IsNullOrEmpty(Read("LeaseDatabaseName")) ? database : Read("LeaseDatabaseName")!,
             // The official attribute's default lease container is "leases".
             string.IsNullOrEmpty(Read("LeaseContainerName")) ? "leases" : Read("LeaseContainerName")!,
-            Read("Connection") ?? "");
+            Read("Connection") ?? "",
+            // Without its own lease connection the trigger uses Connection for the leases too.
+            string.IsNullOrEmpty(Read("LeaseConnection")) ? Read("Connection") ?? "" : Read("LeaseConnection")!,
+            attribute.GetType().GetProperty("CreateLeaseContainerIfNotExists")?.GetValue(attribute) is true);
     }
 }
