@@ -1,3 +1,5 @@
+using System.Text.Json;
+
 namespace Kanbatte.Infrastructure.Tests;
 
 /// <summary>Every Bicep file builds and lints with no error and no warning (the linter rules: infra/bicepconfig.json).</summary>
@@ -43,5 +45,19 @@ public sealed class BicepLintTests
             .Where(l => l.TrimStart().StartsWith("module ", StringComparison.Ordinal))
             .Where(l => new[] { "'br:", "'br/", "'ts:", "'ts/" }.Any(p => l.Contains(p, StringComparison.Ordinal)));
         Assert.Empty(lines);
+    }
+
+    [Fact]
+    public void The_linter_configuration_only_ever_makes_rules_stricter()
+    {
+        // A warning is fixed in the Bicep, never silenced: no rule may be switched off or down to info.
+        using var config = JsonDocument.Parse(File.ReadAllText(Path.Combine(Repository.Infra, "bicepconfig.json")),
+            new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
+        var core = config.RootElement.GetProperty("analyzers").GetProperty("core");
+        Assert.True(core.GetProperty("enabled").GetBoolean(), "the linter is disabled");
+        var weakened = core.GetProperty("rules").EnumerateObject()
+            .Where(r => r.Value.GetProperty("level").GetString() is not ("warning" or "error"))
+            .Select(r => r.Name);
+        Assert.Empty(weakened);
     }
 }
