@@ -11,7 +11,7 @@ namespace Kanbatte.Api;
 /// The HTTP behaviour of every route, written once: the self-hosted server maps these methods to routes
 /// (<see cref="KanbatteRoutes"/>), and each Azure Function calls one of them.
 /// </summary>
-public sealed class KanbatteApi(KanbatteCommands commands, KanbatteQueries queries, Paging paging, Idempotency idempotency, ILogger<KanbatteApi> logger)
+public sealed partial class KanbatteApi(KanbatteCommands commands, KanbatteQueries queries, Paging paging, Idempotency idempotency, ILogger<KanbatteApi> logger)
 {
     public const string CorrelationHeader = "X-Correlation-Id";
 
@@ -60,9 +60,15 @@ public sealed class KanbatteApi(KanbatteCommands commands, KanbatteQueries queri
         return ProjectResponse(StatusCodes.Status200OK, project);
     });
 
+    /// <summary>The board now (from the view), or with <c>asOf</c> as it was then (from snapshots and the log).</summary>
     public Task<IResult> BoardAsync(HttpRequest request, string key) => HandleAsync(request, async (_, ct) =>
     {
-        var columns = await queries.BoardAsync(key, paging.Limit(request), ct);
+        var limit = paging.Limit(request);
+        var columns = AsOf(request) is { } asOf
+            ? (await queries.BoardAsOfAsync(key, asOf, limit, ct))
+                .Select(c => (c.Status, c.Count, (IReadOnlyList<string>)c.Tasks.Select(t => KanbatteJson.Serialize(t)).ToList())).ToList()
+            : (await queries.BoardAsync(key, limit, ct))
+                .Select(c => (c.Status, c.Count, (IReadOnlyList<string>)c.Tasks.Select(d => d.Json).ToList())).ToList();
         using var buffer = new MemoryStream();
         using (var writer = new System.Text.Json.Utf8JsonWriter(buffer))
         {
@@ -74,7 +80,7 @@ public sealed class KanbatteApi(KanbatteCommands commands, KanbatteQueries queri
                 writer.WriteString("status", status);
                 writer.WriteNumber("count", count);
                 writer.WriteStartArray("tasks");
-                foreach (var task in tasks) writer.WriteRawValue(task.Json, skipInputValidation: true);
+                foreach (var task in tasks) writer.WriteRawValue(task, skipInputValidation: true);
                 writer.WriteEndArray();
                 writer.WriteEndObject();
             }
@@ -104,10 +110,27 @@ public sealed class KanbatteApi(KanbatteCommands commands, KanbatteQueries queri
         return paging.Page(page, ScopeWithoutToken(request, key));
     });
 
+    /// <summary>The task from the view; with <c>asOf</c> or <c>version</c>, exactly as it was then, folded from the log.</summary>
     public Task<IResult> GetTaskAsync(HttpRequest request, string id) => HandleAsync(request, async (_, ct) =>
     {
+        var asOf = AsOf(request);
+        var version = Paging.Single(request, "version") is { } v
+            ? int.TryParse(v, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n > 0 ? n : throw new ValidationException("version", "must be a whole number from 1.")
+            : (int?)null;
+        if (asOf is not null || version is not null)
+            return TaskResponse(StatusCodes.Status200OK, await queries.TaskAsOfAsync(id, asOf, version, ct));
         var doc = await queries.GetTaskAsync(id, ct);
         return new JsonResponse(StatusCodes.Status200OK, System.Text.Encoding.UTF8.GetBytes(doc.Json)) { ETag = ETagOf(doc.Version) };
+    });
+
+    public Task<IResult> ActivityAsync(HttpRequest request, string key) => HandleAsync(request, async (_, ct) =>
+    {
+        var scope = $"activity|{key}";
+        var limit = paging.Limit(request);
+        var page = await queries.ActivityAsync(key, paging.After(request, scope), limit, ct);
+        return paging.Page(page.Items.Select(e => KanbatteJson.Serialize(new ActivityEntry(
+            e.Type, e.StreamId.StartsWith(StreamIds.TaskPrefix, StringComparison.Ordinal) ? e.StreamId[StreamIds.TaskPrefix.Length..] : null,
+            e.Version, e.RecordedAt, e.Data))), scope, page.Next);
     });
 
     public Task<IResult> UpdateTaskAsync(HttpRequest request, string id) => HandleAsync(request, async (metadata, ct) =>
@@ -182,6 +205,8 @@ public sealed class KanbatteApi(KanbatteCommands commands, KanbatteQueries queri
         return paging.Page(page.Items.Select(e => KanbatteJson.Serialize(new HistoryEntry(e.Type, e.Version, e.RecordedAt, e.Data))), scope, page.Next);
     });
 
+    private sealed record ActivityEntry(string Type, string? TaskId, int Version, DateTimeOffset OccurredAt, System.Text.Json.JsonElement Data);
+
     private sealed record HistoryEntry(string Type, int Version, DateTimeOffset OccurredAt, System.Text.Json.JsonElement Data);
 
     private static JsonResponse ProjectResponse(int status, ProjectState project) =>
@@ -246,6 +271,20 @@ public sealed class KanbatteApi(KanbatteCommands commands, KanbatteQueries queri
         var unknown = values.Where(x => !allowed.Contains(x)).ToList();
         if (unknown.Count > 0) v.Add(name, $"'{string.Join("', '", unknown)}' is not one of {string.Join(", ", allowed)}.");
         return values;
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d{1,7})?([Zz]|[+-]\d{2}:\d{2})$")]
+    private static partial System.Text.RegularExpressions.Regex Rfc3339();
+
+    /// <summary>The <c>asOf</c> time (RFC 3339, with Z or an offset), or null.</summary>
+    private static DateTimeOffset? AsOf(HttpRequest request)
+    {
+        // A '+' offset arrives as a space when the client did not encode it.
+        var raw = Paging.Single(request, "asOf")?.Replace(' ', '+');
+        if (raw is null) return null;
+        return Rfc3339().IsMatch(raw) && DateTimeOffset.TryParse(raw, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal, out var at)
+            ? at
+            : throw new ValidationException("asOf", "must be an RFC 3339 time such as 2026-11-26T07:19:16.560Z.");
     }
 
     /// <summary>The version an If-Match header names (<c>"3"</c>), or null without the header or with <c>*</c>.</summary>

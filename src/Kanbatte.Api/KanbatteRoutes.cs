@@ -16,6 +16,7 @@ public static class KanbatteRoutes
         api.MapGet("/projects/{key}", (HttpRequest r, string key, KanbatteApi a) => a.GetProjectAsync(r, key));
         api.MapPatch("/projects/{key}", (HttpRequest r, string key, KanbatteApi a) => a.UpdateProjectAsync(r, key));
         api.MapGet("/projects/{key}/board", (HttpRequest r, string key, KanbatteApi a) => a.BoardAsync(r, key));
+        api.MapGet("/projects/{key}/activity", (HttpRequest r, string key, KanbatteApi a) => a.ActivityAsync(r, key));
         api.MapPost("/projects/{key}/tasks", (HttpRequest r, string key, KanbatteApi a) => a.CreateTaskAsync(r, key));
         api.MapGet("/projects/{key}/tasks", (HttpRequest r, string key, KanbatteApi a) => a.ListTasksAsync(r, key));
         api.MapGet("/tasks/{id}", (HttpRequest r, string id, KanbatteApi a) => a.GetTaskAsync(r, id));

@@ -95,7 +95,7 @@ public sealed class KanbatteCommands(IEventStore events, ICounterStore counters,
     /// </summary>
     public async Task<TaskState> MoveTaskAsync(string taskId, string? status, string? before, string? after, int? ifMatch, EventMetadata metadata, CancellationToken ct = default)
     {
-        if (status is not null && !Statuses.IsValid(status)) TaskDecider.Move(null, taskId, status, "");
+        TaskDecider.ValidateMove(status);
         var (state, _) = await DecideTaskAsync(taskId, ifMatch, async task =>
         {
             if (task is null) throw new NotFoundException("Task", taskId);

@@ -20,6 +20,31 @@ public interface IEventStore
 
     /// <summary>Reads a stream in version order from <paramref name="fromVersion"/>, at most <paramref name="maxCount"/> events.</summary>
     Task<IReadOnlyList<EventEnvelope>> ReadStreamAsync(string streamId, int fromVersion, int maxCount = int.MaxValue, CancellationToken ct = default);
+
+    /// <summary>
+    /// One page of all events of a project's streams in the order they were appended (or newest first), recorded no later
+    /// than <paramref name="until"/> when given. <paramref name="after"/> is the previous page's <see cref="EventPage.Next"/>.
+    /// </summary>
+    Task<EventPage> ReadProjectAsync(string projectKey, bool newestFirst, string? after, DateTimeOffset? until, int maxCount, CancellationToken ct = default);
+}
+
+/// <summary>A page of events and the store's opaque position after it (null on the last page).</summary>
+public sealed record EventPage(IReadOnlyList<EventEnvelope> Events, string? Next);
+
+/// <summary>A project's tasks as they were at one point of its history (a store position and its time).</summary>
+public sealed record BoardSnapshot(string ProjectKey, string Position, DateTimeOffset At, IReadOnlyList<string> TasksJson);
+
+/// <summary>Periodic copies of a project's tasks, so that a board as of any time folds a bounded number of events.</summary>
+public interface ISnapshotStore
+{
+    /// <summary>The latest snapshot holding only events recorded at or before <paramref name="at"/>, or null.</summary>
+    Task<BoardSnapshot?> LatestAsync(string projectKey, DateTimeOffset at, CancellationToken ct = default);
+
+    /// <summary>
+    /// Called by the feed projection once <paramref name="projected"/> is in the view and before its checkpoint:
+    /// takes a snapshot of each project in the batch that has had enough events since its last one.
+    /// </summary>
+    Task CaptureAsync(IReadOnlyList<EventEnvelope> projected, CancellationToken ct = default);
 }
 
 /// <summary>One ordered feed of all events, read from a resumable position. Stores with a change feed of their own do not need it.</summary>
@@ -134,4 +159,7 @@ public interface IIdempotencyStore
 
     /// <summary>Gives a claimed key back, when the request failed without changing anything.</summary>
     Task ReleaseAsync(string key, CancellationToken ct = default);
+
+    /// <summary>Forgets keys claimed before <paramref name="before"/> (stores with their own expiry do nothing).</summary>
+    Task PurgeAsync(DateTimeOffset before, CancellationToken ct = default);
 }

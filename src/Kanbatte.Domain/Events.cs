@@ -14,9 +14,10 @@ public sealed record ProjectUpdated(
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Repository = null,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<string>? Cleared = null) : IDomainEvent;
 
+/// <summary>Schema 2 (schema 1, before priority, assignee, labels, due date and rank, is upcast on reading).</summary>
 public sealed record TaskCreated(
     string Id, string ProjectKey, int Number, string Title, string Description, string Status,
-    string? Priority = null, string? Assignee = null, IReadOnlyList<string>? Labels = null, DateOnly? DueDate = null, string? Rank = null) : IDomainEvent;
+    string Priority, string? Assignee, IReadOnlyList<string> Labels, DateOnly? DueDate, string Rank) : IDomainEvent;
 
 /// <summary>Carries only the fields that changed (a null field did not change); <see cref="Cleared"/> names optional fields set to nothing.</summary>
 public sealed record TaskUpdated(

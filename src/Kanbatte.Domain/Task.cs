@@ -21,27 +21,21 @@ public sealed record AddComment(string? Body, string? Author);
 
 public static class TaskDecider
 {
-    public static void Validate(CreateTask cmd)
-    {
-        var v = new Violations();
-        Rules.Line(v, "title", cmd.Title, Rules.TitleMax, required: true);
-        Rules.Text(v, "description", cmd.Description, Rules.TaskDescriptionMax, required: false, allowEmpty: true);
-        Rules.Status(v, "status", cmd.Status);
-        Rules.Priority(v, "priority", cmd.Priority);
-        Rules.Line(v, "assignee", cmd.Assignee, Rules.AssigneeMax, required: false);
-        Rules.Labels(v, "labels", cmd.Labels);
-        v.ThrowIfAny();
-    }
+    public static void Validate(CreateTask cmd) =>
+        ValidateFields(titleRequired: true, cmd.Title, cmd.Description, cmd.Status, cmd.Priority, cmd.Assignee, cmd.Labels);
 
-    public static void Validate(ChangeTask cmd)
+    public static void Validate(ChangeTask cmd) =>
+        ValidateFields(titleRequired: false, cmd.Title, cmd.Description, cmd.Status, cmd.Priority, cmd.Assignee, cmd.Labels);
+
+    private static void ValidateFields(bool titleRequired, string? title, string? description, string? status, string? priority, string? assignee, IReadOnlyList<string>? labels)
     {
         var v = new Violations();
-        Rules.Line(v, "title", cmd.Title, Rules.TitleMax, required: false);
-        Rules.Text(v, "description", cmd.Description, Rules.TaskDescriptionMax, required: false, allowEmpty: true);
-        Rules.Status(v, "status", cmd.Status);
-        Rules.Priority(v, "priority", cmd.Priority);
-        Rules.Line(v, "assignee", cmd.Assignee, Rules.AssigneeMax, required: false);
-        Rules.Labels(v, "labels", cmd.Labels);
+        Rules.Line(v, "title", title, Rules.TitleMax, required: titleRequired);
+        Rules.Text(v, "description", description, Rules.TaskDescriptionMax, required: false, allowEmpty: true);
+        Rules.Status(v, "status", status);
+        Rules.Priority(v, "priority", priority);
+        Rules.Line(v, "assignee", assignee, Rules.AssigneeMax, required: false);
+        Rules.Labels(v, "labels", labels);
         v.ThrowIfAny();
     }
 
@@ -96,12 +90,17 @@ public static class TaskDecider
         return changed.IsEmpty ? [] : [changed];
     }
 
-    /// <summary>Places the task at <paramref name="rank"/>, in <paramref name="status"/>'s column when given.</summary>
-    public static IReadOnlyList<IDomainEvent> Move(TaskState? task, string taskId, string? status, string rank)
+    public static void ValidateMove(string? status)
     {
         var v = new Violations();
         Rules.Status(v, "status", status);
         v.ThrowIfAny();
+    }
+
+    /// <summary>Places the task at <paramref name="rank"/>, in <paramref name="status"/>'s column when given.</summary>
+    public static IReadOnlyList<IDomainEvent> Move(TaskState? task, string taskId, string? status, string rank)
+    {
+        ValidateMove(status);
         if (task is null) throw new NotFoundException("Task", taskId);
         var newStatus = status is not null && status != task.Status ? status : null;
         return newStatus is null && rank == task.Rank ? [] : [new TaskMoved(newStatus, rank)];
@@ -139,7 +138,7 @@ public static class TaskDecider
     public static TaskState? Evolve(TaskState? state, IDomainEvent e, int version, DateTimeOffset at) => e switch
     {
         TaskCreated c => new TaskState(c.Id, c.ProjectKey, c.Number, c.Title, c.Description, c.Status,
-            c.Priority ?? Priorities.None, c.Assignee, c.Labels ?? [], c.DueDate, c.Rank ?? Ranks.Bottom(at), false, version, at, at),
+            c.Priority, c.Assignee, c.Labels, c.DueDate, c.Rank, false, version, at, at),
         TaskUpdated u when state is not null => state with
         {
             Title = u.Title ?? state.Title,

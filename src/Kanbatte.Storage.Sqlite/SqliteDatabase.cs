@@ -119,6 +119,15 @@ public sealed class SqliteDatabase : IDisposable
             position INTEGER NOT NULL
         ) WITHOUT ROWID;
 
+        CREATE TABLE IF NOT EXISTS snapshots (
+            project_key TEXT    NOT NULL,
+            position    INTEGER NOT NULL,
+            at          TEXT    NOT NULL,
+            tasks       TEXT    NOT NULL,
+            PRIMARY KEY (project_key, position)
+        ) WITHOUT ROWID;
+        CREATE INDEX IF NOT EXISTS ix_snapshots_at ON snapshots (project_key, at);
+
         CREATE TABLE IF NOT EXISTS idempotency (
             key          TEXT PRIMARY KEY,
             request_hash TEXT NOT NULL,

@@ -51,6 +51,16 @@ public sealed class SqliteIdempotencyStore(SqliteDatabase db) : IIdempotencyStor
             return await command.ExecuteNonQueryAsync(ct);
         }, ct);
 
+    public Task PurgeAsync(DateTimeOffset before, CancellationToken ct = default) =>
+        db.WriteAsync(async (connection, transaction) =>
+        {
+            await using var command = connection.CreateCommand();
+            command.Transaction = transaction;
+            command.CommandText = "DELETE FROM idempotency WHERE claimed_at < $before";
+            command.Parameters.AddWithValue("$before", KanbatteJson.Format(before));
+            return await command.ExecuteNonQueryAsync(ct);
+        }, ct);
+
     private static async Task<IdempotencyRecord?> ReadAsync(SqliteConnection connection, SqliteTransaction transaction, string key, CancellationToken ct)
     {
         await using var command = connection.CreateCommand();

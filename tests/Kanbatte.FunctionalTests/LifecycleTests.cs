@@ -15,13 +15,7 @@ public sealed class LifecycleTests : IClassFixture<KanbatteFactory>
         _client = factory.CreateClient();
     }
 
-    private async Task<string> NewProjectAsync()
-    {
-        var key = "P" + Guid.NewGuid().ToString("N")[..8].ToUpperInvariant();
-        var response = await _client.PostJsonAsync("/api/projects", new { key, name = "Project " + key });
-        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
-        return key;
-    }
+    private Task<string> NewProjectAsync() => _client.NewProjectAsync("P");
 
     [Fact]
     public async Task Health_answers_200() =>

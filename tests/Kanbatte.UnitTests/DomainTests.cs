@@ -223,7 +223,7 @@ public class TaskRulesTests
         IDomainEvent[] events =
         [
             new ProjectCreated("AI", "n", null, "https://x.io"),
-            new TaskCreated("AI-001", "AI", 1, "t", "", "todo", "high", "bob", null, new DateOnly(2026, 12, 24), "r1"),
+            new TaskCreated("AI-001", "AI", 1, "t", "", "todo", "high", "bob", ["x"], new DateOnly(2026, 12, 24), "r1"),
             new TaskUpdated(Status: "done"),
             new CommentAdded("CM-1", 1, "b", null),
         ];
