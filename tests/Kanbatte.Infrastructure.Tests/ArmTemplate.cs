@@ -69,12 +69,20 @@ internal sealed class ArmTemplate
         _ => throw new FormatException($"Unexpected JSON node {node.GetType().Name}."),
     };
 
+    /// <summary>Evaluates a dotted path of a resource; a part of the path may itself be an expression (e.g. a whole object).</summary>
     public object? Evaluate(JsonObject resource, string path)
     {
         JsonNode? node = resource;
+        object? value = null;
+        var evaluated = false;
         foreach (var part in path.Split('.'))
-            node = node is JsonArray array && int.TryParse(part, out var index) ? array[index] : node?[part];
-        return Evaluate(node);
+        {
+            if (!evaluated && node is JsonObject o) { node = o[part]; continue; }
+            if (!evaluated && node is JsonArray a && int.TryParse(part, out var i)) { node = a[i]; continue; }
+            if (!evaluated) { value = Evaluate(node); evaluated = true; }
+            value = Member(value, long.TryParse(part, out var index) ? index : part);
+        }
+        return evaluated ? value : Evaluate(node);
     }
 
     public object? Output(string name) => Evaluate(_template["outputs"]?[name]?["value"]);
