@@ -26,6 +26,19 @@ public sealed partial class KanbatteApi(KanbatteCommands commands, KanbatteQueri
     public Task<IResult> HealthAsync(HttpRequest request) =>
         Task.FromResult<IResult>(new JsonResponse(StatusCodes.Status200OK, Healthy));
 
+    /// <summary>The OpenAPI document (src/Kanbatte.Api/openapi.json), embedded so that both hosts serve the same bytes.</summary>
+    public Task<IResult> OpenApiAsync(HttpRequest request) =>
+        Task.FromResult<IResult>(new JsonResponse(StatusCodes.Status200OK, OpenApiDocument.Value));
+
+    private static readonly Lazy<byte[]> OpenApiDocument = new(() =>
+    {
+        using var stream = typeof(KanbatteApi).Assembly.GetManifestResourceStream("Kanbatte.Api.openapi.json")
+            ?? throw new InvalidOperationException("The embedded OpenAPI document is missing.");
+        using var buffer = new MemoryStream();
+        stream.CopyTo(buffer);
+        return buffer.ToArray();
+    });
+
     public Task<IResult> CreateProjectAsync(HttpRequest request) => HandleAsync(request, async (metadata, ct) =>
     {
         var body = await RequestBody.ReadAsync(request, ProjectFields, ct);

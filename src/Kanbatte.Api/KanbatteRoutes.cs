@@ -11,6 +11,7 @@ public static class KanbatteRoutes
     {
         var api = app.MapGroup("/api");
         api.MapGet("/health", (HttpRequest r, KanbatteApi a) => a.HealthAsync(r));
+        api.MapGet("/openapi.json", (HttpRequest r, KanbatteApi a) => a.OpenApiAsync(r));
         api.MapPost("/projects", (HttpRequest r, KanbatteApi a) => a.CreateProjectAsync(r));
         api.MapGet("/projects", (HttpRequest r, KanbatteApi a) => a.ListProjectsAsync(r));
         api.MapGet("/projects/{key}", (HttpRequest r, string key, KanbatteApi a) => a.GetProjectAsync(r, key));
