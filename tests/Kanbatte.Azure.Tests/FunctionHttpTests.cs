@@ -85,6 +85,39 @@ public sealed class FunctionHttpTests : IAsyncLifetime
         Assert.Equal((200, 0), (parked.Status, parked.Json.GetProperty("count").GetInt32()));
     }
 
+    [Fact]
+    public async Task The_task_tracker_functions_answer_directly()
+    {
+        Assert.Equal(201, (await CallAsync<CreateProjectFunction>("POST", "/api/projects", new { key = "TT", name = "Tracker" })).Status);
+        await ProjectAsync();
+        var renamed = await CallAsync<UpdateProjectFunction>("PATCH", "/api/projects/TT", new { name = "Renamed" }, routeValues: "TT");
+        Assert.Equal((200, "Renamed"), (renamed.Status, renamed.Json.GetProperty("name").GetString()));
+        foreach (var title in new[] { "A", "B", "C" })
+            Assert.Equal(201, (await CallAsync<CreateTaskFunction>("POST", "/api/projects/TT/tasks", new { title }, routeValues: "TT")).Status);
+
+        await ProjectAsync(); // a move places the task between neighbours read from the view
+        var moved = await CallAsync<MoveTaskFunction>("POST", "/api/tasks/TT-003/move", new { before = "TT-001" }, routeValues: "TT-003");
+        Assert.True(moved.Status == 200, moved.Body);
+        Assert.Equal(200, (await CallAsync<ArchiveTaskFunction>("POST", "/api/tasks/TT-002/archive", routeValues: "TT-002")).Status);
+        var restored = await CallAsync<RestoreTaskFunction>("POST", "/api/tasks/TT-002/restore", routeValues: "TT-002");
+        Assert.Equal((200, false), (restored.Status, restored.Json.GetProperty("archived").GetBoolean()));
+        var comment = await CallAsync<AddCommentFunction>("POST", "/api/tasks/TT-001/comments", new { body = "Hi" }, routeValues: "TT-001");
+        var id = comment.Json.GetProperty("id").GetString()!;
+        var edited = await CallAsync<EditCommentFunction>("PATCH", $"/api/tasks/TT-001/comments/{id}", new { body = "Hello" }, routeValues: ["TT-001", id]);
+        Assert.Equal((200, "Hello"), (edited.Status, edited.Json.GetProperty("body").GetString()));
+        Assert.Equal(204, (await CallAsync<DeleteCommentFunction>("DELETE", $"/api/tasks/TT-001/comments/{id}", routeValues: ["TT-001", id])).Status);
+
+        await ProjectAsync();
+        var board = await CallAsync<ProjectBoardFunction>("GET", "/api/projects/TT/board", routeValues: "TT");
+        Assert.Equal(200, board.Status);
+        Assert.Contains("TT-003", board.Body);
+        var activity = await CallAsync<ProjectActivityFunction>("GET", "/api/projects/TT/activity", routeValues: "TT");
+        Assert.Equal(200, activity.Status);
+        Assert.True(activity.Json.GetProperty("items").GetArrayLength() >= 9, activity.Body);
+        var openApi = await CallAsync<OpenApiFunction>("GET", "/api/openapi.json");
+        Assert.Equal((200, "3.1.0"), (openApi.Status, openApi.Json.GetProperty("openapi").GetString()));
+    }
+
     /// <summary>Client mistakes answer exactly as the self-hosted server answers them: status, content type and body.</summary>
     [Fact]
     public async Task Errors_are_byte_for_byte_the_servers()

@@ -26,11 +26,21 @@ public sealed class FunctionsMetadataTests
     private static JsonElement Trigger(JsonElement function) =>
         function.GetProperty("bindings").EnumerateArray().Single(b => b.GetProperty("type").GetString()!.EndsWith("Trigger", StringComparison.Ordinal));
 
+    /// <summary>The host's route prefix from the host.json shipped beside the metadata ("api" when unset, as the host defaults).</summary>
+    private static string RoutePrefix()
+    {
+        var folder = typeof(FunctionsMetadataTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "FunctionsOutput").Value!;
+        using var host = JsonDocument.Parse(File.ReadAllText(Path.Combine(folder, "host.json")));
+        return host.RootElement.TryGetProperty("extensions", out var e) && e.TryGetProperty("http", out var h) && h.TryGetProperty("routePrefix", out var p)
+            ? p.GetString()! : "api";
+    }
+
     [Fact]
     public void The_function_apps_routes_and_methods_are_the_servers()
     {
+        var prefix = RoutePrefix();
         var functions = HttpFunctions
-            .SelectMany(f => Trigger(f).GetProperty("methods").EnumerateArray().Select(m => $"{m.GetString()!.ToUpperInvariant()} /api/{Trigger(f).GetProperty("route").GetString()}"))
+            .SelectMany(f => Trigger(f).GetProperty("methods").EnumerateArray().Select(m => $"{m.GetString()!.ToUpperInvariant()} /{prefix}/{Trigger(f).GetProperty("route").GetString()}"))
             .Order(StringComparer.Ordinal).ToList();
 
         Assert.Equal(ServerRoutes(), functions);
