@@ -75,15 +75,6 @@ public sealed class SqliteDeadLetterStoreContract : DeadLetterStoreContract
             folder.Delete(recursive: true);
         })));
     }
-
-    private sealed class Cleanup(Action action) : IAsyncDisposable
-    {
-        public ValueTask DisposeAsync()
-        {
-            action();
-            return ValueTask.CompletedTask;
-        }
-    }
 }
 
 public sealed class CosmosDeadLetterStoreContract : DeadLetterStoreContract

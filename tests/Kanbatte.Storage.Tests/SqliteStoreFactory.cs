@@ -27,13 +27,4 @@ public sealed class SqliteStoreFactory : IStoreFactory
                 folder.Delete(recursive: true);
             })));
     }
-
-    private sealed class Cleanup(Action action) : IAsyncDisposable
-    {
-        public ValueTask DisposeAsync()
-        {
-            action();
-            return ValueTask.CompletedTask;
-        }
-    }
 }

@@ -20,3 +20,13 @@ public interface IStoreFactory
 {
     Task<StoreUnderTest> CreateAsync();
 }
+
+/// <summary>Runs a clean-up action when a test's store is disposed.</summary>
+internal sealed class Cleanup(Action action) : IAsyncDisposable
+{
+    public ValueTask DisposeAsync()
+    {
+        action();
+        return ValueTask.CompletedTask;
+    }
+}
