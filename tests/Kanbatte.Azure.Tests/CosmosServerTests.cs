@@ -135,6 +135,36 @@ public sealed partial class CosmosServerTests(CosmosServerFactory cosmos) : ICla
     }
 
     [Fact]
+    public async Task If_match_races_and_time_travel_work_on_cosmos()
+    {
+        var client = cosmos.CreateClient();
+        var key = "M" + Guid.NewGuid().ToString("N")[..6].ToUpperInvariant();
+        await SendAsync(client, HttpMethod.Post, "/api/projects", new { key, name = "Match" });
+        var created = await SendAsync(client, HttpMethod.Post, $"/api/projects/{key}/tasks", new { title = "Contended" });
+
+        var responses = await Task.WhenAll(Enumerable.Range(0, 20).Select(i =>
+        {
+            var request = new HttpRequestMessage(HttpMethod.Patch, $"/api/tasks/{key}-001") { Content = JsonContent.Create(new { title = $"Title {i}" }, options: Json) };
+            request.Headers.IfMatch.Add(new System.Net.Http.Headers.EntityTagHeaderValue("\"1\""));
+            return client.SendAsync(request);
+        }));
+        Assert.Equal(1, responses.Count(r => r.StatusCode == HttpStatusCode.OK));
+        Assert.Equal(19, responses.Count(r => r.StatusCode == HttpStatusCode.PreconditionFailed));
+        await Task.Delay(3);
+
+        // As of the creation time: the task as created, and a board holding it in todo.
+        var at = Uri.EscapeDataString(created.GetProperty("createdAt").GetString()!);
+        var then = await (await client.GetAsync($"/api/tasks/{key}-001?asOf={at}")).Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(created.GetRawText(), then.GetRawText());
+        var v1 = await (await client.GetAsync($"/api/tasks/{key}-001?version=1")).Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("Contended", v1.GetProperty("title").GetString());
+        var board = await (await client.GetAsync($"/api/projects/{key}/board?asOf={at}")).Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("Contended", board.GetProperty("columns")[0].GetProperty("tasks")[0].GetProperty("title").GetString());
+        var now = await (await client.GetAsync($"/api/projects/{key}/board")).Content.ReadFromJsonAsync<JsonElement>();
+        Assert.StartsWith("Title ", now.GetProperty("columns")[0].GetProperty("tasks")[0].GetProperty("title").GetString());
+    }
+
+    [Fact]
     public async Task Idempotency_keys_replay_on_cosmos()
     {
         var client = cosmos.CreateClient();
