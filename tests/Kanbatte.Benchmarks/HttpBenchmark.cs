@@ -111,6 +111,7 @@ public static partial class HttpBenchmark
             local threads = 0
             function setup(thread) thread:set("tid", threads); threads = threads + 1 end
             local counter = 0
+
             """;
         var scripts = new Dictionary<string, string>
         {
@@ -155,13 +156,16 @@ public static partial class HttpBenchmark
             start.ArgumentList.Add(arg);
         using var process = Process.Start(start) ?? throw new InvalidOperationException("wrk did not start (apt-get install -y wrk).");
         var output = await process.StandardOutput.ReadToEndAsync();
+        var errors = await process.StandardError.ReadToEndAsync();
         await process.WaitForExitAsync();
-        if (process.ExitCode != 0) throw new InvalidOperationException($"wrk failed: {output}{await process.StandardError.ReadToEndAsync()}");
+        // wrk falls back to plain GETs when a script fails to load: that must stop the run, not measure the wrong thing.
+        if (process.ExitCode != 0 || errors.Length > 0) throw new InvalidOperationException($"wrk failed: {output}{errors}");
 
         var rps = double.Parse(Rps().Match(output).Groups[1].Value, CultureInfo.InvariantCulture);
         var requests = long.Parse(Total().Match(output).Groups[1].Value, CultureInfo.InvariantCulture);
         var non2xx = Non2xx().Match(output) is { Success: true } m ? long.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture) : 0;
         var socket = SocketErrors().Match(output) is { Success: true } s ? s.Groups.Values.Skip(1).Sum(g => long.Parse(g.Value, CultureInfo.InvariantCulture)) : 0;
+        if (non2xx + socket > 0) Console.Error.WriteLine($"wrk reported errors for {url}:{Environment.NewLine}{output}");
         return new WrkResult(rps, LatencyMs(output, "50%"), LatencyMs(output, "99%"), requests, non2xx + socket);
     }
 
