@@ -23,6 +23,9 @@ public static class Problems
 
     public static JsonResponse NotFound(string detail) => Create(StatusCodes.Status404NotFound, "Not found.", detail);
 
+    public static JsonResponse PreconditionFailed(string detail, int currentVersion) =>
+        Create(StatusCodes.Status412PreconditionFailed, "The entity has changed.", detail, currentVersion: currentVersion);
+
     public static JsonResponse Conflict(string detail) => Create(StatusCodes.Status409Conflict, "Conflict.", detail);
 
     private static string TypeOf(int status) => status switch

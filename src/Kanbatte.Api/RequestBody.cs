@@ -25,9 +25,7 @@ public sealed class RequestBody
         if (request.ContentType is { Length: > 0 } contentType &&
             (!MediaTypeHeaderValue.TryParse(contentType, out var media) || !IsJson(media.MediaType.Value)))
             throw new ValidationException("body", "must be sent as application/json.");
-        if (request.ContentLength > MaxBytes) throw TooLarge();
-
-        var bytes = await ReadLimitedAsync(request.Body, ct);
+        var bytes = await ReadBytesAsync(request, ct);
         JsonDocument document;
         try
         {
@@ -75,6 +73,43 @@ public sealed class RequestBody
         }
     }
 
+    /// <summary>True when the field is present with a JSON null: for optional fields, "set to nothing".</summary>
+    public bool IsNull(string name) => _root.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Null;
+
+    /// <summary>An array of strings: null when absent or JSON null.</summary>
+    public IReadOnlyList<string>? Strings(string name)
+    {
+        if (!_root.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null) return null;
+        if (value.ValueKind != JsonValueKind.Array)
+        {
+            _violations.Add(name, $"must be an array of strings, not {Describe(value.ValueKind)}.");
+            return null;
+        }
+        var items = new List<string>();
+        foreach (var item in value.EnumerateArray())
+        {
+            if (item.ValueKind != JsonValueKind.String)
+            {
+                _violations.Add(name, $"must hold only strings, not {Describe(item.ValueKind)}.");
+                return null;
+            }
+            try { items.Add(item.GetString()!); }
+            catch (InvalidOperationException) { _violations.Add(name, "is not valid text."); return null; }
+        }
+        return items;
+    }
+
+    /// <summary>A calendar date written YYYY-MM-DD: null when absent or JSON null.</summary>
+    public DateOnly? Date(string name)
+    {
+        var text = String(name);
+        if (text is null) return null;
+        if (DateOnly.TryParseExact(text, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out var date))
+            return date;
+        _violations.Add(name, "must be a date written YYYY-MM-DD.");
+        return null;
+    }
+
     /// <summary>Reports every shape mistake found while reading fields.</summary>
     public void ThrowIfInvalid() => _violations.ThrowIfAny();
 
@@ -82,8 +117,11 @@ public sealed class RequestBody
         mediaType is not null && (mediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase) ||
                                   mediaType.EndsWith("+json", StringComparison.OrdinalIgnoreCase));
 
-    private static async Task<byte[]> ReadLimitedAsync(Stream body, CancellationToken ct)
+    /// <summary>The raw body, refused when over 1 MB.</summary>
+    public static async Task<byte[]> ReadBytesAsync(HttpRequest request, CancellationToken ct)
     {
+        if (request.ContentLength > MaxBytes) throw TooLarge();
+        var body = request.Body;
         using var buffer = new MemoryStream();
         var chunk = new byte[16 * 1024];
         int read;

@@ -17,6 +17,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<KanbatteCommands>();
         services.AddSingleton<KanbatteQueries>();
         services.AddSingleton<Projector>();
+        services.AddSingleton<Idempotency>();
         services.AddSingleton<KanbatteApi>();
         return services;
     }

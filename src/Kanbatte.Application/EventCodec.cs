@@ -1,20 +1,67 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Kanbatte.Domain;
 
 namespace Kanbatte.Application;
 
-/// <summary>Turns domain events into stored envelopes and back.</summary>
+/// <summary>
+/// Turns domain events into stored envelopes and back. Every stored event carries the schema version of its type;
+/// an older event is upcast, one version step at a time, into the shape the code knows before it is folded.
+/// Changing an event's shape is therefore: bump its version in <see cref="SchemaVersions"/> and add the step to <see cref="Upcasters"/>.
+/// </summary>
 public static class EventCodec
 {
-    public const int CurrentSchemaVersion = 1;
+    /// <summary>The current schema version of each event type; types not listed are at version 1.</summary>
+    private static readonly Dictionary<string, int> SchemaVersions = new(StringComparer.Ordinal)
+    {
+        [EventTypes.TaskCreated] = 2,
+    };
 
-    public static EventEnvelope Encode(string streamId, int version, IDomainEvent e, DateTimeOffset at, EventMetadata metadata) =>
-        new(streamId, version, EventTypes.NameOf(e), CurrentSchemaVersion,
+    /// <summary>Each step reads an event's data at (type, version) and returns it at version + 1.</summary>
+    private static readonly Dictionary<(string Type, int From), Func<JsonObject, EventEnvelope, JsonObject>> Upcasters = new()
+    {
+        // task_created 1 -> 2: tasks gained priority, assignee, labels, a due date and a rank. Old tasks get the defaults
+        // a new task gets, and the rank a task created at that moment would get, which keeps their creation order.
+        [(EventTypes.TaskCreated, 1)] = (data, envelope) =>
+        {
+            data["priority"] ??= Priorities.None;
+            data["assignee"] ??= null;
+            data["labels"] ??= new JsonArray();
+            data["dueDate"] ??= null;
+            data["rank"] ??= Ranks.Bottom(envelope.RecordedAt);
+            return data;
+        },
+    };
+
+    public static int SchemaVersionOf(string type) => SchemaVersions.GetValueOrDefault(type, 1);
+
+    public static EventEnvelope Encode(string streamId, int version, IDomainEvent e, DateTimeOffset at, EventMetadata metadata)
+    {
+        var type = EventTypes.NameOf(e);
+        return new(streamId, version, type, SchemaVersionOf(type),
             JsonSerializer.SerializeToElement(e, e.GetType(), KanbatteJson.Options), KanbatteJson.Truncate(at), metadata);
+    }
 
-    public static IDomainEvent Decode(EventEnvelope envelope) =>
-        (IDomainEvent)(envelope.Data.Deserialize(EventTypes.TypeOf(envelope.Type), KanbatteJson.Options)
+    public static IDomainEvent Decode(EventEnvelope envelope)
+    {
+        var data = envelope.Data;
+        var current = SchemaVersionOf(envelope.Type);
+        if (envelope.SchemaVersion < current)
+        {
+            var node = JsonNode.Parse(data.GetRawText())!.AsObject();
+            for (var v = envelope.SchemaVersion; v < current; v++)
+                node = Upcasters.TryGetValue((envelope.Type, v), out var step)
+                    ? step(node, envelope)
+                    : throw new InvalidOperationException($"No upcaster for {envelope.Type} from schema {v}.");
+            data = JsonSerializer.SerializeToElement(node, KanbatteJson.Options);
+        }
+        else if (envelope.SchemaVersion > current)
+        {
+            throw new InvalidOperationException($"{envelope.Type} schema {envelope.SchemaVersion} is newer than this code knows ({current}).");
+        }
+        return (IDomainEvent)(data.Deserialize(EventTypes.TypeOf(envelope.Type), KanbatteJson.Options)
             ?? throw new JsonException($"Event {envelope.StreamId}@{envelope.Version} has no data."));
+    }
 
     public static ProjectState? FoldProject(IEnumerable<EventEnvelope> events, ProjectState? state = null)
     {

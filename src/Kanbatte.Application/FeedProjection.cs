@@ -3,7 +3,7 @@ using Microsoft.Extensions.Logging;
 namespace Kanbatte.Application;
 
 /// <summary>Drives the projector from a store's own ordered feed, with a durable checkpoint (the self-hosted path).</summary>
-public sealed class FeedProjection(IEventFeed feed, ICheckpointStore checkpoints, Projector projector, ProjectionProgress progress, ILogger<FeedProjection> logger)
+public sealed class FeedProjection(IEventFeed feed, ICheckpointStore checkpoints, Projector projector, ProjectionProgress progress, ILogger<FeedProjection> logger, ISnapshotStore? snapshots = null)
 {
     public const string Consumer = "view";
     public const int BatchSize = 500;
@@ -18,6 +18,7 @@ public sealed class FeedProjection(IEventFeed feed, ICheckpointStore checkpoints
             var batch = await feed.ReadAllAsync(position, BatchSize, ct);
             if (batch.Count == 0) break;
             await projector.ProjectAsync(batch, ct);
+            if (snapshots is not null) await snapshots.CaptureAsync(batch, ct);
             position = batch[^1].Position;
             await checkpoints.SaveAsync(Consumer, position, ct);
             progress.ReportProjected(position);

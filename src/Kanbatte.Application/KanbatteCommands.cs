@@ -4,10 +4,11 @@ namespace Kanbatte.Application;
 
 /// <summary>
 /// Every change goes through here: read the stream, decide against its folded state, append with the version read.
-/// A conflicting append is decided again against the new state, so no writer's change is lost.
-/// The returned state is folded from the events just written, not read back from the (possibly lagging) view.
+/// A conflicting append is decided again against the new state, so no writer's change is lost; with an expected
+/// version (If-Match) a moved stream is reported instead. The returned state is folded from the events just written,
+/// not read back from the (possibly lagging) view.
 /// </summary>
-public sealed class KanbatteCommands(IEventStore events, ICounterStore counters, IViewConsistency consistency, TimeProvider clock)
+public sealed class KanbatteCommands(IEventStore events, ICounterStore counters, IViewStore view, IViewConsistency consistency, TimeProvider clock)
 {
     public const string TaskCounter = "task";
     public const string CommentCounter = "comment";
@@ -21,13 +22,34 @@ public sealed class KanbatteCommands(IEventStore events, ICounterStore counters,
         var envelope = EventCodec.Encode(stream, 1, created, clock.GetUtcNow(), metadata);
         try
         {
-            await AppendAsync(stream, 0, envelope, ct);
+            await AppendAsync(stream, 0, [envelope], ct);
         }
         catch (ConcurrencyException)
         {
             throw new ConflictException($"Project '{cmd.Key}' already exists.");
         }
         return EventCodec.FoldProject([envelope])!;
+    }
+
+    public async Task<ProjectState> ChangeProjectAsync(string key, ChangeProject cmd, int? ifMatch, EventMetadata metadata, CancellationToken ct = default)
+    {
+        ProjectDecider.Validate(cmd);
+        if (!ProjectKey.IsValid(key)) throw new NotFoundException("Project", key);
+        var stream = StreamIds.Project(key);
+        for (var attempt = 1; ; attempt++)
+        {
+            var state = EventCodec.FoldProject(await events.ReadStreamAsync(stream, 1, ct: ct));
+            CheckVersion("Project", key, state?.Version, ifMatch);
+            var decided = ProjectDecider.Change(state, key, cmd);
+            if (decided.Count == 0) return state!;
+            var envelopes = Encode(stream, state!.Version, decided, metadata);
+            try
+            {
+                await AppendAsync(stream, state.Version, envelopes, ct);
+                return EventCodec.FoldProject(envelopes, state)!;
+            }
+            catch (ConcurrencyException) when (attempt < MaxAttempts) { }
+        }
     }
 
     public async Task<TaskState> CreateTaskAsync(string projectKey, CreateTask cmd, EventMetadata metadata, CancellationToken ct = default)
@@ -41,12 +63,13 @@ public sealed class KanbatteCommands(IEventStore events, ICounterStore counters,
         for (var attempt = 1; ; attempt++)
         {
             var number = await counters.NextAsync(projectKey, TaskCounter, ct);
-            var created = TaskDecider.Create(project, projectKey, number, cmd);
+            var now = clock.GetUtcNow();
+            var created = TaskDecider.Create(project, projectKey, number, cmd, Ranks.Bottom(now));
             var stream = StreamIds.Task(((TaskCreated)created).Id);
-            var envelope = EventCodec.Encode(stream, 1, created, clock.GetUtcNow(), metadata);
+            var envelope = EventCodec.Encode(stream, 1, created, now, metadata);
             try
             {
-                await AppendAsync(stream, 0, envelope, ct);
+                await AppendAsync(stream, 0, [envelope], ct);
                 return EventCodec.FoldTask([envelope])!;
             }
             catch (ConcurrencyException) when (attempt < MaxAttempts)
@@ -57,10 +80,35 @@ public sealed class KanbatteCommands(IEventStore events, ICounterStore counters,
     }
 
     /// <summary>Applies a partial change. A change that changes nothing appends nothing.</summary>
-    public async Task<TaskState> ChangeTaskAsync(string taskId, ChangeTask cmd, EventMetadata metadata, CancellationToken ct = default)
+    public async Task<TaskState> ChangeTaskAsync(string taskId, ChangeTask cmd, int? ifMatch, EventMetadata metadata, CancellationToken ct = default)
     {
         TaskDecider.Validate(cmd);
-        var (state, _) = await DecideTaskAsync(taskId, task => Task.FromResult(TaskDecider.Change(task, taskId, cmd)), metadata, ct);
+        var (state, _) = await DecideTaskAsync(taskId, ifMatch,
+            task => Task.FromResult(TaskDecider.Change(task, taskId, cmd)), metadata, ct);
+        return state;
+    }
+
+    /// <summary>
+    /// Places a task in a column between neighbours: <paramref name="after"/> is the task it follows,
+    /// <paramref name="before"/> the one it precedes; with one of them the other is its current neighbour in the column,
+    /// with neither the task goes to the bottom of the column. Only the moved task's rank changes.
+    /// </summary>
+    public async Task<TaskState> MoveTaskAsync(string taskId, string? status, string? before, string? after, int? ifMatch, EventMetadata metadata, CancellationToken ct = default)
+    {
+        TaskDecider.ValidateMove(status);
+        var (state, _) = await DecideTaskAsync(taskId, ifMatch, async task =>
+        {
+            if (task is null) throw new NotFoundException("Task", taskId);
+            var rank = await RankBetweenAsync(task, status, before, after, ct);
+            return TaskDecider.Move(task, taskId, status, rank);
+        }, metadata, ct);
+        return state;
+    }
+
+    public async Task<TaskState> ArchiveTaskAsync(string taskId, bool archive, int? ifMatch, EventMetadata metadata, CancellationToken ct = default)
+    {
+        var (state, _) = await DecideTaskAsync(taskId, ifMatch,
+            task => Task.FromResult(archive ? TaskDecider.Archive(task, taskId) : TaskDecider.Restore(task, taskId)), metadata, ct);
         return state;
     }
 
@@ -68,7 +116,7 @@ public sealed class KanbatteCommands(IEventStore events, ICounterStore counters,
     {
         TaskDecider.Validate(cmd);
         int? number = null; // taken once, kept across retries
-        var (_, written) = await DecideTaskAsync(taskId, async task =>
+        var (_, written) = await DecideTaskAsync(taskId, null, async task =>
         {
             if (task is null) throw new NotFoundException("Task", taskId);
             number ??= await counters.NextAsync(task.ProjectKey, CommentCounter, ct);
@@ -78,34 +126,113 @@ public sealed class KanbatteCommands(IEventStore events, ICounterStore counters,
         return TaskDecider.EvolveComment(null, taskId, EventCodec.Decode(envelope), envelope.RecordedAt)!;
     }
 
+    public async Task<CommentState> EditCommentAsync(string taskId, string commentId, string? body, EventMetadata metadata, CancellationToken ct = default)
+    {
+        TaskDecider.ValidateCommentBody(body);
+        CommentState? comment = null;
+        var (_, written) = await DecideTaskAsync(taskId, null, async task =>
+        {
+            comment = await CommentAsync(taskId, commentId, ct);
+            return TaskDecider.EditComment(task, taskId, comment, commentId, body);
+        }, metadata, ct);
+        return written.Count == 0 ? comment! : TaskDecider.EvolveComment(comment, taskId, EventCodec.Decode(written[0]), written[0].RecordedAt)!;
+    }
+
+    public async Task DeleteCommentAsync(string taskId, string commentId, EventMetadata metadata, CancellationToken ct = default) =>
+        await DecideTaskAsync(taskId, null, async task =>
+            TaskDecider.DeleteComment(task, taskId, await CommentAsync(taskId, commentId, ct), commentId), metadata, ct);
+
+    /// <summary>A comment as the task's stream leaves it (null when it never existed there or was deleted).</summary>
+    private async Task<CommentState?> CommentAsync(string taskId, string commentId, CancellationToken ct)
+    {
+        if (!CommentId.IsValid(commentId)) return null;
+        CommentState? comment = null;
+        foreach (var e in await events.ReadStreamAsync(StreamIds.Task(taskId), 1, ct: ct))
+        {
+            var decoded = EventCodec.Decode(e);
+            if (decoded is CommentAdded a && a.CommentId != commentId) continue;
+            comment = TaskDecider.EvolveComment(comment, taskId, decoded, e.RecordedAt);
+        }
+        return comment;
+    }
+
+    private async Task<string> RankBetweenAsync(TaskState task, string? status, string? before, string? after, CancellationToken ct)
+    {
+        var column = status ?? task.Status;
+        var next = before is null ? null : await NeighbourAsync(task, before, "before", column, ct);
+        var previous = after is null ? null : await NeighbourAsync(task, after, "after", column, ct);
+        if (previous is null && next is null) return Ranks.Bottom(clock.GetUtcNow());
+        // With one neighbour named, the other is the task next to it in the column (the moved task itself excluded).
+        previous ??= await AdjacentRankAsync(task, column, next!, descending: true, ct);
+        next ??= await AdjacentRankAsync(task, column, previous!, descending: false, ct);
+        return Ranks.Between(previous, next);
+    }
+
+    private async Task<string> NeighbourAsync(TaskState task, string neighbourId, string field, string column, CancellationToken ct)
+    {
+        if (neighbourId == task.Id) throw new ValidationException(field, "must name another task.");
+        var doc = TaskId.TryParse(neighbourId, out var key, out _) && key == task.ProjectKey
+            ? await view.GetAsync(ViewKeys.Task(key, neighbourId).Partition, ViewKeys.Task(key, neighbourId).Id, ct)
+            : null;
+        var neighbour = doc is null ? null : KanbatteJson.Deserialize<TaskState>(doc.Json);
+        if (neighbour is null || neighbour.Archived) throw new ValidationException(field, $"'{neighbourId}' is not a task of project {task.ProjectKey}.");
+        if (neighbour.Status != column) throw new ValidationException(field, $"'{neighbourId}' is not in the {column} column.");
+        return neighbour.Rank;
+    }
+
+    private async Task<string?> AdjacentRankAsync(TaskState task, string column, string rank, bool descending, CancellationToken ct)
+    {
+        // The cursor's number excludes every task at exactly this rank: all numbers lie between 0 and int.MaxValue.
+        var query = new TaskListQuery(task.ProjectKey, [column], descending ? 0 : int.MaxValue, 2)
+        {
+            Sort = TaskSort.Rank,
+            Descending = descending,
+            AfterValue = rank,
+        };
+        foreach (var doc in await view.ListTasksAsync(query, ct))
+        {
+            var other = KanbatteJson.Deserialize<TaskState>(doc.Json);
+            if (other.Id != task.Id && other.Rank != rank) return other.Rank;
+        }
+        return null;
+    }
+
     private async Task<(TaskState State, IReadOnlyList<EventEnvelope> Written)> DecideTaskAsync(
-        string taskId, Func<TaskState?, Task<IReadOnlyList<IDomainEvent>>> decide, EventMetadata metadata, CancellationToken ct)
+        string taskId, int? ifMatch, Func<TaskState?, Task<IReadOnlyList<IDomainEvent>>> decide, EventMetadata metadata, CancellationToken ct)
     {
         if (!TaskId.TryParse(taskId, out _, out _)) throw new NotFoundException("Task", taskId);
         var stream = StreamIds.Task(taskId);
         for (var attempt = 1; ; attempt++)
         {
             var state = EventCodec.FoldTask(await events.ReadStreamAsync(stream, 1, ct: ct));
+            CheckVersion("Task", taskId, state?.Version, ifMatch);
             var decided = await decide(state);
             if (decided.Count == 0) return (state!, []);
 
-            var version = state!.Version;
-            var now = clock.GetUtcNow();
-            var envelopes = decided.Select((e, i) => EventCodec.Encode(stream, version + 1 + i, e, now, metadata)).ToList();
+            var envelopes = Encode(stream, state!.Version, decided, metadata);
             try
             {
-                await AppendAsync(stream, version, envelopes, ct);
+                await AppendAsync(stream, state.Version, envelopes, ct);
                 return (EventCodec.FoldTask(envelopes, state)!, envelopes);
             }
             catch (ConcurrencyException) when (attempt < MaxAttempts)
             {
-                // Another writer got there first: decide again against what it wrote.
+                // Another writer got there first: decide again against what it wrote (or, with If-Match, report it).
             }
         }
     }
 
-    private Task AppendAsync(string stream, int expectedVersion, EventEnvelope envelope, CancellationToken ct) =>
-        AppendAsync(stream, expectedVersion, [envelope], ct);
+    private static void CheckVersion(string entity, string id, int? current, int? ifMatch)
+    {
+        if (ifMatch is null || current is null) return; // a missing entity is reported by its decider as 404
+        if (current != ifMatch) throw new PreconditionFailedException(entity, id, current.Value);
+    }
+
+    private List<EventEnvelope> Encode(string stream, int version, IReadOnlyList<IDomainEvent> decided, EventMetadata metadata)
+    {
+        var now = clock.GetUtcNow();
+        return decided.Select((e, i) => EventCodec.Encode(stream, version + 1 + i, e, now, metadata)).ToList();
+    }
 
     private async Task AppendAsync(string stream, int expectedVersion, IReadOnlyList<EventEnvelope> envelopes, CancellationToken ct)
     {

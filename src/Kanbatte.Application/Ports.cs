@@ -20,6 +20,31 @@ public interface IEventStore
 
     /// <summary>Reads a stream in version order from <paramref name="fromVersion"/>, at most <paramref name="maxCount"/> events.</summary>
     Task<IReadOnlyList<EventEnvelope>> ReadStreamAsync(string streamId, int fromVersion, int maxCount = int.MaxValue, CancellationToken ct = default);
+
+    /// <summary>
+    /// One page of all events of a project's streams in the order they were appended (or newest first), recorded no later
+    /// than <paramref name="until"/> when given. <paramref name="after"/> is the previous page's <see cref="EventPage.Next"/>.
+    /// </summary>
+    Task<EventPage> ReadProjectAsync(string projectKey, bool newestFirst, string? after, DateTimeOffset? until, int maxCount, CancellationToken ct = default);
+}
+
+/// <summary>A page of events and the store's opaque position after it (null on the last page).</summary>
+public sealed record EventPage(IReadOnlyList<EventEnvelope> Events, string? Next);
+
+/// <summary>A project's tasks as they were at one point of its history (a store position and its time).</summary>
+public sealed record BoardSnapshot(string ProjectKey, string Position, DateTimeOffset At, IReadOnlyList<string> TasksJson);
+
+/// <summary>Periodic copies of a project's tasks, so that a board as of any time folds a bounded number of events.</summary>
+public interface ISnapshotStore
+{
+    /// <summary>The latest snapshot holding only events recorded at or before <paramref name="at"/>, or null.</summary>
+    Task<BoardSnapshot?> LatestAsync(string projectKey, DateTimeOffset at, CancellationToken ct = default);
+
+    /// <summary>
+    /// Called by the feed projection once <paramref name="projected"/> is in the view and before its checkpoint:
+    /// takes a snapshot of each project in the batch that has had enough events since its last one.
+    /// </summary>
+    Task CaptureAsync(IReadOnlyList<EventEnvelope> projected, CancellationToken ct = default);
 }
 
 /// <summary>One ordered feed of all events, read from a resumable position. Stores with a change feed of their own do not need it.</summary>
@@ -47,7 +72,40 @@ public sealed record ViewDocument(string Partition, string Id, string Kind, int 
 /// <summary>A write to the view: an upsert of <see cref="Document"/>, or a delete of (Partition, Id) when it is null.</summary>
 public sealed record ViewChange(string Partition, string Id, ViewDocument? Document);
 
-public sealed record TaskListQuery(string ProjectKey, IReadOnlyList<string> Statuses, int AfterNumber, int Limit);
+public enum TaskSort { Number, Rank, Priority, UpdatedAt, DueDate }
+
+/// <summary>
+/// A page of a project's tasks. Lists are keyset-paged on (sort key, number): <see cref="AfterValue"/> is the sort key
+/// of the last item already seen (unused when sorting by number) and <see cref="AfterNumber"/> its number (0: first page).
+/// Sort keys are strings that order as the sort does: rank; priority level 0-4; updatedAt as UTC ISO text;
+/// dueDate as yyyy-MM-dd with no date sorting last (as 9999-12-31).
+/// </summary>
+public sealed record TaskListQuery(string ProjectKey, IReadOnlyList<string> Statuses, int AfterNumber, int Limit)
+{
+    public IReadOnlyList<string> Priorities { get; init; } = [];
+    public string? Assignee { get; init; }
+    public string? Label { get; init; }
+    public bool Archived { get; init; }
+    /// <summary>Text the title contains, compared case-insensitively.</summary>
+    public string? Text { get; init; }
+    public TaskSort Sort { get; init; } = TaskSort.Number;
+    public bool Descending { get; init; }
+    public string? AfterValue { get; init; }
+
+    public bool HasCursor => AfterNumber > 0 || AfterValue is not null;
+
+    public const string NoDueDate = "9999-12-31";
+
+    /// <summary>The sort key of a task, as stores compare it.</summary>
+    public static string? SortKeyOf(Kanbatte.Domain.TaskState task, TaskSort sort) => sort switch
+    {
+        TaskSort.Rank => task.Rank,
+        TaskSort.Priority => Kanbatte.Domain.Priorities.Level(task.Priority).ToString(System.Globalization.CultureInfo.InvariantCulture),
+        TaskSort.UpdatedAt => KanbatteJson.Format(task.UpdatedAt),
+        TaskSort.DueDate => task.DueDate?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) ?? NoDueDate,
+        _ => null,
+    };
+}
 
 /// <summary>The view: point reads, the projector's writes and the queries lists need. Every list is keyset-paged.</summary>
 public interface IViewStore
@@ -60,6 +118,9 @@ public interface IViewStore
     Task<IReadOnlyList<ViewDocument>> ListProjectsAsync(string? afterKey, int limit, CancellationToken ct = default);
 
     Task<IReadOnlyList<ViewDocument>> ListTasksAsync(TaskListQuery query, CancellationToken ct = default);
+
+    /// <summary>How many tasks each status column holds (archived tasks left out).</summary>
+    Task<IReadOnlyDictionary<string, int>> CountTasksByStatusAsync(string projectKey, CancellationToken ct = default);
 
     Task<IReadOnlyList<ViewDocument>> ListCommentsAsync(string projectKey, string taskId, int afterNumber, int limit, CancellationToken ct = default);
 }
@@ -77,4 +138,28 @@ public static class EventStoreGuards
             if (events[i].Version != expectedVersion + 1 + i) throw new ArgumentException($"Event {i} has version {events[i].Version}; expected {expectedVersion + 1 + i}.", nameof(events));
         }
     }
+}
+
+/// <summary>A response kept for an Idempotency-Key, replayed byte for byte to a retry of the same request.</summary>
+public sealed record StoredResponse(int Status, string ContentType, byte[] Body, string? Location, string? ETag);
+
+/// <summary>What is known about an Idempotency-Key: the request it was first used for and, once done, its response.</summary>
+public sealed record IdempotencyRecord(string Key, string RequestHash, DateTimeOffset ClaimedAt, StoredResponse? Response);
+
+/// <summary>Idempotency keys: claimed by the first request that uses one, completed with its response.</summary>
+public interface IIdempotencyStore
+{
+    /// <summary>
+    /// Claims <paramref name="key"/> for a request, or returns the record that already holds it. A record older than
+    /// <paramref name="staleBefore"/> (expired, or an abandoned claim) is taken over as if absent.
+    /// </summary>
+    Task<IdempotencyRecord?> TryClaimAsync(string key, string requestHash, DateTimeOffset now, Func<IdempotencyRecord, bool> isStale, CancellationToken ct = default);
+
+    Task CompleteAsync(string key, StoredResponse response, CancellationToken ct = default);
+
+    /// <summary>Gives a claimed key back, when the request failed without changing anything.</summary>
+    Task ReleaseAsync(string key, CancellationToken ct = default);
+
+    /// <summary>Forgets keys claimed before <paramref name="before"/> (stores with their own expiry do nothing).</summary>
+    Task PurgeAsync(DateTimeOffset before, CancellationToken ct = default);
 }

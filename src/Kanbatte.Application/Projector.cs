@@ -49,16 +49,26 @@ public sealed class Projector(IViewStore view, IEventStore events)
         var pending = await PendingAsync(streamId, doc?.Version ?? 0, delivered, ct);
         if (pending.Count == 0) return;
 
+        // Comments this batch touches, read once each; written (or deleted) before the task's own document.
+        var comments = new Dictionary<string, (CommentState? State, int Version)>(StringComparer.Ordinal);
         foreach (var envelope in pending)
         {
             var e = EventCodec.Decode(envelope);
             state = TaskDecider.Evolve(state, e, envelope.Version, envelope.RecordedAt);
-            if (e is CommentAdded added)
+            var commentId = e switch { CommentAdded a => a.CommentId, CommentEdited c => c.CommentId, CommentDeleted d => d.CommentId, _ => null };
+            if (commentId is null) continue;
+            if (!comments.TryGetValue(commentId, out var comment) && e is not CommentAdded)
             {
-                var comment = TaskDecider.EvolveComment(null, taskId, added, envelope.RecordedAt)!;
-                var (cp, cid) = ViewKeys.Comment(projectKey, comment.Id);
-                changes.Add(new ViewChange(cp, cid, new ViewDocument(cp, cid, ViewKeys.CommentKind, envelope.Version, KanbatteJson.Serialize(comment))));
+                var (cp, cid) = ViewKeys.Comment(projectKey, commentId);
+                var existing = await view.GetAsync(cp, cid, ct);
+                comment = (existing is null ? null : KanbatteJson.Deserialize<CommentState>(existing.Json), existing?.Version ?? 0);
             }
+            comments[commentId] = (TaskDecider.EvolveComment(comment.State, taskId, e, envelope.RecordedAt), envelope.Version);
+        }
+        foreach (var (commentId, (comment, version)) in comments)
+        {
+            var (cp, cid) = ViewKeys.Comment(projectKey, commentId);
+            changes.Add(new ViewChange(cp, cid, comment is null ? null : new ViewDocument(cp, cid, ViewKeys.CommentKind, version, KanbatteJson.Serialize(comment))));
         }
         if (state is not null)
             changes.Add(new ViewChange(partition, id, new ViewDocument(partition, id, ViewKeys.TaskKind, pending[^1].Version, KanbatteJson.Serialize(state))));

@@ -10,6 +10,9 @@ public static class Rules
     public const int TaskDescriptionMax = 20_000;
     public const int CommentBodyMax = 10_000;
     public const int AuthorMax = 100;
+    public const int AssigneeMax = 100;
+    public const int LabelMax = 50;
+    public const int LabelsMax = 20;
 
     /// <summary>A one-line text: required when asked, not blank, within its length, no control characters.</summary>
     public static void Line(Violations v, string field, string? value, int max, bool required)
@@ -42,6 +45,23 @@ public static class Rules
         if (value is not null && !Statuses.IsValid(value))
             v.Add(field, $"must be one of {string.Join(", ", Statuses.All)}.");
     }
+
+    public static void Priority(Violations v, string field, string? value)
+    {
+        if (value is not null && !Priorities.IsValid(value))
+            v.Add(field, $"must be one of {string.Join(", ", Priorities.All)}.");
+    }
+
+    public static void Labels(Violations v, string field, IReadOnlyList<string>? labels)
+    {
+        if (labels is null) return;
+        if (labels.Distinct(StringComparer.Ordinal).Count() > LabelsMax) v.Add(field, $"must hold at most {LabelsMax} labels.");
+        foreach (var label in labels) Line(v, field, label, LabelMax, required: true);
+    }
+
+    /// <summary>Labels are a set: duplicates dropped, kept in ordinal order so equal sets compare equal.</summary>
+    public static IReadOnlyList<string> NormalizeLabels(IEnumerable<string> labels) =>
+        labels.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
 
     public static void Repository(Violations v, string field, string? value)
     {

@@ -16,10 +16,13 @@ public static class SqliteStoreRegistration
         services.AddSingleton<IViewStore, SqliteViewStore>();
         services.AddSingleton<ICheckpointStore, SqliteCheckpointStore>();
         services.AddSingleton<ICounterStore, SqliteCounterStore>();
+        services.AddSingleton<IIdempotencyStore, SqliteIdempotencyStore>();
+        services.AddSingleton<ISnapshotStore>(sp => new SqliteSnapshotStore(sp.GetRequiredService<SqliteDatabase>()));
         services.AddSingleton<ProjectionProgress>();
         services.AddSingleton<IViewConsistency, ReadYourWrites>();
         services.AddSingleton<FeedProjection>();
         services.AddHostedService<ProjectorService>();
+        services.AddHostedService<IdempotencyPurgeService>();
         return services;
     }
 }

@@ -20,6 +20,7 @@ public sealed class CosmosOptions
     public string LeasesContainer { get; set; } = Names.Leases;
     public string DeadLetterContainer { get; set; } = Names.DeadLetter;
     public string CountersContainer { get; set; } = Names.Counters;
+    public string IdempotencyContainer { get; set; } = Names.Idempotency;
 
     /// <summary>The default names; constants because the trigger attribute needs compile-time values.</summary>
     public static class Names
@@ -30,6 +31,8 @@ public sealed class CosmosOptions
         public const string Leases = "leases";
         public const string DeadLetter = "dead_letter";
         public const string Counters = "counters";
+        /// <summary>Kept responses of Idempotency-Key requests; items expire after 24 hours (container default TTL).</summary>
+        public const string Idempotency = "idempotency";
     }
 
     /// <summary>Partition key paths, one per container.</summary>
@@ -40,5 +43,6 @@ public sealed class CosmosOptions
         public const string Leases = "/id";
         public const string DeadLetter = "/streamId";
         public const string Counters = "/id";
+        public const string Idempotency = "/id";
     }
 }

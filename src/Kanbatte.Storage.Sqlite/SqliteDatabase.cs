@@ -46,6 +46,9 @@ public sealed class SqliteDatabase : IDisposable
         var connection = new SqliteConnection(_connectionString);
         connection.Open();
         Execute(connection, $"PRAGMA busy_timeout = 10000; PRAGMA synchronous = {_synchronous};");
+        // SQLite's own lower()/LIKE fold ASCII only; task search folds case like .NET does.
+        connection.CreateFunction("kb_contains", (string? text, string? part) =>
+            text is not null && part is not null && text.Contains(part, StringComparison.OrdinalIgnoreCase), isDeterministic: true);
         return connection;
     }
 
@@ -79,10 +82,11 @@ public sealed class SqliteDatabase : IDisposable
     /// <summary>The view's list indexes; a rebuild creates them again on the table it swaps in.</summary>
     internal const string ViewIndexes = """
         CREATE INDEX IF NOT EXISTS ix_view_number ON view (partition, kind, json_extract(data, '$.number'));
+        CREATE INDEX IF NOT EXISTS ix_view_rank ON view (partition, kind, json_extract(data, '$.status'), json_extract(data, '$.rank'));
         CREATE INDEX IF NOT EXISTS ix_view_comments ON view (partition, kind, json_extract(data, '$.taskId'), json_extract(data, '$.number'));
         """;
 
-    // The design's two tables, plus the projector's checkpoint and the number counters.
+    // The design's two tables, plus the projector's checkpoint, the number counters and idempotency keys.
     // Triggers make the event log append-only in the store itself, not by convention.
     private const string Schema = """
         PRAGMA journal_mode = WAL;
@@ -117,6 +121,26 @@ public sealed class SqliteDatabase : IDisposable
         CREATE TABLE IF NOT EXISTS checkpoints (
             consumer TEXT PRIMARY KEY,
             position INTEGER NOT NULL
+        ) WITHOUT ROWID;
+
+        CREATE TABLE IF NOT EXISTS snapshots (
+            project_key TEXT    NOT NULL,
+            position    INTEGER NOT NULL,
+            at          TEXT    NOT NULL,
+            tasks       TEXT    NOT NULL,
+            PRIMARY KEY (project_key, position)
+        ) WITHOUT ROWID;
+        CREATE INDEX IF NOT EXISTS ix_snapshots_at ON snapshots (project_key, at);
+
+        CREATE TABLE IF NOT EXISTS idempotency (
+            key          TEXT PRIMARY KEY,
+            request_hash TEXT NOT NULL,
+            claimed_at   TEXT NOT NULL,
+            status       INTEGER,
+            content_type TEXT,
+            body         BLOB,
+            location     TEXT,
+            etag         TEXT
         ) WITHOUT ROWID;
 
         CREATE TABLE IF NOT EXISTS counters (

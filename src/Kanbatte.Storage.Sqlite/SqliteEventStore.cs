@@ -75,6 +75,33 @@ public sealed class SqliteEventStore(SqliteDatabase db) : IEventStore, IEventFee
         return await ReadAsync(command, ct);
     }
 
+    public async Task<EventPage> ReadProjectAsync(string projectKey, bool newestFirst, string? after, DateTimeOffset? until, int maxCount, CancellationToken ct = default)
+    {
+        await using var connection = db.Open();
+        await using var command = connection.CreateCommand();
+        var sql = new System.Text.StringBuilder($"SELECT {Columns} FROM event_log WHERE project_key = $project");
+        command.Parameters.AddWithValue("$project", projectKey);
+        if (after is not null)
+        {
+            if (!long.TryParse(after, NumberStyles.None, CultureInfo.InvariantCulture, out var position))
+                throw new ArgumentException("Not a position of this store.", nameof(after));
+            sql.Append(newestFirst ? " AND position < $after" : " AND position > $after");
+            command.Parameters.AddWithValue("$after", position);
+        }
+        if (until is not null)
+        {
+            sql.Append(" AND recorded_at <= $until");
+            command.Parameters.AddWithValue("$until", KanbatteJson.Format(until.Value));
+        }
+        sql.Append(newestFirst ? " ORDER BY position DESC" : " ORDER BY position").Append(" LIMIT $max");
+        command.Parameters.AddWithValue("$max", maxCount + 1);
+        command.CommandText = sql.ToString();
+        var events = await ReadAsync(command, ct);
+        return events.Count > maxCount
+            ? new EventPage(events.Take(maxCount).ToList(), events[maxCount - 1].Position.ToString(CultureInfo.InvariantCulture))
+            : new EventPage(events, null);
+    }
+
     private static async Task<IReadOnlyList<EventEnvelope>> ReadAsync(SqliteCommand command, CancellationToken ct)
     {
         var events = new List<EventEnvelope>();

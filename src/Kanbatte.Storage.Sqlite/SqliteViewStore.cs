@@ -93,24 +93,81 @@ public sealed class SqliteViewStore : IViewStore
         await using var command = connection.CreateCommand();
         var sql = new StringBuilder($"""
             SELECT partition, id, kind, version, data FROM {_view}
-            WHERE partition = $p AND kind = 'task' AND json_extract(data, '$.number') > $after
+            WHERE partition = $p AND kind = 'task' AND json_extract(data, '$.archived') = $archived
             """);
-        if (query.Statuses.Count > 0)
-        {
-            sql.Append(" AND json_extract(data, '$.status') IN (");
-            for (var i = 0; i < query.Statuses.Count; i++)
-            {
-                sql.Append(i == 0 ? "" : ", ").Append("$s").Append(i);
-                command.Parameters.AddWithValue("$s" + i, query.Statuses[i]);
-            }
-            sql.Append(')');
-        }
-        sql.Append(" ORDER BY json_extract(data, '$.number') LIMIT $limit");
-        command.CommandText = sql.ToString();
         command.Parameters.AddWithValue("$p", query.ProjectKey);
-        command.Parameters.AddWithValue("$after", query.AfterNumber);
+        command.Parameters.AddWithValue("$archived", query.Archived ? 1 : 0);
+        In(sql, command, "json_extract(data, '$.status')", "$s", query.Statuses);
+        In(sql, command, "json_extract(data, '$.priority')", "$pr", query.Priorities);
+        if (query.Assignee is not null)
+        {
+            sql.Append(" AND json_extract(data, '$.assignee') = $assignee");
+            command.Parameters.AddWithValue("$assignee", query.Assignee);
+        }
+        if (query.Label is not null)
+        {
+            sql.Append(" AND EXISTS (SELECT 1 FROM json_each(data, '$.labels') WHERE value = $label)");
+            command.Parameters.AddWithValue("$label", query.Label);
+        }
+        if (query.Text is not null)
+        {
+            sql.Append(" AND kb_contains(json_extract(data, '$.title'), $text)");
+            command.Parameters.AddWithValue("$text", query.Text);
+        }
+
+        const string number = "json_extract(data, '$.number')";
+        var key = SortKey(query.Sort);
+        var (cmp, dir) = query.Descending ? ("<", "DESC") : (">", "ASC");
+        if (query.HasCursor)
+        {
+            sql.Append(key is null
+                ? $" AND {number} {cmp} $afterNumber"
+                : $" AND ({key} {cmp} $afterValue OR ({key} = $afterValue AND {number} {cmp} $afterNumber))");
+            command.Parameters.AddWithValue("$afterNumber", query.AfterNumber);
+            command.Parameters.AddWithValue("$afterValue", (object?)query.AfterValue ?? DBNull.Value);
+        }
+        sql.Append(key is null ? $" ORDER BY {number} {dir}" : $" ORDER BY {key} {dir}, {number} {dir}").Append(" LIMIT $limit");
         command.Parameters.AddWithValue("$limit", query.Limit);
+        command.CommandText = sql.ToString();
         return await ReadAsync(command, ct);
+    }
+
+    public async Task<IReadOnlyDictionary<string, int>> CountTasksByStatusAsync(string projectKey, CancellationToken ct = default)
+    {
+        await using var connection = _db.Open();
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"""
+            SELECT json_extract(data, '$.status'), COUNT(*) FROM {_view}
+            WHERE partition = $p AND kind = 'task' AND json_extract(data, '$.archived') = 0
+            GROUP BY 1
+            """;
+        command.Parameters.AddWithValue("$p", projectKey);
+        var counts = new Dictionary<string, int>(StringComparer.Ordinal);
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct)) counts[reader.GetString(0)] = reader.GetInt32(1);
+        return counts;
+    }
+
+    /// <summary>The SQL of each sort key, matching <see cref="TaskListQuery.SortKeyOf"/>; null for the number itself.</summary>
+    private static string? SortKey(TaskSort sort) => sort switch
+    {
+        TaskSort.Rank => "json_extract(data, '$.rank')",
+        TaskSort.Priority => "CASE json_extract(data, '$.priority') WHEN 'none' THEN '0' WHEN 'low' THEN '1' WHEN 'medium' THEN '2' WHEN 'high' THEN '3' ELSE '4' END",
+        TaskSort.UpdatedAt => "json_extract(data, '$.updatedAt')",
+        TaskSort.DueDate => $"COALESCE(json_extract(data, '$.dueDate'), '{TaskListQuery.NoDueDate}')",
+        _ => null,
+    };
+
+    private static void In(StringBuilder sql, SqliteCommand command, string expression, string prefix, IReadOnlyList<string> values)
+    {
+        if (values.Count == 0) return;
+        sql.Append(" AND ").Append(expression).Append(" IN (");
+        for (var i = 0; i < values.Count; i++)
+        {
+            sql.Append(i == 0 ? "" : ", ").Append(prefix).Append(i);
+            command.Parameters.AddWithValue(prefix + i, values[i]);
+        }
+        sql.Append(')');
     }
 
     public async Task<IReadOnlyList<ViewDocument>> ListCommentsAsync(string projectKey, string taskId, int afterNumber, int limit, CancellationToken ct = default)

@@ -21,7 +21,7 @@ public class DomainBenchmarks
     {
         var project = new ProjectState("BM", "Benchmark", "", null, 1, DateTimeOffset.UtcNow, DateTimeOffset.UtcNow);
         var now = DateTimeOffset.UtcNow;
-        var created = TaskDecider.Create(project, "BM", 1, new CreateTask("A task", new string('d', 300), null));
+        var created = TaskDecider.Create(project, "BM", 1, new CreateTask("A task", new string('d', 300), null), Ranks.Bottom(now));
         _stream = [EventCodec.Encode("task:BM-001", 1, created, now, Meta)];
         var state = EventCodec.FoldTask(_stream)!;
         for (var v = 2; v <= 20; v++)

@@ -21,7 +21,7 @@ public static class RebuildBenchmark
         var sizes = args.Length > 0 ? args.Select(a => int.Parse(a, CultureInfo.InvariantCulture)).ToArray() : [10_000, 100_000, 1_000_000];
         Console.WriteLine("### Rebuild of the view from the log (`Kanbatte.Server rebuild`, a process of its own)");
         Console.WriteLine();
-        Console.WriteLine("| events | generate s | rebuild s | events/s | peak memory MiB | database MiB |");
+        Console.WriteLine("| events | generate s | rebuild s | events/s | peak memory MiB | database + WAL MiB |");
         Console.WriteLine("|---:|---:|---:|---:|---:|---:|");
         foreach (var size in sizes)
         {
@@ -33,7 +33,7 @@ public static class RebuildBenchmark
                 var events = await GenerateAsync(path, size);
                 generate.Stop();
                 var (elapsed, peak) = await RebuildAsync(path);
-                var megabytes = new FileInfo(path).Length / 1048576.0;
+                var megabytes = new[] { path, path + "-wal" }.Where(File.Exists).Sum(f => new FileInfo(f).Length) / 1048576.0;
                 Console.WriteLine($"| {events:N0} | {generate.Elapsed.TotalSeconds:F1} | {elapsed.TotalSeconds:F1} | {events / elapsed.TotalSeconds:N0} | {peak:F0} | {megabytes:F0} |");
             }
             finally
@@ -71,7 +71,7 @@ public static class RebuildBenchmark
                 total++;
             }
             var number = t % TasksPerProject + 1;
-            var taskCreated = TaskDecider.Create(project, project!.Key, number, new CreateTask($"Generated task {t} with a realistic title", Description(t), null));
+            var taskCreated = TaskDecider.Create(project, project!.Key, number, new CreateTask($"Generated task {t} with a realistic title", Description(t), null), Ranks.Bottom(now.AddTicks(t)));
             var stream = StreamIds.Task(((TaskCreated)taskCreated).Id);
             var envelopes = new List<EventEnvelope> { EventCodec.Encode(stream, 1, taskCreated, now, Meta) };
             var state = EventCodec.FoldTask(envelopes);

@@ -43,6 +43,15 @@ public static class Http
     public static async Task<JsonElement> JsonAsync(this HttpResponseMessage response) =>
         JsonSerializer.Deserialize<JsonElement>(await response.Content.ReadAsStringAsync());
 
+    /// <summary>Creates a project with a fresh key (so tests sharing a server never collide) and returns the key.</summary>
+    public static async Task<string> NewProjectAsync(this HttpClient client, string prefix = "P")
+    {
+        var key = prefix + Guid.NewGuid().ToString("N")[..8].ToUpperInvariant();
+        var response = await client.PostJsonAsync("/api/projects", new { key, name = "Project " + key });
+        Xunit.Assert.Equal(System.Net.HttpStatusCode.Created, response.StatusCode);
+        return key;
+    }
+
     public static Task<HttpResponseMessage> PostJsonAsync(this HttpClient client, string url, object body) =>
         client.PostAsJsonAsync(url, body, Json);
 

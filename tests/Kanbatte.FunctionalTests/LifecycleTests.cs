@@ -15,13 +15,7 @@ public sealed class LifecycleTests : IClassFixture<KanbatteFactory>
         _client = factory.CreateClient();
     }
 
-    private async Task<string> NewProjectAsync()
-    {
-        var key = "P" + Guid.NewGuid().ToString("N")[..8].ToUpperInvariant();
-        var response = await _client.PostJsonAsync("/api/projects", new { key, name = "Project " + key });
-        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
-        return key;
-    }
+    private Task<string> NewProjectAsync() => _client.NewProjectAsync("P");
 
     [Fact]
     public async Task Health_answers_200() =>
@@ -40,7 +34,7 @@ public sealed class LifecycleTests : IClassFixture<KanbatteFactory>
         Assert.Equal("/api/tasks/AI-001", created.Headers.Location?.ToString());
         var task = await created.JsonAsync();
         Assert.Equal(
-            ["createdAt", "description", "id", "number", "projectKey", "status", "title", "updatedAt", "version"],
+            ["archived", "assignee", "createdAt", "description", "dueDate", "id", "labels", "number", "priority", "projectKey", "rank", "status", "title", "updatedAt", "version"],
             task.EnumerateObject().Select(p => p.Name).Order());
         Assert.Equal(("AI-001", "AI", 1, "todo", 1), (task.GetProperty("id").GetString(), task.GetProperty("projectKey").GetString(),
             task.GetProperty("number").GetInt32(), task.GetProperty("status").GetString(), task.GetProperty("version").GetInt32()));

@@ -57,11 +57,19 @@ public static class LogOracle
             }
             var task = EventCodec.FoldTask(events)!;
             rows.Add(new ViewRow(task.ProjectKey, "task:" + task.Id, ViewKeys.TaskKind, task.Version, KanbatteJson.Serialize(task)));
-            foreach (var e in events.Where(e => e.Type == "comment_added"))
+            // Each comment as its own events leave it (added, edited, deleted), at the version of the last one.
+            var comments = new Dictionary<string, (CommentState? State, int Version)>(StringComparer.Ordinal);
+            foreach (var envelope in events)
             {
-                var comment = TaskDecider.EvolveComment(null, task.Id, EventCodec.Decode(e), e.RecordedAt)!;
-                rows.Add(new ViewRow(task.ProjectKey, "comment:" + comment.Id, ViewKeys.CommentKind, e.Version, KanbatteJson.Serialize(comment)));
+                var e = EventCodec.Decode(envelope);
+                var commentId = e switch { CommentAdded a => a.CommentId, CommentEdited c => c.CommentId, CommentDeleted d => d.CommentId, _ => null };
+                if (commentId is null) continue;
+                var before = comments.TryGetValue(commentId, out var known) ? known.State : null;
+                comments[commentId] = (TaskDecider.EvolveComment(before, task.Id, e, envelope.RecordedAt), envelope.Version);
             }
+            foreach (var (commentId, (comment, version)) in comments)
+                if (comment is not null)
+                    rows.Add(new ViewRow(task.ProjectKey, "comment:" + commentId, ViewKeys.CommentKind, version, KanbatteJson.Serialize(comment)));
         }
         return Sorted(rows);
     }

@@ -23,14 +23,21 @@ public sealed class MalformedRequests(Random random, string projectKey, string t
     private WriteRoute[] WriteRoutes =>
     [
         new("POST", "/api/projects", [("key", 10, true), ("name", 100, true), ("description", 2_000, false), ("repository", 2_000, true)], ["key", "name"], """{"key":"NEWKEY","name":"New"}"""),
-        new("POST", $"/api/projects/{projectKey}/tasks", [("title", 200, true), ("description", 20_000, false), ("status", 20, true)], ["title"], """{"title":"t"}"""),
-        new("PATCH", $"/api/tasks/{taskId}", [("title", 200, true), ("description", 20_000, false), ("status", 20, true)], [], """{"status":"done"}"""),
+        new("PATCH", $"/api/projects/{projectKey}", [("name", 100, true), ("description", 2_000, false), ("repository", 2_000, true)], [], """{"name":"Renamed"}"""),
+        new("POST", $"/api/projects/{projectKey}/tasks", TaskFields, ["title"], """{"title":"t"}"""),
+        new("PATCH", $"/api/tasks/{taskId}", TaskFields, [], """{"status":"done"}"""),
+        new("POST", $"/api/tasks/{taskId}/move", [("status", 20, true), ("before", 30, true), ("after", 30, true)], [], """{"status":"review"}"""),
         new("POST", $"/api/tasks/{taskId}/comments", [("body", 10_000, false), ("author", 100, true)], ["body"], """{"body":"b"}"""),
+        new("PATCH", $"/api/tasks/{taskId}/comments/CM-1", [("body", 10_000, false)], ["body"], """{"body":"edited"}"""),
     ];
+
+    private static readonly (string Name, int Max, bool Line)[] TaskFields =
+        [("title", 200, true), ("description", 20_000, false), ("status", 20, true), ("priority", 20, true), ("assignee", 100, true), ("dueDate", 10, true)];
 
     private string[] ReadRoutes =>
     [
-        "/api/health", "/api/projects", $"/api/projects/{projectKey}", $"/api/projects/{projectKey}/tasks",
+        "/api/health", "/api/openapi.json", "/api/projects", $"/api/projects/{projectKey}", $"/api/projects/{projectKey}/tasks",
+        $"/api/projects/{projectKey}/board", $"/api/projects/{projectKey}/activity",
         $"/api/tasks/{taskId}", $"/api/tasks/{taskId}/comments", $"/api/tasks/{taskId}/history",
     ];
 
@@ -91,7 +98,10 @@ public sealed class MalformedRequests(Random random, string projectKey, string t
             case 2:
                 kind = "null where a value is required";
                 json = With(route, route.Required.Length > 0 ? Pick(route.Required) : field.Name, "null");
-                if (route.Method == "PATCH") json = With(route, field.Name, "null");
+                // A PATCH may clear an optional field with null; its first field (title, name, body) cannot be cleared.
+                if (route.Method == "PATCH") json = With(route, route.Fields[0].Name, "null");
+                // A move has no required field (null neighbours mean the column's end): a wrong type instead.
+                else if (route.Required.Length == 0) json = With(route, field.Name, "true");
                 break;
             case 3:
                 kind = "over the length limit";
@@ -129,7 +139,7 @@ public sealed class MalformedRequests(Random random, string projectKey, string t
                 {
                     "PATCH" => random.Next(2) == 0 ? ("status", new[] { "\"DONE\"", "\"in progress\"", "\"\"", "\"todo \"" }) : ("title", new[] { "\"\"", "\"   \"", "\"a\\nb\"" }),
                     _ when route.Url == "/api/projects" => Pick(new[] { ("key", new[] { "\"ai\"", "\"1AB\"", "\"A\"", "\"AB-1\"", "\"\"" }), ("repository", new[] { "\"javascript:alert(1)\"", "\"http://\"", "\"ftp://x.org\"", "\"/relative\"" }), ("name", new[] { "\"   \"", "\"\"" }) }),
-                    _ when route.Url.EndsWith("/comments") => ("body", new[] { "\"\"", "\"   \"", "\"\\n\\n\"" }),
+                    _ when route.Url.Contains("/comments") => ("body", new[] { "\"\"", "\"   \"", "\"\\n\\n\"" }),
                     _ => random.Next(2) == 0 ? ("status", new[] { "\"Done\"", "\"blocked\"", "\"\"" }) : ("title", new[] { "\"\"", "\" \"", "\"a\\tb\"" }),
                 };
                 json = With(route, badField, Pick(badValues));
@@ -167,14 +177,20 @@ public sealed class MalformedRequests(Random random, string projectKey, string t
             {
                 // An invalid id in the path, on any route that takes one (writes carry a valid body, so only the id is wrong).
                 var id = Pick(BadIds);
-                var (method, url, body) = random.Next(7) switch
+                var (method, url, body) = random.Next(13) switch
                 {
                     0 => ("GET", $"/api/projects/{id}", null),
-                    1 => ("GET", $"/api/projects/{id}/tasks", null),
+                    1 => ("GET", $"/api/projects/{id}/{Pick(["tasks", "board", "activity"])}", null),
                     2 => ("POST", $"/api/projects/{id}/tasks", "{\"title\":\"t\"}"),
-                    3 => ("GET", $"/api/tasks/{id}", null),
-                    4 => ("PATCH", $"/api/tasks/{id}", "{\"status\":\"done\"}"),
-                    5 => ("POST", $"/api/tasks/{id}/comments", "{\"body\":\"b\"}"),
+                    3 => ("PATCH", $"/api/projects/{id}", "{\"name\":\"n\"}"),
+                    4 => ("GET", $"/api/tasks/{id}", null),
+                    5 => ("PATCH", $"/api/tasks/{id}", "{\"status\":\"done\"}"),
+                    6 => ("POST", $"/api/tasks/{id}/comments", "{\"body\":\"b\"}"),
+                    7 => ("POST", $"/api/tasks/{id}/{Pick(["archive", "restore"])}", null),
+                    8 => ("POST", $"/api/tasks/{id}/move", "{\"status\":\"done\"}"),
+                    9 => ("PATCH", $"/api/tasks/{taskId}/comments/{id}", "{\"body\":\"b\"}"),
+                    10 => ("DELETE", $"/api/tasks/{taskId}/comments/{Pick(["CM-0", "CM-999", "cm-1", "CM-01", "CM-", id])}", null),
+                    11 => ("PATCH", $"/api/tasks/{id}/comments/CM-1", "{\"body\":\"b\"}"),
                     _ => ("GET", $"/api/tasks/{id}/{Pick(["comments", "history"])}", null),
                 };
                 return new FuzzRequest(method, url, body is null ? null : Encoding.UTF8.GetBytes(body), body is null ? null : "application/json", headers, "invalid id");
@@ -207,16 +223,18 @@ public sealed class MalformedRequests(Random random, string projectKey, string t
         var url = random.Next(2) == 0 ? Pick(ReadRoutes) : Pick(WriteRoutes).Url;
         var method = Pick(["DELETE", "PUT", "OPTIONS", "TRACE", "PROPFIND", "PATCH", "POST"]);
         var body = random.Next(2) == 0 ? Encoding.UTF8.GetBytes("{\"title\":\"t\",\"body\":\"b\"}") : null;
-        // PATCH and POST are wrong on the read routes only; elsewhere they would be legal, so pick again.
-        if (method is "PATCH" or "POST" && !ReadRoutes.Contains(url)) method = "PUT";
-        if (method is "PATCH" or "POST" && url is var u && WriteRoutes.Any(r => r.Url == u)) method = "DELETE";
+        // Pick again where the method would be legal: writes to their own routes, DELETE of a comment.
+        if (method is "PATCH" or "POST" && (WriteRoutes.Any(r => r.Url == url) || !ReadRoutes.Contains(url))) method = "PUT";
+        if (method == "DELETE" && url.Contains("/comments/", StringComparison.Ordinal)) method = "PUT";
         return new FuzzRequest(method, url, body, body is null ? null : "application/json", [], "wrong method");
     }
 
     private string ListRoute() => Pick(["/api/projects", $"/api/projects/{projectKey}/tasks", $"/api/tasks/{taskId}/comments", $"/api/tasks/{taskId}/history"]);
 
-    private KeyValuePair<string, string> OddHeader() => random.Next(9) switch
+    private KeyValuePair<string, string> OddHeader() => random.Next(11) switch
     {
+        9 => new("Idempotency-Key", Pick(["", " ", new string('k', 5000), "key with spaces", "ключ"])),
+        10 => new("If-Match", Pick(["\"999\"", "\"-1\"", "\"1\", \"2\"", "\"\""])),
         0 => new("X-Correlation-Id", new string('c', random.Next(101, 9000))),
         1 => new("X-Correlation-Id", Pick(["a b", "<script>", "\"quoted\"", "tab\there", "x;y=z"])),
         2 => new("Accept", Pick(["application/xml", "text/html;q=0.1", "*/*;q=abc", "garbage"])),

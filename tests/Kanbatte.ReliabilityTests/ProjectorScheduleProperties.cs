@@ -31,15 +31,16 @@ public sealed class ProjectorScheduleProperties
             var events = new SqliteEventStore(db);
             var view = new SqliteViewStore(db);
             var projector = new Projector(view, events);
-            var commands = new KanbatteCommands(events, new SqliteCounterStore(db), new EventualConsistency(), TimeProvider.System);
+            var commands = new KanbatteCommands(events, new SqliteCounterStore(db), view, new EventualConsistency(), TimeProvider.System);
             var tasks = new List<string>();
+            var comments = new List<(string Task, string Comment)>();
             await commands.CreateProjectAsync(new CreateProject(Keys[0], "Project A", null, null), Meta);
 
             long checkpoint = 0; // the position of the last event the (simulated) consumer saved
             var steps = Math.Min(MaxOps, Math.Max(history.Length, schedule.Length));
             for (var i = 0; i < steps; i++)
             {
-                if (i < history.Length) await WriteAsync(commands, tasks, history[i]);
+                if (i < history.Length) await WriteAsync(commands, tasks, comments, history[i]);
                 if (i < schedule.Length) checkpoint = await DeliverAsync(events, projector, checkpoint, schedule[i]);
             }
 
@@ -62,32 +63,54 @@ public sealed class ProjectorScheduleProperties
         }
     }
 
-    /// <summary>One command chosen by <paramref name="op"/>: projects, tasks, renames and status changes, comments.</summary>
-    private static async Task WriteAsync(KanbatteCommands commands, List<string> tasks, int op)
+    /// <summary>
+    /// One command chosen by <paramref name="op"/>: projects created and changed; tasks created, changed, moved, archived
+    /// and restored; comments added, edited and deleted. Every event type the projector knows is in reach.
+    /// </summary>
+    private static async Task WriteAsync(KanbatteCommands commands, List<string> tasks, List<(string Task, string Comment)> comments, int op)
     {
         var n = op & int.MaxValue;
         var key = Keys[n / 7 % Keys.Length];
+        var task = tasks.Count == 0 ? null : tasks[n / 11 % tasks.Count];
+        var comment = comments.Count == 0 ? default : comments[n / 13 % comments.Count];
         try
         {
-            switch (n % 6)
+            switch (n % 12)
             {
                 case 0:
                     await commands.CreateProjectAsync(new CreateProject(key, $"Project {key}", n % 2 == 0 ? null : $"about {n}", null), Meta);
                     break;
-                case 1 or 2:
+                case 1:
+                    await commands.ChangeProjectAsync(key, new ChangeProject($"Renamed {n}", n % 3 == 0 ? null : $"text {n}", null), null, Meta);
+                    break;
+                case 2 or 3:
                     tasks.Add((await commands.CreateTaskAsync(key, new CreateTask($"Task {n}", n % 3 == 0 ? "" : $"Description {n}", Statuses.All[n % 5]), Meta)).Id);
                     break;
-                case 3 or 4 when tasks.Count > 0:
-                    await commands.ChangeTaskAsync(tasks[n / 11 % tasks.Count], new ChangeTask(n % 4 == 0 ? $"Renamed {n}" : null, n % 5 == 0 ? $"Text {n}" : null, Statuses.All[n / 3 % 5]), Meta);
+                case 4 when task is not null:
+                    await commands.ChangeTaskAsync(task, new ChangeTask(n % 4 == 0 ? $"Renamed {n}" : null, n % 5 == 0 ? $"Text {n}" : null, Statuses.All[n / 3 % 5]), null, Meta);
                     break;
-                case 5 when tasks.Count > 0:
-                    await commands.AddCommentAsync(tasks[n / 13 % tasks.Count], new AddComment($"Comment {n}", n % 2 == 0 ? null : "ann"), Meta);
+                case 5 when task is not null:
+                    var neighbour = tasks[n / 17 % tasks.Count];
+                    await commands.MoveTaskAsync(task, Statuses.All[n / 5 % 5], n % 2 == 0 ? neighbour : null, n % 2 == 0 ? null : neighbour, null, Meta);
+                    break;
+                case 6 when task is not null:
+                    await commands.ArchiveTaskAsync(task, archive: n / 2 % 2 == 0, null, Meta);
+                    break;
+                case 7 or 8 when task is not null:
+                    comments.Add((task, (await commands.AddCommentAsync(task, new AddComment($"Comment {n}", n % 2 == 0 ? null : "ann"), Meta)).Id));
+                    break;
+                case 9 when comment.Task is not null:
+                    await commands.EditCommentAsync(comment.Task, comment.Comment, $"Edited {n}", Meta);
+                    break;
+                case 10 when comment.Task is not null:
+                    await commands.DeleteCommentAsync(comment.Task, comment.Comment, Meta);
+                    comments.Remove(comment);
                     break;
             }
         }
-        catch (Exception e) when (e is ConflictException or NotFoundException)
+        catch (Exception e) when (e is ConflictException or NotFoundException or ValidationException)
         {
-            // A project that exists already, or a task in a project not created yet: nothing appended, as in production.
+            // Refused as in production (a taken key, an unknown or deleted target, a move next to itself): nothing appended.
         }
     }
 

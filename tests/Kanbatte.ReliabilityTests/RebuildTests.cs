@@ -23,12 +23,12 @@ public sealed class RebuildTests(ITestOutputHelper output) : IDisposable
     {
         using var db = new SqliteDatabase(new SqliteOptions { Path = Db });
         var events = new SqliteEventStore(db);
-        var commands = new KanbatteCommands(events, new SqliteCounterStore(db), new EventualConsistency(), TimeProvider.System);
+        var commands = new KanbatteCommands(events, new SqliteCounterStore(db), new SqliteViewStore(db), new EventualConsistency(), TimeProvider.System);
         await commands.CreateProjectAsync(new CreateProject("RB", "Rebuild", null, null), Meta);
         for (var i = 0; i < 30; i++)
         {
             var task = await commands.CreateTaskAsync("RB", new CreateTask($"Task {i}", null, null), Meta);
-            if (i % 2 == 0) await commands.ChangeTaskAsync(task.Id, new ChangeTask(null, null, Statuses.Done), Meta);
+            if (i % 2 == 0) await commands.ChangeTaskAsync(task.Id, new ChangeTask(null, null, Statuses.Done), null, Meta);
             if (i % 3 == 0) await commands.AddCommentAsync(task.Id, new AddComment("c", null), Meta);
         }
         // Damage: a lost row, a corrupted row, a row no event explains, a stale checkpoint and a left-over half rebuild.

@@ -12,7 +12,7 @@ public abstract class ProjectorContract(IStoreFactory factory) : IAsyncLifetime
 {
     private static readonly EventMetadata Meta = new("projector-test");
     protected StoreUnderTest Store { get; private set; } = null!;
-    private KanbatteCommands Commands => new(Store.Events, Store.Counters, new EventualConsistency(), TimeProvider.System);
+    private KanbatteCommands Commands => new(Store.Events, Store.Counters, Store.View, new EventualConsistency(), TimeProvider.System);
 
     public async Task InitializeAsync() => Store = await factory.CreateAsync();
     public async Task DisposeAsync() => await Store.DisposeAsync();
@@ -36,12 +36,22 @@ public abstract class ProjectorContract(IStoreFactory factory) : IAsyncLifetime
             await Step(StreamIds.Task(task.Id));
             for (var u = 0; u < i % 4; u++)
             {
-                await commands.ChangeTaskAsync(task.Id, new ChangeTask(u == 1 ? $"Renamed {i}" : null, null, Statuses.All[(i + u + 1) % 5]), Meta);
+                await commands.ChangeTaskAsync(task.Id, new ChangeTask(u == 1 ? $"Renamed {i}" : null, null, Statuses.All[(i + u + 1) % 5], Labels: [$"l{u}"]), null, Meta);
                 await Step(StreamIds.Task(task.Id));
             }
             for (var c = 0; c < i % 3; c++)
             {
-                await commands.AddCommentAsync(task.Id, new AddComment($"Comment {c} on {task.Id}", c == 0 ? null : "ann"), Meta);
+                var comment = await commands.AddCommentAsync(task.Id, new AddComment($"Comment {c} on {task.Id}", c == 0 ? null : "ann"), Meta);
+                await Step(StreamIds.Task(task.Id));
+                if (c == 1)
+                {
+                    await commands.EditCommentAsync(task.Id, comment.Id, "Edited", Meta);
+                    await Step(StreamIds.Task(task.Id));
+                }
+            }
+            if (i % 5 == 4)
+            {
+                await commands.ArchiveTaskAsync(task.Id, true, null, Meta);
                 await Step(StreamIds.Task(task.Id));
             }
         }
@@ -138,7 +148,7 @@ public abstract class ProjectorContract(IStoreFactory factory) : IAsyncLifetime
         var first = NewFeedProjection();
         Assert.Equal(log.Count, await first.CatchUpAsync(CancellationToken.None));
 
-        await Commands.ChangeTaskAsync("AI-001", new ChangeTask(null, null, Statuses.Done), Meta);
+        await Commands.ChangeTaskAsync("AI-001", new ChangeTask(null, null, Statuses.Done), null, Meta);
 
         // A new instance (a restarted server) reads only what came after the checkpoint.
         Assert.Equal(1, await NewFeedProjection().CatchUpAsync(CancellationToken.None));
@@ -161,7 +171,8 @@ public static class ViewSnapshot
         foreach (var project in projects)
         {
             var key = project.Id["project:".Length..];
-            var tasks = await view.ListTasksAsync(new TaskListQuery(key, [], 0, 1000));
+            var tasks = (await view.ListTasksAsync(new TaskListQuery(key, [], 0, 1000)))
+                .Concat(await view.ListTasksAsync(new TaskListQuery(key, [], 0, 1000) { Archived = true })).ToList();
             docs.AddRange(tasks);
             foreach (var task in tasks)
                 docs.AddRange(await view.ListCommentsAsync(key, task.Id["task:".Length..], 0, 1000));

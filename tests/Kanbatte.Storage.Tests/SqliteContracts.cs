@@ -50,6 +50,28 @@ public sealed class SqliteStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task Idempotency_keys_are_claimed_once_completed_and_purged_after_their_time()
+    {
+        using var db = new SqliteDatabase(new SqliteOptions { Path = DbPath });
+        var store = new SqliteIdempotencyStore(db);
+        var t0 = DateTimeOffset.Parse("2026-01-01T00:00:00Z");
+
+        Assert.Null(await store.TryClaimAsync("k", "h1", t0, _ => false));
+        var pending = await store.TryClaimAsync("k", "h1", t0, _ => false);
+        Assert.Equal(("h1", null as Kanbatte.Application.StoredResponse), (pending!.RequestHash, pending.Response));
+
+        await store.CompleteAsync("k", new Kanbatte.Application.StoredResponse(201, "application/json", [1, 2], "/x", "\"1\""));
+        var done = await store.TryClaimAsync("k", "h2", t0, _ => false);
+        Assert.Equal((201, "/x", "\"1\""), (done!.Response!.Status, done.Response.Location, done.Response.ETag));
+        Assert.Equal([1, 2], done.Response.Body);
+
+        await store.PurgeAsync(t0);                    // not older than the cut-off: kept
+        Assert.NotNull(await store.TryClaimAsync("k", "h1", t0, _ => false));
+        await store.PurgeAsync(t0.AddHours(25));       // older: gone, so the key can be claimed afresh
+        Assert.Null(await store.TryClaimAsync("k", "h3", t0.AddHours(25), _ => false));
+    }
+
+    [Fact]
     public void An_unknown_synchronous_mode_is_refused() =>
         Assert.Throws<ArgumentException>(() => new SqliteDatabase(new SqliteOptions { Path = DbPath, Synchronous = "sometimes" }));
 

@@ -16,7 +16,7 @@ public abstract class ViewStoreContract(IStoreFactory factory) : IAsyncLifetime
         var id = $"{project}-{number:D3}";
         var (p, docId) = ViewKeys.Task(project, id);
         return new ViewChange(p, docId, new ViewDocument(p, docId, ViewKeys.TaskKind, version,
-            $$"""{"id":"{{id}}","projectKey":"{{project}}","number":{{number}},"status":"{{status}}"}"""));
+            $$"""{"id":"{{id}}","projectKey":"{{project}}","number":{{number}},"status":"{{status}}","archived":false}"""));
     }
 
     private static ViewChange Comment(string project, string taskId, int number)

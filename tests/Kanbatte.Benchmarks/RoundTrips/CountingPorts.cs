@@ -31,6 +31,12 @@ public sealed class CountingEventStore(IEventStore inner, IEventFeed feed, Round
         return inner.ReadStreamAsync(streamId, fromVersion, maxCount, ct);
     }
 
+    public Task<EventPage> ReadProjectAsync(string projectKey, bool newestFirst, string? after, DateTimeOffset? until, int maxCount, CancellationToken ct = default)
+    {
+        counter.Hit("event.read-project");
+        return inner.ReadProjectAsync(projectKey, newestFirst, after, until, maxCount, ct);
+    }
+
     public Task<IReadOnlyList<EventEnvelope>> ReadAllAsync(long afterPosition, int maxCount, CancellationToken ct = default)
     {
         counter.Hit("event.read-feed");
@@ -62,6 +68,12 @@ public sealed class CountingViewStore(IViewStore inner, RoundTripCounter counter
     {
         counter.Hit("view.query");
         return inner.ListTasksAsync(query, ct);
+    }
+
+    public Task<IReadOnlyDictionary<string, int>> CountTasksByStatusAsync(string projectKey, CancellationToken ct = default)
+    {
+        counter.Hit("view.query");
+        return inner.CountTasksByStatusAsync(projectKey, ct);
     }
 
     public Task<IReadOnlyList<ViewDocument>> ListCommentsAsync(string projectKey, string taskId, int afterNumber, int limit, CancellationToken ct = default)

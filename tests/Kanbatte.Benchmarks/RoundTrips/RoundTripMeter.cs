@@ -31,7 +31,7 @@ public static class RoundTripMeter
             var view = new CountingViewStore(new SqliteViewStore(db), counter);
             var counters = new CountingCounterStore(new SqliteCounterStore(db), counter);
             var checkpoints = new CountingCheckpointStore(new SqliteCheckpointStore(db), counter);
-            var commands = new KanbatteCommands(events, counters, new EventualConsistency(), TimeProvider.System);
+            var commands = new KanbatteCommands(events, counters, view, new EventualConsistency(), TimeProvider.System);
             var queries = new KanbatteQueries(view, events);
             var projector = new Projector(view, events);
             var feed = new FeedProjection(events, checkpoints, projector, new ProjectionProgress(), NullLogger<FeedProjection>.Instance);
@@ -54,8 +54,8 @@ public static class RoundTripMeter
             const string creation = "1 stream read + 1 append + 1 counter";
             await Measure("create project", 1, "1 append (a new stream needs no read)", () => commands.CreateProjectAsync(new CreateProject("RU", "Other", null, null), Meta));
             var task = await Measure("create task", 3, creation, () => commands.CreateTaskAsync("RT", new CreateTask("Measured", "text", null), Meta));
-            await Measure("update task", 2, command, () => commands.ChangeTaskAsync(task.Id, new ChangeTask(null, null, Statuses.InProgress), Meta));
-            await Measure("update task (no change)", 1, "1 stream read, nothing appended", () => commands.ChangeTaskAsync(task.Id, new ChangeTask(null, null, Statuses.InProgress), Meta));
+            await Measure("update task", 2, command, () => commands.ChangeTaskAsync(task.Id, new ChangeTask(null, null, Statuses.InProgress), null, Meta));
+            await Measure("update task (no change)", 1, "1 stream read, nothing appended", () => commands.ChangeTaskAsync(task.Id, new ChangeTask(null, null, Statuses.InProgress), null, Meta));
             await Measure("add comment", 3, creation, () => commands.AddCommentAsync(task.Id, new AddComment("Measured comment", null), Meta));
 
             // Each event projected on its own (the worst case: a batch of one), then the feed loop around a batch.
@@ -67,11 +67,11 @@ public static class RoundTripMeter
             await Measure("project comment_added (task + comment)", 4, "1 read + 1 write per document (2 documents)", () => Run(projector.ProjectAsync([log[2]])));
             await Measure("project a duplicate", 1, "1 read, no write", () => Run(projector.ProjectAsync([log[2]])));
             await feed.CatchUpAsync(CancellationToken.None); // the checkpoint moves past what was projected by hand above
-            await commands.ChangeTaskAsync(task.Id, new ChangeTask("Renamed", null, null), Meta);
+            await commands.ChangeTaskAsync(task.Id, new ChangeTask("Renamed", null, null), null, Meta);
             await Measure("feed catch-up (1 new event)", 6, "checkpoint get + 2 feed reads + projection (2) + checkpoint save", () => feed.CatchUpAsync(CancellationToken.None));
 
             await Measure("get task", 1, "1 point read", () => queries.GetTaskAsync(task.Id));
-            await Measure("list one page of tasks", 1, "1 query", () => queries.ListTasksAsync("RT", [], 0, 2));
+            await Measure("list one page of tasks", 1, "1 query", () => queries.ListTasksAsync(new TaskListQuery("RT", [], 0, 2)));
             await Measure("list one page of comments", 1, "1 query", () => queries.ListCommentsAsync(task.Id, 0, 50));
             await Measure("task history page", 1, "1 stream read", () => queries.HistoryAsync(task.Id, 0, 50));
             return rows;

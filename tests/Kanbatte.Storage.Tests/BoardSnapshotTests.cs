@@ -1,0 +1,101 @@
+using Kanbatte.Application;
+using Kanbatte.Domain;
+using Kanbatte.Storage.Sqlite;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Kanbatte.Storage.Tests;
+
+/// <summary>Boards as of a time: snapshots give the same answer as folding the whole history, and bound the events folded.</summary>
+public sealed class BoardSnapshotTests : IDisposable
+{
+    private static readonly EventMetadata Meta = new("snapshot-test");
+    private readonly DirectoryInfo _folder = Directory.CreateTempSubdirectory("kanbatte-snap-");
+
+    [Fact]
+    public async Task Boards_as_of_any_time_match_with_and_without_snapshots_and_fold_a_bounded_tail()
+    {
+        using var db = new SqliteDatabase(new SqliteOptions { Path = Path.Combine(_folder.FullName, "k.db") });
+        var events = new CountingEventStore(new SqliteEventStore(db));
+        var view = new SqliteViewStore(db);
+        var clock = new SteppingClock();
+        var commands = new KanbatteCommands(events, new SqliteCounterStore(db), view, new EventualConsistency(), clock);
+        var snapshots = new SqliteSnapshotStore(db, every: 25);
+        var projection = new FeedProjection(new SqliteEventStore(db), new SqliteCheckpointStore(db), new Projector(view, events),
+            new ProjectionProgress(), NullLogger<FeedProjection>.Instance, snapshots);
+
+        await commands.CreateProjectAsync(new CreateProject("SN", "Snapshots", null, null), Meta);
+        var times = new List<DateTimeOffset>();
+        var random = new Random(7);
+        for (var i = 0; i < 300; i++)
+        {
+            if (i < 30 || random.Next(4) == 0)
+                await commands.CreateTaskAsync("SN", new CreateTask($"Task {i}", null, Statuses.All[random.Next(5)], Priorities.All[random.Next(5)]), Meta);
+            else
+                await commands.ChangeTaskAsync(TaskId.Format("SN", random.Next(1, 30)), new ChangeTask($"Title {i}", null, Statuses.All[random.Next(5)]), null, Meta);
+            if (i % 7 == 0) await projection.CatchUpAsync(CancellationToken.None);
+            if (i % 37 == 0) times.Add(clock.GetUtcNow());
+        }
+        await projection.CatchUpAsync(CancellationToken.None);
+        times.Add(clock.GetUtcNow());
+
+        await using (var connection = db.Open())
+        await using (var command = connection.CreateCommand())
+        {
+            command.CommandText = "SELECT COUNT(*) FROM snapshots WHERE project_key = 'SN'";
+            Assert.True((long)(await command.ExecuteScalarAsync())! >= 8, "expected a snapshot every 25 events");
+        }
+
+        var withSnapshots = new KanbatteQueries(view, events, snapshots);
+        var fromLog = new KanbatteQueries(view, events);
+        foreach (var at in times)
+        {
+            events.ProjectEventsRead = 0;
+            var fast = await withSnapshots.BoardAsOfAsync("SN", at, 100);
+            var folded = events.ProjectEventsRead;
+            var slow = await fromLog.BoardAsOfAsync("SN", at, 100);
+
+            Assert.Equal(Render(slow), Render(fast));
+            // Snapshots come every 25 events, taken after batches of at most 7 (catch-up every 7 commands).
+            Assert.True(folded <= 25 + 7, $"folded {folded} events after the snapshot");
+        }
+        // The last board as of now is the live board.
+        var live = await fromLog.BoardAsync("SN", 100);
+        Assert.Equal(live.Select(c => string.Join(",", c.Tasks.Select(t => t.Json))),
+            (await withSnapshots.BoardAsOfAsync("SN", times[^1], 100)).Select(c => string.Join(",", c.Tasks.Select(t => KanbatteJson.Serialize(t)))));
+    }
+
+    private static IEnumerable<string> Render(IReadOnlyList<(string Status, int Count, IReadOnlyList<TaskState> Tasks)> board) =>
+        board.Select(c => $"{c.Status}:{c.Count}:{string.Join(",", c.Tasks.Select(t => KanbatteJson.Serialize(t)))}");
+
+    public void Dispose()
+    {
+        SqliteConnection.ClearAllPools();
+        _folder.Delete(recursive: true);
+    }
+
+    /// <summary>A clock that moves one millisecond per reading, so every event has its own time.</summary>
+    private sealed class SteppingClock : TimeProvider
+    {
+        private DateTimeOffset _now = DateTimeOffset.Parse("2026-01-01T00:00:00Z");
+        public override DateTimeOffset GetUtcNow() => _now = _now.AddMilliseconds(1);
+    }
+
+    private sealed class CountingEventStore(IEventStore inner) : IEventStore
+    {
+        public int ProjectEventsRead { get; set; }
+
+        public Task<long> AppendAsync(string streamId, int expectedVersion, IReadOnlyList<EventEnvelope> events, CancellationToken ct = default) =>
+            inner.AppendAsync(streamId, expectedVersion, events, ct);
+
+        public Task<IReadOnlyList<EventEnvelope>> ReadStreamAsync(string streamId, int fromVersion, int maxCount = int.MaxValue, CancellationToken ct = default) =>
+            inner.ReadStreamAsync(streamId, fromVersion, maxCount, ct);
+
+        public async Task<EventPage> ReadProjectAsync(string projectKey, bool newestFirst, string? after, DateTimeOffset? until, int maxCount, CancellationToken ct = default)
+        {
+            var page = await inner.ReadProjectAsync(projectKey, newestFirst, after, until, maxCount, ct);
+            ProjectEventsRead += page.Events.Count;
+            return page;
+        }
+    }
+}
