@@ -7,7 +7,6 @@ namespace Kanbatte.Benchmarks;
 
 /// <summary>The in-process parts, without I/O: fold, decide, encode/decode, and the projector's pure apply step.</summary>
 [MemoryDiagnoser]
-[ShortRunJob]
 public class DomainBenchmarks
 {
     private static readonly EventMetadata Meta = new("micro");

@@ -1,3 +1,5 @@
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Jobs;
 using Kanbatte.Benchmarks;
 using Kanbatte.Benchmarks.RoundTrips;
 
@@ -28,7 +30,10 @@ internal static class Cli
                 await StartupBenchmark.RunAsync(rest);
                 return 0;
             case "micro":
-                BenchmarkDotNet.Running.BenchmarkSwitcher.FromAssembly(typeof(DomainBenchmarks).Assembly).Run(rest);
+                // In process: BenchmarkDotNet's generated project would sit under tests/ and inherit its build props.
+                var job = BenchmarkDotNet.Jobs.Job.ShortRun.WithToolchain(BenchmarkDotNet.Toolchains.InProcess.Emit.InProcessEmitToolchain.Instance);
+                BenchmarkDotNet.Running.BenchmarkSwitcher.FromAssembly(typeof(DomainBenchmarks).Assembly)
+                    .Run(rest, BenchmarkDotNet.Configs.DefaultConfig.Instance.AddJob(job));
                 return 0;
             case "all":
                 Console.WriteLine(Machine.Describe());
