@@ -17,6 +17,7 @@ if (string.IsNullOrEmpty(builder.Configuration[WebHostDefaults.ServerUrlsKey]))
 
 builder.Services.AddKanbatteApi(builder.Configuration);
 builder.Services.AddSqliteStore(builder.Configuration);
+builder.AddKanbatteTelemetry();
 
 var app = builder.Build();
 app.MapKanbatteApi();
