@@ -30,6 +30,8 @@ public static class KanbatteRoutes
         api.MapPatch("/tasks/{id}/comments/{commentId}", (HttpRequest r, string id, string commentId, KanbatteApi a) => a.EditCommentAsync(r, id, commentId));
         api.MapDelete("/tasks/{id}/comments/{commentId}", (HttpRequest r, string id, string commentId, KanbatteApi a) => a.DeleteCommentAsync(r, id, commentId));
         api.MapGet("/tasks/{id}/history", (HttpRequest r, string id, KanbatteApi a) => a.TaskHistoryAsync(r, id));
+        api.MapGet("/admin/dead-letters", (HttpRequest r, KanbatteAdminApi a) => a.ListDeadLettersAsync(r));
+        api.MapPost("/admin/dead-letters/redrive", (HttpRequest r, KanbatteAdminApi a) => a.RedriveAsync(r));
         return app;
     }
 }

@@ -19,6 +19,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<Projector>();
         services.AddSingleton<Idempotency>();
         services.AddSingleton<KanbatteApi>();
+        services.AddSingleton<KanbatteAdminApi>();
         return services;
     }
 }

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Logging;
 namespace Kanbatte.Application;
 
 /// <summary>Drives the projector from a store's own ordered feed, with a durable checkpoint (the self-hosted path).</summary>
-public sealed class FeedProjection(IEventFeed feed, ICheckpointStore checkpoints, Projector projector, ProjectionProgress progress, ILogger<FeedProjection> logger, ISnapshotStore? snapshots = null)
+public sealed class FeedProjection(IEventFeed feed, ICheckpointStore checkpoints, IBatchProjection projector, ProjectionProgress progress, ILogger<FeedProjection> logger, ISnapshotStore? snapshots = null)
 {
     public const string Consumer = "view";
     public const int BatchSize = 500;

@@ -9,7 +9,7 @@ namespace Kanbatte.Application;
 /// A document derived from a stream (a comment) is written before the stream's own document, so a crash between
 /// the two writes is repaired by redelivery.
 /// </summary>
-public sealed class Projector(IViewStore view, IEventStore events)
+public sealed class Projector(IViewStore view, IEventStore events) : IBatchProjection
 {
     public async Task ProjectAsync(IReadOnlyList<EventEnvelope> batch, CancellationToken ct = default)
     {

@@ -16,7 +16,18 @@ if (string.IsNullOrEmpty(builder.Configuration[WebHostDefaults.ServerUrlsKey]))
     builder.WebHost.UseUrls("http://localhost:7071");
 
 builder.Services.AddKanbatteApi(builder.Configuration);
-builder.Services.AddSqliteStore(builder.Configuration);
+// Kanbatte:Store picks the data path: the embedded SQLite file (default) or Cosmos DB, as the function app uses it.
+switch (builder.Configuration["Kanbatte:Store"] ?? "Sqlite")
+{
+    case var s when s.Equals("Sqlite", StringComparison.OrdinalIgnoreCase):
+        builder.Services.AddSqliteStore(builder.Configuration);
+        break;
+    case var s when s.Equals("Cosmos", StringComparison.OrdinalIgnoreCase):
+        builder.Services.AddCosmosServerStore(builder.Configuration);
+        break;
+    case var other:
+        throw new InvalidOperationException($"Kanbatte:Store must be Sqlite or Cosmos, not '{other}'.");
+}
 builder.AddKanbatteTelemetry();
 
 var app = builder.Build();

@@ -12,6 +12,12 @@ public static class RebuildCommand
 
     public static async Task<int> RunAsync(IConfiguration configuration, TextWriter output, CancellationToken ct = default)
     {
+        if (!(configuration["Kanbatte:Store"] ?? "Sqlite").Equals("Sqlite", StringComparison.OrdinalIgnoreCase))
+        {
+            // The Cosmos DB view is rebuilt by its own deployment's tooling; this command swaps SQLite tables.
+            output.WriteLine("rebuild works on the embedded SQLite store only (Kanbatte:Store=Sqlite).");
+            return 2;
+        }
         var options = configuration.GetSection("Kanbatte:Sqlite").Get<SqliteOptions>() ?? new SqliteOptions();
         using var db = new SqliteDatabase(options);
         output.WriteLine($"Rebuilding the view of {db.Path} from its event log...");

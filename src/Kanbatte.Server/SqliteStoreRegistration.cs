@@ -5,7 +5,7 @@ namespace Kanbatte.Server;
 
 public static class SqliteStoreRegistration
 {
-    /// <summary>The embedded store (<c>Kanbatte:Sqlite</c>), its feed-driven projector, and read-your-writes for clients.</summary>
+    /// <summary>The embedded store (<c>Kanbatte:Sqlite</c>), its feed-driven projector (parking failing events), and read-your-writes for clients.</summary>
     public static IServiceCollection AddSqliteStore(this IServiceCollection services, IConfiguration configuration)
     {
         var options = configuration.GetSection("Kanbatte:Sqlite").Get<SqliteOptions>() ?? new SqliteOptions();
@@ -16,6 +16,10 @@ public static class SqliteStoreRegistration
         services.AddSingleton<IViewStore, SqliteViewStore>();
         services.AddSingleton<ICheckpointStore, SqliteCheckpointStore>();
         services.AddSingleton<ICounterStore, SqliteCounterStore>();
+        services.AddSingleton<IDeadLetterStore, SqliteDeadLetterStore>();
+        services.AddSingleton<ITransientErrorPolicy, SqliteTransientErrors>();
+        services.AddSingleton<ResilientProjector>();
+        services.AddSingleton<IBatchProjection>(sp => sp.GetRequiredService<ResilientProjector>());
         services.AddSingleton<IIdempotencyStore, SqliteIdempotencyStore>();
         services.AddSingleton<ISnapshotStore>(sp => new SqliteSnapshotStore(sp.GetRequiredService<SqliteDatabase>()));
         services.AddSingleton<ProjectionProgress>();

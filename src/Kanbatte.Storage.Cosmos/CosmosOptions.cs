@@ -22,6 +22,16 @@ public sealed class CosmosOptions
     public string CountersContainer { get; set; } = Names.Counters;
     public string IdempotencyContainer { get; set; } = Names.Idempotency;
 
+    /// <summary>Create the database and containers at startup when missing: for the emulator; in Azure the infrastructure owns them.</summary>
+    public bool CreateIfNotExists { get; set; }
+
+    /// <summary>The self-hosted server's change feed processor: its lease prefix and poll delay (Functions take theirs from the trigger).</summary>
+    public string LeasePrefix { get; set; } = "server-view-";
+    public int FeedPollDelayMs { get; set; } = 1000;
+
+    /// <summary>Whether the self-hosted server runs the change feed processor; off for API-only instances beside a function app.</summary>
+    public bool RunChangeFeedProcessor { get; set; } = true;
+
     /// <summary>The default names; constants because the trigger attribute needs compile-time values.</summary>
     public static class Names
     {
@@ -45,4 +55,7 @@ public sealed class CosmosOptions
         public const string Counters = "/id";
         public const string Idempotency = "/id";
     }
+
+    /// <summary>The idempotency container's default time to live: a key is kept 24 hours, then Cosmos DB deletes it.</summary>
+    public const int IdempotencyTtlSeconds = 24 * 60 * 60;
 }

@@ -149,5 +149,15 @@ public sealed class SqliteDatabase : IDisposable
             value       INTEGER NOT NULL,
             PRIMARY KEY (project_key, name)
         ) WITHOUT ROWID;
+
+        CREATE TABLE IF NOT EXISTS dead_letter (
+            stream_id TEXT    NOT NULL,
+            version   INTEGER NOT NULL,
+            event     TEXT    NOT NULL,
+            error     TEXT    NOT NULL,
+            parked_at TEXT    NOT NULL,
+            attempts  INTEGER NOT NULL,
+            PRIMARY KEY (stream_id, version)
+        ) WITHOUT ROWID;
         """;
 }

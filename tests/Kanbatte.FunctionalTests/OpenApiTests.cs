@@ -103,6 +103,8 @@ public sealed class OpenApiTests(KanbatteFactory factory) : IClassFixture<Kanbat
 
         await run.SendAsync(HttpMethod.Get, "/api/health");
         await run.SendAsync(HttpMethod.Get, "/api/openapi.json");
+        await run.SendAsync(HttpMethod.Get, "/api/admin/dead-letters");
+        await run.SendAsync(HttpMethod.Post, "/api/admin/dead-letters/redrive", null);
 
         // Projects: create (with an idempotent replay and a reused key), conflict, invalid, list, read, change, stale change.
         var idem = Guid.NewGuid().ToString();

@@ -1,0 +1,151 @@
+// Kanbatte on Azure, pay-per-use: Functions Flex Consumption (FC1) over Cosmos DB serverless.
+// Every connection uses the app's managed identity; no key or connection secret is created or stored.
+targetScope = 'subscription'
+
+@minLength(1)
+@maxLength(64)
+@description('azd environment name; names the resource group and seeds the unique resource names.')
+param environmentName string
+
+@minLength(1)
+@description('Region for every resource. It must offer Flex Consumption and Cosmos DB serverless.')
+param location string
+
+@description('Comma-separated origins allowed to call the API from a browser (CORS), e.g. https://board.example.com. Empty: none.')
+param corsAllowedOrigins string = ''
+
+@description('Optional Entra object id (a person) given Cosmos DB data access to inspect data. Empty (the default): nobody but the app.')
+param dataAccessPrincipalId string = ''
+
+@minValue(40)
+@maxValue(1000)
+@description('Upper bound of Flex Consumption instances: caps the bill under a traffic spike.')
+param maximumInstanceCount int = 40
+
+@description('Disable Application Insights key-based ingestion. Turn on once the worker exports telemetry with its identity too.')
+param appInsightsDisableLocalAuth bool = false
+
+// The names the code reads (src/Kanbatte.Storage.Cosmos/CosmosOptions.cs). InfrastructureNamesTests proves they match.
+var cosmosDatabaseName = 'kanbatte'
+var cosmosContainerNames = {
+  eventLog: 'event_log'
+  view: 'view'
+  leases: 'leases'
+  deadLetter: 'dead_letter'
+  counters: 'counters'
+  idempotency: 'idempotency'
+}
+// 24 hours: the retention Kanbatte.Api's Idempotency.Retention promises to retrying clients.
+var idempotencyRetentionSeconds = 86400
+
+var resourceToken = toLower(uniqueString(subscription().id, environmentName, location))
+// Deterministic names, known before deployment, so modules can address resources by name.
+var names = {
+  logAnalytics: 'log-${resourceToken}'
+  applicationInsights: 'appi-${resourceToken}'
+  storage: 'st${resourceToken}'
+  deploymentContainer: 'app-package-${resourceToken}'
+  cosmos: 'cosmos-${resourceToken}'
+  plan: 'plan-${resourceToken}'
+  app: 'func-${resourceToken}'
+}
+var tags = {
+  'azd-env-name': environmentName
+}
+
+resource rg 'Microsoft.Resources/resourceGroups@2025-04-01' = {
+  name: 'rg-${environmentName}'
+  location: location
+  tags: tags
+}
+
+module monitoring 'modules/monitoring.bicep' = {
+  name: 'monitoring'
+  scope: rg
+  params: {
+    location: location
+    tags: tags
+    logAnalyticsName: names.logAnalytics
+    applicationInsightsName: names.applicationInsights
+    disableLocalAuth: appInsightsDisableLocalAuth
+  }
+}
+
+module storage 'modules/storage.bicep' = {
+  name: 'storage'
+  scope: rg
+  params: {
+    location: location
+    tags: tags
+    name: names.storage
+    deploymentContainerName: names.deploymentContainer
+  }
+}
+
+module cosmos 'modules/cosmos.bicep' = {
+  name: 'cosmos'
+  scope: rg
+  params: {
+    location: location
+    tags: tags
+    accountName: names.cosmos
+    databaseName: cosmosDatabaseName
+    containerNames: cosmosContainerNames
+    idempotencyRetentionSeconds: idempotencyRetentionSeconds
+  }
+}
+
+module api 'modules/function-app.bicep' = {
+  name: 'api'
+  scope: rg
+  params: {
+    location: location
+    tags: tags
+    planName: names.plan
+    appName: names.app
+    storageAccountName: names.storage
+    deploymentContainerUrl: storage.outputs.deploymentContainerUrl
+    applicationInsightsName: names.applicationInsights
+    cosmosEndpoint: cosmos.outputs.endpoint
+    cosmosDatabaseName: cosmosDatabaseName
+    cosmosContainerNames: cosmosContainerNames
+    corsAllowedOrigins: empty(corsAllowedOrigins) ? [] : map(split(corsAllowedOrigins, ','), origin => trim(origin))
+    maximumInstanceCount: maximumInstanceCount
+  }
+  // The app reads the Application Insights connection string by name, which no output carries.
+  dependsOn: [
+    monitoring
+  ]
+}
+
+module access 'modules/access.bicep' = {
+  name: 'access'
+  scope: rg
+  params: {
+    appName: names.app
+    userPrincipalId: dataAccessPrincipalId
+    storageAccountName: names.storage
+    cosmosAccountName: names.cosmos
+    applicationInsightsName: names.applicationInsights
+  }
+  // Names are passed, not outputs, so nothing implies the order: the roles need every resource to exist.
+  dependsOn: [
+    api
+    storage
+    cosmos
+    monitoring
+  ]
+}
+
+// azd writes these into the environment (.azure/<env>/.env); UPPER_SNAKE by azd convention.
+output AZURE_LOCATION string = location
+output AZURE_TENANT_ID string = tenant().tenantId
+output AZURE_RESOURCE_GROUP string = rg.name
+output AZURE_FUNCTION_APP_NAME string = api.outputs.name
+output API_BASE_URL string = api.outputs.apiBaseUrl
+output AZURE_COSMOS_ACCOUNT_NAME string = cosmos.outputs.accountName
+output AZURE_COSMOS_ENDPOINT string = cosmos.outputs.endpoint
+output AZURE_COSMOS_DATABASE string = cosmosDatabaseName
+output AZURE_STORAGE_ACCOUNT_NAME string = storage.outputs.name
+output APPLICATIONINSIGHTS_NAME string = monitoring.outputs.applicationInsightsName
+output AZURE_LOG_ANALYTICS_NAME string = monitoring.outputs.logAnalyticsName

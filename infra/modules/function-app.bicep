@@ -1,0 +1,141 @@
+// The Kanbatte function app on Flex Consumption (FC1): scales to zero, billed per execution and GB-second.
+param location string
+param tags object
+param planName string
+param appName string
+param storageAccountName string
+param deploymentContainerUrl string
+param applicationInsightsName string
+param cosmosEndpoint string
+param cosmosDatabaseName string
+param cosmosContainerNames {
+  eventLog: string
+  view: string
+  leases: string
+  deadLetter: string
+  counters: string
+  idempotency: string
+}
+param corsAllowedOrigins string[]
+param maximumInstanceCount int
+
+resource applicationInsights 'Microsoft.Insights/components@2020-02-02' existing = {
+  name: applicationInsightsName
+}
+
+resource plan 'Microsoft.Web/serverfarms@2025-03-01' = {
+  name: planName
+  location: location
+  tags: tags
+  kind: 'functionapp'
+  sku: {
+    name: 'FC1'
+    tier: 'FlexConsumption'
+  }
+  properties: {
+    reserved: true // Linux
+  }
+}
+
+resource app 'Microsoft.Web/sites@2025-03-01' = {
+  name: appName
+  location: location
+  // azd finds the resource to deploy the `api` service of azure.yaml to by this tag.
+  tags: union(tags, { 'azd-service-name': 'api' })
+  kind: 'functionapp,linux'
+  identity: {
+    type: 'SystemAssigned'
+  }
+  properties: {
+    serverFarmId: plan.id
+    httpsOnly: true
+    functionAppConfig: {
+      deployment: {
+        storage: {
+          type: 'blobContainer'
+          value: deploymentContainerUrl
+          authentication: {
+            type: 'SystemAssignedIdentity'
+          }
+        }
+      }
+      scaleAndConcurrency: {
+        maximumInstanceCount: maximumInstanceCount
+        instanceMemoryMB: 2048
+      }
+      // Flex Consumption takes the runtime here; FUNCTIONS_WORKER_RUNTIME must not be an app setting.
+      runtime: {
+        name: 'dotnet-isolated'
+        version: '10.0'
+      }
+    }
+    siteConfig: {
+      minTlsVersion: '1.2'
+      scmMinTlsVersion: '1.2'
+      ftpsState: 'Disabled'
+      cors: {
+        allowedOrigins: corsAllowedOrigins
+        supportCredentials: false
+      }
+      // Identity-based connections only: a setting ending in __accountName / __accountEndpoint makes the host
+      // and the SDK clients authenticate with the app's managed identity (roles in access.bicep).
+      appSettings: [
+        {
+          name: 'AzureWebJobsStorage__accountName'
+          value: storageAccountName
+        }
+        {
+          name: 'APPLICATIONINSIGHTS_CONNECTION_STRING'
+          value: applicationInsights.properties.ConnectionString
+        }
+        {
+          // The host sends its telemetry with the managed identity (Monitoring Metrics Publisher role).
+          name: 'APPLICATIONINSIGHTS_AUTHENTICATION_STRING'
+          value: 'Authorization=AAD'
+        }
+        {
+          // The change-feed trigger's Connection and the store's CosmosClient (CosmosOptions.ConnectionSetting).
+          name: 'KanbatteCosmos__accountEndpoint'
+          value: cosmosEndpoint
+        }
+        {
+          name: 'Kanbatte__Store'
+          value: 'Cosmos'
+        }
+        {
+          name: 'Kanbatte__Cosmos__Database'
+          value: cosmosDatabaseName
+        }
+        {
+          name: 'Kanbatte__Cosmos__EventLogContainer'
+          value: cosmosContainerNames.eventLog
+        }
+        {
+          name: 'Kanbatte__Cosmos__ViewContainer'
+          value: cosmosContainerNames.view
+        }
+        {
+          name: 'Kanbatte__Cosmos__LeasesContainer'
+          value: cosmosContainerNames.leases
+        }
+        {
+          name: 'Kanbatte__Cosmos__DeadLetterContainer'
+          value: cosmosContainerNames.deadLetter
+        }
+        {
+          name: 'Kanbatte__Cosmos__CountersContainer'
+          value: cosmosContainerNames.counters
+        }
+        {
+          name: 'Kanbatte__Cosmos__IdempotencyContainer'
+          value: cosmosContainerNames.idempotency
+        }
+      ]
+    }
+  }
+}
+
+output name string = app.name
+output principalId string = app.identity.principalId
+// Routes live under the host's default route prefix `api` (host.json does not change it).
+output apiBaseUrl string = 'https://${app.properties.defaultHostName}/api'

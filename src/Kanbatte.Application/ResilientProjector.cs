@@ -1,0 +1,75 @@
+using Microsoft.Extensions.Logging;
+
+namespace Kanbatte.Application;
+
+/// <summary>What a re-drive did: how many parked events it applied and how many failed again (and stay parked).</summary>
+public sealed record RedriveResult(int Applied, int StillFailing);
+
+/// <summary>
+/// The projector as both feeds run it. A batch is projected at once; if that fails, each event is projected on its own
+/// and those that still fail are parked with their error in <see cref="IDeadLetterStore"/>, so the feed goes on.
+/// Transient store errors are not parked: they propagate so the batch is delivered again.
+/// A later event of a stream with a parked event fails too (the projector fills the gap from the log), so it is parked
+/// behind it and the stream's view stays consistent until a re-drive applies both, each exactly once.
+/// </summary>
+public sealed class ResilientProjector(
+    Projector projector, IDeadLetterStore deadLetters, ITransientErrorPolicy transient, TimeProvider clock, ILogger<ResilientProjector> logger)
+    : IBatchProjection
+{
+    public const int RedriveLimit = 100;
+
+    public async Task ProjectAsync(IReadOnlyList<EventEnvelope> batch, CancellationToken ct = default)
+    {
+        try
+        {
+            await projector.ProjectAsync(batch, ct);
+            return;
+        }
+        catch (Exception e) when (IsPerEvent(e, ct))
+        {
+            logger.LogWarning(e, "Projecting a batch of {Count} events failed; projecting them one by one", batch.Count);
+        }
+
+        foreach (var envelope in batch.OrderBy(e => e.StreamId, StringComparer.Ordinal).ThenBy(e => e.Version))
+        {
+            try
+            {
+                await projector.ProjectAsync([envelope], ct);
+            }
+            catch (Exception e) when (IsPerEvent(e, ct))
+            {
+                logger.LogError(e, "Parking event {StreamId}@{Version} ({Type})", envelope.StreamId, envelope.Version, envelope.Type);
+                await deadLetters.ParkAsync(envelope, Describe(e), clock.GetUtcNow(), ct);
+            }
+        }
+    }
+
+    /// <summary>Projects parked events again, in stream and version order; those applied leave the parked set.</summary>
+    public async Task<RedriveResult> RedriveAsync(CancellationToken ct = default)
+    {
+        var (applied, failing) = (0, 0);
+        foreach (var parked in await deadLetters.ListAsync(RedriveLimit, ct))
+        {
+            var e = parked.Event;
+            try
+            {
+                await projector.ProjectAsync([e], ct);
+            }
+            catch (Exception error) when (IsPerEvent(error, ct))
+            {
+                failing++;
+                logger.LogWarning(error, "Re-drive of {StreamId}@{Version} failed again", e.StreamId, e.Version);
+                await deadLetters.ParkAsync(e, Describe(error), clock.GetUtcNow(), ct);
+                continue;
+            }
+            await deadLetters.RemoveAsync(e.StreamId, e.Version, ct);
+            applied++;
+        }
+        return new RedriveResult(applied, failing);
+    }
+
+    private bool IsPerEvent(Exception e, CancellationToken ct) =>
+        !(e is OperationCanceledException && ct.IsCancellationRequested) && !transient.IsTransient(e);
+
+    private static string Describe(Exception e) => $"{e.GetType().FullName}: {e.Message}";
+}

@@ -1,0 +1,14 @@
+using Kanbatte.Api;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Azure.Functions.Worker;
+
+namespace Kanbatte.Functions.Http;
+
+/// <summary><c>GET /api/openapi.json</c>: <see cref="KanbatteApi.OpenApiAsync"/>.</summary>
+public sealed class OpenApiFunction(KanbatteApi api)
+{
+    [Function("OpenApi")]
+    public Task<IActionResult> Run([HttpTrigger(AuthorizationLevel.Function, "get", Route = "openapi.json")] HttpRequest request) =>
+        ActionResultOf.From(api.OpenApiAsync(request));
+}

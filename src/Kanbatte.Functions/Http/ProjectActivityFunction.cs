@@ -1,0 +1,14 @@
+using Kanbatte.Api;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Azure.Functions.Worker;
+
+namespace Kanbatte.Functions.Http;
+
+/// <summary><c>GET /api/projects/{key}/activity</c>: <see cref="KanbatteApi.ActivityAsync"/>.</summary>
+public sealed class ProjectActivityFunction(KanbatteApi api)
+{
+    [Function("ProjectActivity")]
+    public Task<IActionResult> Run([HttpTrigger(AuthorizationLevel.Function, "get", Route = "projects/{key}/activity")] HttpRequest request, string key) =>
+        ActionResultOf.From(api.ActivityAsync(request, key));
+}

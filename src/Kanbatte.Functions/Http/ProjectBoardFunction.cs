@@ -1,0 +1,14 @@
+using Kanbatte.Api;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Azure.Functions.Worker;
+
+namespace Kanbatte.Functions.Http;
+
+/// <summary><c>GET /api/projects/{key}/board</c>: <see cref="KanbatteApi.BoardAsync"/>.</summary>
+public sealed class ProjectBoardFunction(KanbatteApi api)
+{
+    [Function("ProjectBoard")]
+    public Task<IActionResult> Run([HttpTrigger(AuthorizationLevel.Function, "get", Route = "projects/{key}/board")] HttpRequest request, string key) =>
+        ActionResultOf.From(api.BoardAsync(request, key));
+}

@@ -1,0 +1,33 @@
+using Azure.Core.Serialization;
+using Kanbatte.Api;
+using Kanbatte.Application;
+using Kanbatte.Storage.Cosmos;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.Azure.Functions.Worker.Builder;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace Kanbatte.Functions;
+
+/// <summary>The worker's entry point; a named class (not top-level statements) so tests can reference both hosts.</summary>
+public static class FunctionsProgram
+{
+    public static void Main(string[] args)
+    {
+        var builder = FunctionsApplication.CreateBuilder(args);
+        builder.ConfigureFunctionsWebApplication();
+        builder.Services.AddKanbatteFunctions(builder.Configuration);
+        builder.Build().Run();
+    }
+
+    /// <summary>Everything the functions need: the shared API over the Cosmos DB store, and Kanbatte's JSON for trigger payloads.</summary>
+    public static IServiceCollection AddKanbatteFunctions(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddKanbatteApi(configuration);
+        services.AddCosmosStore(configuration);
+        // The trigger's documents are bound with the worker's serializer: make it read them as the store wrote them.
+        services.Configure<WorkerOptions>(o => o.Serializer = new JsonObjectSerializer(KanbatteJson.Options));
+        return services;
+    }
+}

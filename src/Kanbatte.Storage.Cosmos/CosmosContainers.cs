@@ -1,0 +1,37 @@
+using Microsoft.Azure.Cosmos;
+
+namespace Kanbatte.Storage.Cosmos;
+
+/// <summary>The containers Kanbatte uses, all from the process's one <see cref="CosmosClient"/>.</summary>
+public sealed class CosmosContainers(CosmosClient client, CosmosOptions options)
+{
+    public CosmosClient Client { get; } = client;
+    public CosmosOptions Options { get; } = options;
+    public Container EventLog { get; } = client.GetContainer(options.Database, options.EventLogContainer);
+    public Container View { get; } = client.GetContainer(options.Database, options.ViewContainer);
+    public Container Counters { get; } = client.GetContainer(options.Database, options.CountersContainer);
+    public Container DeadLetter { get; } = client.GetContainer(options.Database, options.DeadLetterContainer);
+    public Container Leases { get; } = client.GetContainer(options.Database, options.LeasesContainer);
+    public Container Idempotency { get; } = client.GetContainer(options.Database, options.IdempotencyContainer);
+
+    /// <summary>
+    /// Creates the database and containers when missing: for the emulator and tests. In Azure the infrastructure owns
+    /// them (and an identity-based connection may not create them at all), so this runs only when asked.
+    /// </summary>
+    public async Task CreateIfNotExistsAsync(CancellationToken ct = default)
+    {
+        var database = (await Client.CreateDatabaseIfNotExistsAsync(Options.Database, cancellationToken: ct)).Database;
+        foreach (var (name, key) in new[]
+                 {
+                     (Options.EventLogContainer, CosmosOptions.PartitionKeys.EventLog),
+                     (Options.ViewContainer, CosmosOptions.PartitionKeys.View),
+                     (Options.CountersContainer, CosmosOptions.PartitionKeys.Counters),
+                     (Options.DeadLetterContainer, CosmosOptions.PartitionKeys.DeadLetter),
+                     (Options.LeasesContainer, CosmosOptions.PartitionKeys.Leases),
+                 })
+            await database.CreateContainerIfNotExistsAsync(new ContainerProperties(name, key), cancellationToken: ct);
+        await database.CreateContainerIfNotExistsAsync(
+            new ContainerProperties(Options.IdempotencyContainer, CosmosOptions.PartitionKeys.Idempotency) { DefaultTimeToLive = CosmosOptions.IdempotencyTtlSeconds },
+            cancellationToken: ct);
+    }
+}

@@ -1,0 +1,106 @@
+using System.Net;
+using Kanbatte.Application;
+using Microsoft.Azure.Cosmos;
+
+namespace Kanbatte.Storage.Cosmos;
+
+/// <summary>
+/// The event log: one document per event, id <c>{streamId}|{version}</c>. Uniqueness of ids within a partition is the
+/// concurrency check, so no read-modify-write and no stored procedure is needed.
+/// </summary>
+public sealed class CosmosEventStore(CosmosContainers containers) : IEventStore
+{
+    private Container Log => containers.EventLog;
+
+    public async Task<long> AppendAsync(string streamId, int expectedVersion, IReadOnlyList<EventEnvelope> events, CancellationToken ct = default)
+    {
+        EventStoreGuards.CheckAppend(streamId, expectedVersion, events);
+        var partition = new PartitionKey(streamId);
+        if (events.Count > 1)
+        {
+            await AppendBatchAsync(streamId, expectedVersion, events, partition, ct);
+            return 0;
+        }
+
+        // The one-event path every command takes. Version N exists only if N-1 did when it was written, so checking
+        // the predecessor rules out a gap; the create's 409 rules out a second writer of the same version.
+        if (expectedVersion > 0 && !await ExistsAsync(CosmosEventDocument.IdOf(streamId, expectedVersion), partition, ct))
+            throw new ConcurrencyException(streamId, expectedVersion);
+        try
+        {
+            await Log.CreateItemAsync(CosmosEventDocument.From(events[0]), partition,
+                new ItemRequestOptions { EnableContentResponseOnWrite = false }, ct);
+        }
+        catch (CosmosException e) when (e.StatusCode == HttpStatusCode.Conflict)
+        {
+            throw new ConcurrencyException(streamId, expectedVersion);
+        }
+        return 0;
+    }
+
+    /// <summary>Several events at once (never on the request path): all or nothing, in one transactional batch.</summary>
+    private async Task AppendBatchAsync(string streamId, int expectedVersion, IReadOnlyList<EventEnvelope> events, PartitionKey partition, CancellationToken ct)
+    {
+        var batch = Log.CreateTransactionalBatch(partition);
+        if (expectedVersion > 0) batch.ReadItem(CosmosEventDocument.IdOf(streamId, expectedVersion));
+        foreach (var e in events) batch.CreateItem(CosmosEventDocument.From(e), new TransactionalBatchItemRequestOptions { EnableContentResponseOnWrite = false });
+        using var response = await batch.ExecuteAsync(ct);
+        if (response.IsSuccessStatusCode) return;
+        if (response.StatusCode is HttpStatusCode.Conflict or HttpStatusCode.NotFound || response.Any(r => r.StatusCode is HttpStatusCode.Conflict or HttpStatusCode.NotFound))
+            throw new ConcurrencyException(streamId, expectedVersion);
+        throw new CosmosStoreException($"Appending {events.Count} events to '{streamId}' failed with {(int)response.StatusCode}: {response.ErrorMessage}", response.StatusCode);
+    }
+
+    public async Task<IReadOnlyList<EventEnvelope>> ReadStreamAsync(string streamId, int fromVersion, int maxCount = int.MaxValue, CancellationToken ct = default)
+    {
+        if (maxCount <= 0) return [];
+        // Versions have no gaps, so a version range is exactly the page asked for; sorting it here needs no ORDER BY.
+        var until = (long)Math.Max(fromVersion, 1) + maxCount;
+        var query = new QueryDefinition("SELECT * FROM c WHERE c.streamId = @stream AND c.version >= @from AND c.version < @until")
+            .WithParameter("@stream", streamId)
+            .WithParameter("@from", fromVersion)
+            .WithParameter("@until", until);
+        var found = await CosmosQueries.ReadAllAsync<CosmosEventDocument>(Log, query, new PartitionKey(streamId), ct);
+        return found.OrderBy(d => d.Version).Take(maxCount).Select(d => d.ToEnvelope()).ToList();
+    }
+
+    /// <summary>
+    /// A project's events across its streams (a cross-partition query on <c>projectKey</c>), in recorded order: Cosmos DB
+    /// has no global sequence, so the order is the recorded time with stream and version breaking ties (<see cref="CosmosEventDocument.SeqOf"/>).
+    /// </summary>
+    public async Task<EventPage> ReadProjectAsync(string projectKey, bool newestFirst, string? after, DateTimeOffset? until, int maxCount, CancellationToken ct = default)
+    {
+        var sql = new System.Text.StringBuilder("SELECT TOP @max * FROM c WHERE c.projectKey = @project");
+        var parameters = new List<(string, object)> { ("@max", maxCount + 1), ("@project", projectKey) };
+        if (after is not null)
+        {
+            sql.Append(newestFirst ? " AND c.seq < @after" : " AND c.seq > @after");
+            parameters.Add(("@after", after));
+        }
+        if (until is not null)
+        {
+            sql.Append(" AND c.recordedAt <= @until");
+            parameters.Add(("@until", KanbatteJson.Format(until.Value)));
+        }
+        sql.Append(newestFirst ? " ORDER BY c.seq DESC" : " ORDER BY c.seq");
+        var query = new QueryDefinition(sql.ToString());
+        foreach (var (name, value) in parameters) query = query.WithParameter(name, value);
+        var found = await CosmosQueries.ReadAllAsync<CosmosEventDocument>(Log, query, null, ct);
+        var events = found.Take(maxCount).Select(d => d.ToEnvelope()).ToList();
+        return new EventPage(events, found.Count > maxCount ? found[maxCount - 1].Seq : null);
+    }
+
+    private async Task<bool> ExistsAsync(string id, PartitionKey partition, CancellationToken ct)
+    {
+        using var response = await Log.ReadItemStreamAsync(id, partition, cancellationToken: ct);
+        if (response.StatusCode == HttpStatusCode.NotFound) return false;
+        response.EnsureSuccessStatusCode();
+        return true;
+    }
+}
+
+/// <summary>A store call that failed for a reason other than a conflict, with the service's status.</summary>
+public sealed class CosmosStoreException(string message, HttpStatusCode status) : Exception(message)
+{
+    public HttpStatusCode Status { get; } = status;
+}

@@ -1,0 +1,82 @@
+using System.Net;
+using Kanbatte.Application;
+using Microsoft.Azure.Cosmos;
+
+namespace Kanbatte.Storage.Cosmos;
+
+/// <summary>
+/// Idempotency keys in their own container (partition key <c>/id</c>, time to live 24 hours). A claim is a create, so
+/// of two racing requests exactly one gets the key; a stale record is taken over with an ETag-guarded replace.
+/// </summary>
+public sealed class CosmosIdempotencyStore(CosmosContainers containers) : IIdempotencyStore
+{
+    private static readonly ItemRequestOptions NoContent = new() { EnableContentResponseOnWrite = false };
+    private Container Keys => containers.Idempotency;
+
+    public async Task<IdempotencyRecord?> TryClaimAsync(string key, string requestHash, DateTimeOffset now, Func<IdempotencyRecord, bool> isStale, CancellationToken ct = default)
+    {
+        var id = IdOf(key);
+        var partition = new PartitionKey(id);
+        var claim = new CosmosIdempotencyItem(id, requestHash, now, null);
+        while (true)
+        {
+            try
+            {
+                await Keys.CreateItemAsync(claim, partition, NoContent, ct);
+                return null;
+            }
+            catch (CosmosException e) when (e.StatusCode == HttpStatusCode.Conflict)
+            {
+            }
+
+            ItemResponse<CosmosIdempotencyItem> existing;
+            try
+            {
+                existing = await Keys.ReadItemAsync<CosmosIdempotencyItem>(id, partition, cancellationToken: ct);
+            }
+            catch (CosmosException e) when (e.StatusCode == HttpStatusCode.NotFound)
+            {
+                continue; // expired or released in between: claim again
+            }
+            var record = new IdempotencyRecord(key, existing.Resource.RequestHash, existing.Resource.ClaimedAt, existing.Resource.Response);
+            if (!isStale(record)) return record;
+            try
+            {
+                await Keys.ReplaceItemAsync(claim, id, partition, new ItemRequestOptions { IfMatchEtag = existing.ETag, EnableContentResponseOnWrite = false }, ct);
+                return null;
+            }
+            catch (CosmosException e) when (e.StatusCode is HttpStatusCode.PreconditionFailed or HttpStatusCode.NotFound)
+            {
+                // Another request took it over first: look again.
+            }
+        }
+    }
+
+    public async Task CompleteAsync(string key, StoredResponse response, CancellationToken ct = default)
+    {
+        var id = IdOf(key);
+        await Keys.PatchItemAsync<CosmosIdempotencyItem>(id, new PartitionKey(id), [PatchOperation.Set("/response", response)],
+            new PatchItemRequestOptions { EnableContentResponseOnWrite = false }, ct);
+    }
+
+    public async Task ReleaseAsync(string key, CancellationToken ct = default)
+    {
+        var id = IdOf(key);
+        var partition = new PartitionKey(id);
+        try
+        {
+            var existing = await Keys.ReadItemAsync<CosmosIdempotencyItem>(id, partition, cancellationToken: ct);
+            if (existing.Resource.Response is not null) return; // completed: kept for replays
+            await Keys.DeleteItemAsync<CosmosIdempotencyItem>(id, partition, new ItemRequestOptions { IfMatchEtag = existing.ETag }, ct);
+        }
+        catch (CosmosException e) when (e.StatusCode is HttpStatusCode.NotFound or HttpStatusCode.PreconditionFailed)
+        {
+        }
+    }
+
+    /// <summary>Nothing to do: the container's time to live deletes keys after 24 hours.</summary>
+    public Task PurgeAsync(DateTimeOffset before, CancellationToken ct = default) => Task.CompletedTask;
+
+    /// <summary>Keys are client text: hex-encode them, as ids may not hold '/', '\\', '?' or '#'.</summary>
+    private static string IdOf(string key) => Convert.ToHexString(System.Text.Encoding.UTF8.GetBytes(key));
+}

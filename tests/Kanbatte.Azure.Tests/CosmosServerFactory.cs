@@ -1,0 +1,67 @@
+using Kanbatte.Application;
+using Kanbatte.Storage.Cosmos;
+using Kanbatte.Tests.Cosmos;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Azure.Cosmos;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Kanbatte.Azure.Tests;
+
+/// <summary>
+/// The self-hosted server with <c>Kanbatte:Store=Cosmos</c>, on its own database of the Cosmos-protocol test server.
+/// That server has no working change feed, so the change feed processor is off and, TEST ONLY, each append is projected
+/// right after it is written (<see cref="ProjectingEventStore"/>): what is verified is the HTTP path over the Cosmos
+/// store, not the change feed (that runs in <see cref="CosmosEmulatorTests"/> against a real emulator).
+/// </summary>
+public sealed class CosmosServerFactory : WebApplicationFactory<Program>, IAsyncLifetime
+{
+    private CosmosTestServer _server = null!;
+    public string Database { get; } = CosmosTestServer.NewDatabaseName();
+
+    public async Task InitializeAsync() => _server = await CosmosTestServer.InstanceAsync();
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseSetting("Kanbatte:Store", "Cosmos");
+        foreach (var (key, value) in _server.Settings(Database)) builder.UseSetting(key, value);
+        builder.UseSetting("Kanbatte:Cosmos:RunChangeFeedProcessor", "false");
+        builder.ConfigureLogging(l => l.SetMinimumLevel(LogLevel.Warning));
+        builder.ConfigureTestServices(services =>
+        {
+            services.PostConfigure<CosmosClientOptions>(o => CosmosTestServer.ConfigureClient(o));
+            services.AddSingleton<IEventStore>(sp =>
+            {
+                var inner = new CosmosEventStore(sp.GetRequiredService<CosmosContainers>());
+                var projector = new ResilientProjector(new Projector(sp.GetRequiredService<IViewStore>(), inner), sp.GetRequiredService<IDeadLetterStore>(),
+                    sp.GetRequiredService<ITransientErrorPolicy>(), TimeProvider.System, sp.GetRequiredService<ILogger<ResilientProjector>>());
+                return new ProjectingEventStore(inner, projector);
+            });
+        });
+    }
+
+    public new async Task DisposeAsync()
+    {
+        await base.DisposeAsync();
+        await _server.DeleteDatabaseAsync(Database);
+    }
+}
+
+/// <summary>TEST ONLY: stands in for the change feed the test server cannot serve, projecting each append as it is written.</summary>
+public sealed class ProjectingEventStore(IEventStore inner, ResilientProjector projector) : IEventStore
+{
+    public async Task<long> AppendAsync(string streamId, int expectedVersion, IReadOnlyList<EventEnvelope> events, CancellationToken ct = default)
+    {
+        var position = await inner.AppendAsync(streamId, expectedVersion, events, ct);
+        await projector.ProjectAsync(events, ct);
+        return position;
+    }
+
+    public Task<IReadOnlyList<EventEnvelope>> ReadStreamAsync(string streamId, int fromVersion, int maxCount = int.MaxValue, CancellationToken ct = default) =>
+        inner.ReadStreamAsync(streamId, fromVersion, maxCount, ct);
+
+    public Task<EventPage> ReadProjectAsync(string projectKey, bool newestFirst, string? after, DateTimeOffset? until, int maxCount, CancellationToken ct = default) =>
+        inner.ReadProjectAsync(projectKey, newestFirst, after, until, maxCount, ct);
+}

@@ -1,0 +1,106 @@
+using System.Text;
+using System.Text.Json;
+using Kanbatte.Application;
+using Kanbatte.Functions;
+using Kanbatte.Storage.Cosmos;
+using Kanbatte.Tests.Cosmos;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.Abstractions;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Azure.Cosmos;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Kanbatte.Azure.Tests;
+
+/// <summary>
+/// The function app's services exactly as its Program registers them (AddKanbatteFunctions), over a fresh database on
+/// the Cosmos-protocol test server; function classes are created from them and called directly.
+/// </summary>
+public sealed class FunctionApp : IAsyncDisposable
+{
+    private readonly CosmosTestServer _server;
+    private readonly ServiceProvider _services;
+
+    private FunctionApp(CosmosTestServer server, string database, ServiceProvider services) =>
+        (_server, Database, _services) = (server, database, services);
+
+    public string Database { get; }
+    public IServiceProvider Services => _services;
+
+    public static async Task<FunctionApp> StartAsync(Action<IServiceCollection>? replace = null)
+    {
+        var server = await CosmosTestServer.InstanceAsync();
+        var database = CosmosTestServer.NewDatabaseName();
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(server.Settings(database)).Build();
+        var services = new ServiceCollection();
+        services.AddLogging(l => l.SetMinimumLevel(LogLevel.Warning));
+        services.AddSingleton<IConfiguration>(configuration);
+        services.AddKanbatteFunctions(configuration);
+        services.PostConfigure<CosmosClientOptions>(o => CosmosTestServer.ConfigureClient(o));
+        replace?.Invoke(services);
+        var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true });
+        await provider.GetRequiredService<CosmosContainers>().CreateIfNotExistsAsync();
+        return new FunctionApp(server, database, provider);
+    }
+
+    public T Function<T>() => ActivatorUtilities.CreateInstance<T>(_services);
+
+    public T Get<T>() where T : notnull => _services.GetRequiredService<T>();
+
+    /// <summary>Every event in the log, as the change feed would deliver them (one document per event).</summary>
+    public async Task<List<CosmosEventDocument>> LogAsync()
+    {
+        var container = Get<CosmosContainers>().EventLog;
+        using var iterator = container.GetItemQueryIterator<CosmosEventDocument>("SELECT * FROM c");
+        var all = new List<CosmosEventDocument>();
+        while (iterator.HasMoreResults) all.AddRange(await iterator.ReadNextAsync());
+        return all.OrderBy(d => d.StreamId, StringComparer.Ordinal).ThenBy(d => d.Version).ToList();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _services.DisposeAsync();
+        await _server.DeleteDatabaseAsync(Database);
+    }
+}
+
+/// <summary>A request built the way the ASP.NET Core integration hands one to a function, and its response read back.</summary>
+public static class DirectHttp
+{
+    public static HttpRequest Request(IServiceProvider services, string method, string path, object? body = null, string? query = null)
+    {
+        var context = new DefaultHttpContext { RequestServices = services };
+        context.Request.Method = method;
+        context.Request.Scheme = "http";
+        context.Request.Host = new HostString("localhost", 7071);
+        context.Request.Path = path;
+        if (query is not null) context.Request.QueryString = new QueryString(query);
+        if (body is not null)
+        {
+            var bytes = body as byte[] ?? JsonSerializer.SerializeToUtf8Bytes(body, KanbatteJson.Options);
+            context.Request.ContentType = "application/json";
+            context.Request.ContentLength = bytes.Length;
+            context.Request.Body = new MemoryStream(bytes);
+        }
+        context.Response.Body = new MemoryStream();
+        return context.Request;
+    }
+
+    public sealed record Response(int Status, IHeaderDictionary Headers, string? ContentType, string Body)
+    {
+        public JsonElement Json => JsonSerializer.Deserialize<JsonElement>(Body);
+    }
+
+    /// <summary>Executes the function's IActionResult as the worker's ASP.NET Core integration does, and reads what it wrote.</summary>
+    public static async Task<Response> ExecuteAsync(HttpRequest request, IActionResult result)
+    {
+        var context = request.HttpContext;
+        await result.ExecuteResultAsync(new ActionContext(context, new RouteData(), new ActionDescriptor()));
+        context.Response.Body.Position = 0;
+        var body = await new StreamReader(context.Response.Body, Encoding.UTF8).ReadToEndAsync();
+        return new Response(context.Response.StatusCode, context.Response.Headers, context.Response.ContentType, body);
+    }
+}

@@ -1,0 +1,73 @@
+namespace Kanbatte.Infrastructure.Tests;
+
+/// <summary>The little ARM expression evaluator the name checks rely on, on hand-written templates.</summary>
+public sealed class ArmTemplateTests
+{
+    private const string Template = """
+        {
+          "parameters": {
+            "withDefault": { "type": "string", "defaultValue": "[variables('greeting')]" },
+            "fromDeployment": { "type": "string" }
+          },
+          "variables": {
+            "greeting": "hello",
+            "names": { "items": [ "first", "[format('{0}-{1}', 'second', variables('greeting'))]" ] }
+          },
+          "resources": [
+            {
+              "type": "Microsoft.Resources/deployments",
+              "name": "inner",
+              "properties": {
+                "parameters": { "given": { "value": "[variables('names').items[1]]" } },
+                "template": {
+                  "parameters": { "given": { "type": "string" } },
+                  "resources": {
+                    "thing": { "type": "Example/things", "name": "[parameters('given')]", "properties": { "text": "It''s" } }
+                  },
+                  "outputs": {
+                    "echo": { "type": "string", "value": "[parameters('given')]" },
+                    "address": { "type": "string", "value": "[reference('thing').address]" }
+                  }
+                }
+              }
+            }
+          ],
+          "outputs": {
+            "escaped": { "type": "string", "value": "[[not an expression]" },
+            "defaulted": { "type": "string", "value": "[parameters('withDefault')]" },
+            "unknown": { "type": "string", "value": "[parameters('fromDeployment')]" },
+            "fromModule": { "type": "string", "value": "[reference(resourceId('Microsoft.Resources/deployments', 'inner'), '2025-04-01').outputs.echo.value]" },
+            "opaqueFromModule": { "type": "string", "value": "[reference(resourceId('Microsoft.Resources/deployments', 'inner')).outputs.address.value]" },
+            "partlyKnown": { "type": "string", "value": "[format('{0}/{1}', uniqueString('x'), variables('greeting'))]" },
+            "quoted": { "type": "string", "value": "[concat('It''s', ' ', variables('greeting'))]" }
+          }
+        }
+        """;
+
+    private static readonly ArmTemplate Main = ArmTemplate.Parse(Template);
+
+    [Fact]
+    public void Literals_variables_and_defaults_evaluate_to_values()
+    {
+        Assert.Equal("[not an expression]", Main.Output("escaped"));
+        Assert.Equal("hello", Main.Output("defaulted"));
+        Assert.Equal("It's hello", Main.Output("quoted"));
+    }
+
+    [Fact]
+    public void Module_parameters_and_outputs_evaluate_in_the_right_template()
+    {
+        Assert.Equal("second-hello", Main.Output("fromModule"));
+        var (scope, thing) = Assert.Single(Main.AllResources(), r => ArmTemplate.Type(r.Resource) == "Example/things");
+        Assert.Equal("second-hello", scope.Evaluate(thing, "name"));
+        Assert.Equal("It''s", scope.Evaluate(thing, "properties.text")); // plain JSON strings are not expressions
+    }
+
+    [Fact]
+    public void What_only_Azure_knows_stays_opaque_and_says_where_it_comes_from()
+    {
+        Assert.Equal(new Opaque("parameters('fromDeployment')"), Main.Output("unknown"));
+        Assert.Equal(new Opaque("reference(Example/things).address"), Main.Output("opaqueFromModule"));
+        Assert.Equal(new Opaque("{uniqueString(x)}/hello"), Main.Output("partlyKnown"));
+    }
+}

@@ -1,0 +1,104 @@
+using System.Text.Json;
+using Kanbatte.Application;
+using Kanbatte.Storage.Cosmos;
+using Kanbatte.Storage.Sqlite;
+using Kanbatte.Tests.Cosmos;
+
+namespace Kanbatte.Storage.Tests;
+
+/// <summary>What every dead-letter store must do: keep parked events whole, count re-parks, list in order, remove.</summary>
+public abstract class DeadLetterStoreContract : IAsyncLifetime
+{
+    private static readonly DateTimeOffset T0 = DateTimeOffset.Parse("2026-03-01T10:00:00.123Z");
+    private (IDeadLetterStore Store, IAsyncDisposable Owner) _store;
+    private IDeadLetterStore Store => _store.Store;
+
+    protected abstract Task<(IDeadLetterStore, IAsyncDisposable)> CreateAsync();
+
+    public async Task InitializeAsync() => _store = await CreateAsync();
+    public async Task DisposeAsync() => await _store.Owner.DisposeAsync();
+
+    private static EventEnvelope Event(string stream, int version) =>
+        new(stream, version, "task_updated", 1, JsonSerializer.SerializeToElement(new { title = "ünï \"q\"", n = version }), T0.AddSeconds(version), new EventMetadata($"c{version}", "cause"));
+
+    [Fact]
+    public async Task Parked_events_list_whole_in_stream_and_version_order()
+    {
+        await Store.ParkAsync(Event("task:AI-002", 1), "boom 2", T0);
+        await Store.ParkAsync(Event("task:AI-001", 3), "boom 1.3", T0.AddMinutes(1));
+        await Store.ParkAsync(Event("task:AI-001", 2), "boom 1.2", T0.AddMinutes(2));
+
+        var parked = await Store.ListAsync(10);
+
+        Assert.Equal([("task:AI-001", 2), ("task:AI-001", 3), ("task:AI-002", 1)], parked.Select(p => (p.Event.StreamId, p.Event.Version)));
+        var first = parked[0];
+        var written = Event("task:AI-001", 2);
+        Assert.Equal((written.Type, written.SchemaVersion, written.RecordedAt, written.Metadata), (first.Event.Type, first.Event.SchemaVersion, first.Event.RecordedAt, first.Event.Metadata));
+        Assert.Equal(written.Data.GetRawText(), JsonSerializer.SerializeToElement(first.Event.Data, KanbatteJson.Options).GetRawText());
+        Assert.Equal(("boom 1.2", T0.AddMinutes(2), 1), (first.Error, first.ParkedAt, first.Attempts));
+        Assert.Equal(2, (await Store.ListAsync(2)).Count);
+    }
+
+    [Fact]
+    public async Task Parking_again_counts_the_attempt_and_keeps_the_latest_error()
+    {
+        await Store.ParkAsync(Event("task:AI-001", 1), "first", T0);
+        await Store.ParkAsync(Event("task:AI-001", 1), "second", T0.AddMinutes(5));
+
+        var parked = Assert.Single(await Store.ListAsync(10));
+        Assert.Equal(("second", 2, T0.AddMinutes(5)), (parked.Error, parked.Attempts, parked.ParkedAt));
+    }
+
+    [Fact]
+    public async Task Removed_events_leave_the_parked_set()
+    {
+        await Store.ParkAsync(Event("task:AI-001", 1), "x", T0);
+        await Store.ParkAsync(Event("task:AI-001", 2), "x", T0);
+
+        await Store.RemoveAsync("task:AI-001", 1);
+        await Store.RemoveAsync("task:AI-404", 9); // not there: not an error
+
+        Assert.Equal([2], (await Store.ListAsync(10)).Select(p => p.Event.Version));
+    }
+}
+
+public sealed class SqliteDeadLetterStoreContract : DeadLetterStoreContract
+{
+    protected override Task<(IDeadLetterStore, IAsyncDisposable)> CreateAsync()
+    {
+        var folder = Directory.CreateTempSubdirectory("kanbatte-dlq-");
+        var db = new SqliteDatabase(new SqliteOptions { Path = Path.Combine(folder.FullName, "k.db") });
+        return Task.FromResult<(IDeadLetterStore, IAsyncDisposable)>((new SqliteDeadLetterStore(db), new Cleanup(() =>
+        {
+            db.Dispose();
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            folder.Delete(recursive: true);
+        })));
+    }
+
+    private sealed class Cleanup(Action action) : IAsyncDisposable
+    {
+        public ValueTask DisposeAsync()
+        {
+            action();
+            return ValueTask.CompletedTask;
+        }
+    }
+}
+
+public sealed class CosmosDeadLetterStoreContract : DeadLetterStoreContract
+{
+    protected override async Task<(IDeadLetterStore, IAsyncDisposable)> CreateAsync()
+    {
+        var server = await CosmosTestServer.InstanceAsync();
+        var database = CosmosTestServer.NewDatabaseName();
+        var containers = new CosmosContainers(server.Client, new CosmosOptions { Database = database });
+        await containers.CreateIfNotExistsAsync();
+        return (new CosmosDeadLetterStore(containers), new Drop(server, database));
+    }
+
+    private sealed class Drop(CosmosTestServer server, string database) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync() => await server.DeleteDatabaseAsync(database);
+    }
+}
