@@ -65,6 +65,34 @@ public sealed class BoardSnapshotTests : IDisposable
             (await withSnapshots.BoardAsOfAsync("SN", times[^1], 100)).Select(c => string.Join(",", c.Tasks.Select(t => KanbatteJson.Serialize(t)))));
     }
 
+    [Fact]
+    public async Task No_snapshot_is_taken_while_one_of_the_projects_events_is_parked()
+    {
+        using var db = new SqliteDatabase(new SqliteOptions { Path = Path.Combine(_folder.FullName, "parked.db") });
+        var events = new SqliteEventStore(db);
+        var commands = new KanbatteCommands(events, new SqliteCounterStore(db), new SqliteViewStore(db), new EventualConsistency(), new SteppingClock());
+        var snapshots = new SqliteSnapshotStore(db, every: 3);
+        await commands.CreateProjectAsync(new CreateProject("PK", "Parked", null, null), Meta);
+        for (var i = 0; i < 5; i++) await commands.CreateTaskAsync("PK", new CreateTask($"T{i}", null, null), Meta);
+        var all = await events.ReadAllAsync(0, 100);
+
+        await new SqliteDeadLetterStore(db).ParkAsync(all[2], "poison", DateTimeOffset.UtcNow);
+        await snapshots.CaptureAsync(all);
+        Assert.Equal(0, await CountSnapshotsAsync(db));
+
+        await new SqliteDeadLetterStore(db).RemoveAsync(all[2].StreamId, all[2].Version);
+        await snapshots.CaptureAsync(all);
+        Assert.Equal(1, await CountSnapshotsAsync(db));
+    }
+
+    private static async Task<long> CountSnapshotsAsync(SqliteDatabase db)
+    {
+        await using var connection = db.Open();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT COUNT(*) FROM snapshots";
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+
     private static IEnumerable<string> Render(IReadOnlyList<(string Status, int Count, IReadOnlyList<TaskState> Tasks)> board) =>
         board.Select(c => $"{c.Status}:{c.Count}:{string.Join(",", c.Tasks.Select(t => KanbatteJson.Serialize(t)))}");
 
