@@ -30,7 +30,9 @@ public sealed class Paging(PagingOptions options)
     {
         var raw = Single(request, "limit");
         if (raw is null) return DefaultLimit;
-        return int.TryParse(raw, NumberStyles.None, CultureInfo.InvariantCulture, out var limit) && limit is >= 1 and <= MaxLimit
+        // int.TryParse ignores trailing NULs ("5\0" parses as 5): only plain ASCII digits are a number here.
+        return raw.Length is > 0 and <= 3 && raw.All(char.IsAsciiDigit) &&
+               int.TryParse(raw, NumberStyles.None, CultureInfo.InvariantCulture, out var limit) && limit is >= 1 and <= MaxLimit
             ? limit
             : throw new ValidationException("limit", $"must be a whole number from 1 to {MaxLimit}.");
     }

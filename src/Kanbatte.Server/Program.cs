@@ -4,6 +4,13 @@ using Kanbatte.Server;
 // Settings ship beside the binary; the database path stays relative to the folder the server was started from.
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 
+// `rebuild`: a one-off command on the same settings instead of serving (see RebuildCommand).
+if (args is [RebuildCommand.Name, ..])
+{
+    Environment.ExitCode = await RebuildCommand.RunAsync(builder.Configuration, Console.Out);
+    return;
+}
+
 // The Functions host's port, so a client keeps one base URL for both hosts; --urls or ASPNETCORE_URLS override it.
 if (string.IsNullOrEmpty(builder.Configuration[WebHostDefaults.ServerUrlsKey]))
     builder.WebHost.UseUrls("http://localhost:7071");
@@ -21,6 +28,7 @@ switch (builder.Configuration["Kanbatte:Store"] ?? "Sqlite")
     case var other:
         throw new InvalidOperationException($"Kanbatte:Store must be Sqlite or Cosmos, not '{other}'.");
 }
+builder.AddKanbatteTelemetry();
 
 var app = builder.Build();
 app.MapKanbatteApi();

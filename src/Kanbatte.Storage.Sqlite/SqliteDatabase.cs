@@ -36,7 +36,7 @@ public sealed class SqliteDatabase : IDisposable
         Path = full;
         _connectionString = new SqliteConnectionStringBuilder { DataSource = full, Pooling = true, DefaultTimeout = 30 }.ToString();
         using var connection = Open();
-        Execute(connection, Schema);
+        Execute(connection, Schema + ViewIndexes);
     }
 
     public string Path { get; }
@@ -79,6 +79,13 @@ public sealed class SqliteDatabase : IDisposable
         command.ExecuteNonQuery();
     }
 
+    /// <summary>The view's list indexes; a rebuild creates them again on the table it swaps in.</summary>
+    internal const string ViewIndexes = """
+        CREATE INDEX IF NOT EXISTS ix_view_number ON view (partition, kind, json_extract(data, '$.number'));
+        CREATE INDEX IF NOT EXISTS ix_view_rank ON view (partition, kind, json_extract(data, '$.status'), json_extract(data, '$.rank'));
+        CREATE INDEX IF NOT EXISTS ix_view_comments ON view (partition, kind, json_extract(data, '$.taskId'), json_extract(data, '$.number'));
+        """;
+
     // The design's two tables, plus the projector's checkpoint, the number counters and idempotency keys.
     // Triggers make the event log append-only in the store itself, not by convention.
     private const string Schema = """
@@ -110,9 +117,6 @@ public sealed class SqliteDatabase : IDisposable
             data      TEXT    NOT NULL,
             PRIMARY KEY (partition, id)
         ) WITHOUT ROWID;
-        CREATE INDEX IF NOT EXISTS ix_view_number ON view (partition, kind, json_extract(data, '$.number'));
-        CREATE INDEX IF NOT EXISTS ix_view_rank ON view (partition, kind, json_extract(data, '$.status'), json_extract(data, '$.rank'));
-        CREATE INDEX IF NOT EXISTS ix_view_comments ON view (partition, kind, json_extract(data, '$.taskId'), json_extract(data, '$.number'));
 
         CREATE TABLE IF NOT EXISTS checkpoints (
             consumer TEXT PRIMARY KEY,

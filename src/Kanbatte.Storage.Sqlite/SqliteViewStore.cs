@@ -4,14 +4,31 @@ using Microsoft.Data.Sqlite;
 
 namespace Kanbatte.Storage.Sqlite;
 
-/// <summary>The view in the <c>view</c> table: one row per entity, its state as JSON; lists use expression indexes.</summary>
-public sealed class SqliteViewStore(SqliteDatabase db) : IViewStore
+/// <summary>
+/// The view in the <c>view</c> table: one row per entity, its state as JSON; lists use expression indexes.
+/// A rebuild writes the same shape into another table (<see cref="SqliteViewRebuild"/>).
+/// </summary>
+public sealed class SqliteViewStore : IViewStore
 {
+    public const string DefaultTable = "view";
+    private readonly SqliteDatabase _db;
+    private readonly string _view;
+
+    public SqliteViewStore(SqliteDatabase db) : this(db, DefaultTable) { }
+
+    public SqliteViewStore(SqliteDatabase db, string table)
+    {
+        // The name goes into SQL text, so only plain identifiers are accepted.
+        if (table.Length == 0 || !table.All(c => c is (>= 'a' and <= 'z') or '_')) throw new ArgumentException($"Not a view table name: '{table}'.", nameof(table));
+        _db = db;
+        _view = table;
+    }
+
     public async Task<ViewDocument?> GetAsync(string partition, string id, CancellationToken ct = default)
     {
-        await using var connection = db.Open();
+        await using var connection = _db.Open();
         await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT partition, id, kind, version, data FROM view WHERE partition = $p AND id = $id";
+        command.CommandText = $"SELECT partition, id, kind, version, data FROM {_view} WHERE partition = $p AND id = $id";
         command.Parameters.AddWithValue("$p", partition);
         command.Parameters.AddWithValue("$id", id);
         var found = await ReadAsync(command, ct);
@@ -19,13 +36,16 @@ public sealed class SqliteViewStore(SqliteDatabase db) : IViewStore
     }
 
     public Task WriteAsync(IReadOnlyList<ViewChange> changes, CancellationToken ct = default) =>
-        db.WriteAsync(async (connection, transaction) =>
+        _db.WriteAsync(async (connection, transaction) =>
         {
             await using var upsert = connection.CreateCommand();
             upsert.Transaction = transaction;
-            upsert.CommandText = """
-                INSERT INTO view (partition, id, kind, version, data) VALUES ($p, $id, $kind, $version, $data)
+            // Never moves a document back to an older version: a projector that read a document before a rebuild swapped
+            // the table (or a second server on the same file) must not overwrite newer state with the older state it folded.
+            upsert.CommandText = $"""
+                INSERT INTO {_view} (partition, id, kind, version, data) VALUES ($p, $id, $kind, $version, $data)
                 ON CONFLICT (partition, id) DO UPDATE SET kind = excluded.kind, version = excluded.version, data = excluded.data
+                WHERE excluded.version >= {_view}.version
                 """;
             var p = upsert.Parameters.Add("$p", SqliteType.Text);
             var id = upsert.Parameters.Add("$id", SqliteType.Text);
@@ -35,7 +55,7 @@ public sealed class SqliteViewStore(SqliteDatabase db) : IViewStore
 
             await using var delete = connection.CreateCommand();
             delete.Transaction = transaction;
-            delete.CommandText = "DELETE FROM view WHERE partition = $p AND id = $id";
+            delete.CommandText = $"DELETE FROM {_view} WHERE partition = $p AND id = $id";
             var dp = delete.Parameters.Add("$p", SqliteType.Text);
             var did = delete.Parameters.Add("$id", SqliteType.Text);
 
@@ -57,9 +77,9 @@ public sealed class SqliteViewStore(SqliteDatabase db) : IViewStore
 
     public async Task<IReadOnlyList<ViewDocument>> ListProjectsAsync(string? afterKey, int limit, CancellationToken ct = default)
     {
-        await using var connection = db.Open();
+        await using var connection = _db.Open();
         await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT partition, id, kind, version, data FROM view WHERE partition = $p AND id > $after ORDER BY id LIMIT $limit";
+        command.CommandText = $"SELECT partition, id, kind, version, data FROM {_view} WHERE partition = $p AND id > $after ORDER BY id LIMIT $limit";
         var (partition, after) = ViewKeys.Project(afterKey ?? "");
         command.Parameters.AddWithValue("$p", partition);
         command.Parameters.AddWithValue("$after", after);
@@ -69,10 +89,10 @@ public sealed class SqliteViewStore(SqliteDatabase db) : IViewStore
 
     public async Task<IReadOnlyList<ViewDocument>> ListTasksAsync(TaskListQuery query, CancellationToken ct = default)
     {
-        await using var connection = db.Open();
+        await using var connection = _db.Open();
         await using var command = connection.CreateCommand();
-        var sql = new StringBuilder("""
-            SELECT partition, id, kind, version, data FROM view
+        var sql = new StringBuilder($"""
+            SELECT partition, id, kind, version, data FROM {_view}
             WHERE partition = $p AND kind = 'task' AND json_extract(data, '$.archived') = $archived
             """);
         command.Parameters.AddWithValue("$p", query.ProjectKey);
@@ -114,10 +134,10 @@ public sealed class SqliteViewStore(SqliteDatabase db) : IViewStore
 
     public async Task<IReadOnlyDictionary<string, int>> CountTasksByStatusAsync(string projectKey, CancellationToken ct = default)
     {
-        await using var connection = db.Open();
+        await using var connection = _db.Open();
         await using var command = connection.CreateCommand();
-        command.CommandText = """
-            SELECT json_extract(data, '$.status'), COUNT(*) FROM view
+        command.CommandText = $"""
+            SELECT json_extract(data, '$.status'), COUNT(*) FROM {_view}
             WHERE partition = $p AND kind = 'task' AND json_extract(data, '$.archived') = 0
             GROUP BY 1
             """;
@@ -152,10 +172,10 @@ public sealed class SqliteViewStore(SqliteDatabase db) : IViewStore
 
     public async Task<IReadOnlyList<ViewDocument>> ListCommentsAsync(string projectKey, string taskId, int afterNumber, int limit, CancellationToken ct = default)
     {
-        await using var connection = db.Open();
+        await using var connection = _db.Open();
         await using var command = connection.CreateCommand();
-        command.CommandText = """
-            SELECT partition, id, kind, version, data FROM view
+        command.CommandText = $"""
+            SELECT partition, id, kind, version, data FROM {_view}
             WHERE partition = $p AND kind = 'comment' AND json_extract(data, '$.taskId') = $task AND json_extract(data, '$.number') > $after
             ORDER BY json_extract(data, '$.number') LIMIT $limit
             """;

@@ -1,0 +1,103 @@
+using System.Diagnostics.Metrics;
+using Kanbatte.Application;
+using OpenTelemetry.Logs;
+using OpenTelemetry.Metrics;
+
+namespace Kanbatte.Server;
+
+/// <summary>
+/// Metrics and structured logs through OpenTelemetry: events appended (by type), projection lag (events appended but not
+/// yet in the view), and request latencies (ASP.NET Core's own <c>http.server.request.duration</c>). Nothing is exported
+/// unless configured: <c>Kanbatte:Telemetry:Exporter</c> = <c>console</c>, or <c>otlp</c> (endpoint from the standard
+/// <c>OTEL_EXPORTER_OTLP_ENDPOINT</c>), so no data leaves the machine unless an operator points it somewhere.
+/// </summary>
+public static class Telemetry
+{
+    public const string MeterName = "Kanbatte";
+
+    public static WebApplicationBuilder AddKanbatteTelemetry(this WebApplicationBuilder builder)
+    {
+        var exporter = builder.Configuration["Kanbatte:Telemetry:Exporter"]?.ToLowerInvariant() ?? "none";
+        if (exporter is not ("none" or "console" or "otlp"))
+            throw new InvalidOperationException($"Kanbatte:Telemetry:Exporter must be none, console or otlp, not '{exporter}'.");
+
+        builder.Services.AddSingleton<KanbatteMetrics>();
+        DecorateEventStore(builder.Services);
+
+        var otel = builder.Services.AddOpenTelemetry().WithMetrics(metrics =>
+        {
+            metrics.AddMeter(MeterName, "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel");
+            if (exporter == "console") metrics.AddConsoleExporter();
+            if (exporter == "otlp") metrics.AddOtlpExporter();
+        });
+        if (exporter != "none")
+        {
+            builder.Logging.AddOpenTelemetry(logs =>
+            {
+                logs.IncludeFormattedMessage = true;
+                logs.IncludeScopes = true;
+                if (exporter == "console") logs.AddConsoleExporter();
+                if (exporter == "otlp") logs.AddOtlpExporter();
+            });
+        }
+        return builder;
+    }
+
+    /// <summary>Wraps whichever event store the store registration chose, so every append is counted, whatever the store.</summary>
+    private static void DecorateEventStore(IServiceCollection services)
+    {
+        var inner = services.LastOrDefault(d => d.ServiceType == typeof(IEventStore))
+            ?? throw new InvalidOperationException("Register a store before telemetry.");
+        services.Remove(inner);
+        services.AddSingleton<IEventStore>(sp => new MeteredEventStore(Resolve(sp, inner), sp.GetRequiredService<KanbatteMetrics>()));
+    }
+
+    private static IEventStore Resolve(IServiceProvider sp, ServiceDescriptor descriptor) => (IEventStore)(
+        descriptor.ImplementationInstance
+        ?? descriptor.ImplementationFactory?.Invoke(sp)
+        ?? ActivatorUtilities.CreateInstance(sp, descriptor.ImplementationType!));
+}
+
+/// <summary>The instruments of the <see cref="Telemetry.MeterName"/> meter.</summary>
+public sealed class KanbatteMetrics : IDisposable
+{
+    private readonly Meter _meter = new(Telemetry.MeterName);
+    private readonly Counter<long> _appended;
+    private long _lastAppended;
+
+    public KanbatteMetrics(IServiceProvider services)
+    {
+        _appended = _meter.CreateCounter<long>("kanbatte.events.appended", "{event}", "Events appended to the log.");
+        // In-process projection only (the self-hosted server); the Azure host's change feed reports its own lag.
+        if (services.GetService<ProjectionProgress>() is { } progress)
+            _meter.CreateObservableGauge("kanbatte.projection.lag", () => Math.Max(0, Volatile.Read(ref _lastAppended) - progress.Projected),
+                "{event}", "Events this server appended that the projector has not yet applied to the view.");
+    }
+
+    public void Appended(IReadOnlyList<EventEnvelope> events, long position)
+    {
+        foreach (var e in events) _appended.Add(1, new KeyValuePair<string, object?>("type", e.Type));
+        // Positions only grow; keep the highest seen (appends complete out of order under concurrency).
+        for (var seen = Volatile.Read(ref _lastAppended); position > seen; seen = Volatile.Read(ref _lastAppended))
+            if (Interlocked.CompareExchange(ref _lastAppended, position, seen) == seen) break;
+    }
+
+    public void Dispose() => _meter.Dispose();
+}
+
+/// <summary>Counts what the store appended, after it succeeded.</summary>
+public sealed class MeteredEventStore(IEventStore inner, KanbatteMetrics metrics) : IEventStore
+{
+    public async Task<long> AppendAsync(string streamId, int expectedVersion, IReadOnlyList<EventEnvelope> events, CancellationToken ct = default)
+    {
+        var position = await inner.AppendAsync(streamId, expectedVersion, events, ct);
+        metrics.Appended(events, position);
+        return position;
+    }
+
+    public Task<IReadOnlyList<EventEnvelope>> ReadStreamAsync(string streamId, int fromVersion, int maxCount = int.MaxValue, CancellationToken ct = default) =>
+        inner.ReadStreamAsync(streamId, fromVersion, maxCount, ct);
+
+    public Task<EventPage> ReadProjectAsync(string projectKey, bool newestFirst, string? after, DateTimeOffset? until, int maxCount, CancellationToken ct = default) =>
+        inner.ReadProjectAsync(projectKey, newestFirst, after, until, maxCount, ct);
+}

@@ -1,0 +1,86 @@
+using System.Diagnostics;
+using Kanbatte.Application;
+using Microsoft.Data.Sqlite;
+
+namespace Kanbatte.Storage.Sqlite;
+
+/// <summary>What a rebuild did: events projected, the log position the new view reflects, and how long it took.</summary>
+public sealed record ViewRebuildResult(long Events, long Position, TimeSpan Elapsed, int SwapAttempts);
+
+/// <summary>
+/// Builds the view afresh from the log into a new table (<c>view_rebuild</c>) while the old one keeps serving, then
+/// swaps it in with one transaction that also moves the projector's checkpoint to the position the new view reflects.
+/// The swap happens only when the new table has caught up with the whole log (checked under the write lock, so no
+/// append can slip in between); otherwise it catches up again and retries. A server projecting meanwhile stays
+/// correct: its checkpoint can only be at or behind the swapped one, and the view never moves a document backwards.
+/// </summary>
+public sealed class SqliteViewRebuild(SqliteDatabase db, SqliteEventStore events)
+{
+    public const string RebuildTable = "view_rebuild";
+    public const int BatchSize = 2_000;
+    private const int MaxSwapAttempts = 50;
+
+    public async Task<ViewRebuildResult> RunAsync(IProgress<long>? progress = null, CancellationToken ct = default)
+    {
+        var clock = Stopwatch.StartNew();
+        await ExecuteAsync($"""
+            DROP TABLE IF EXISTS {RebuildTable};
+            CREATE TABLE {RebuildTable} (
+                partition TEXT    NOT NULL,
+                id        TEXT    NOT NULL,
+                kind      TEXT    NOT NULL,
+                version   INTEGER NOT NULL,
+                data      TEXT    NOT NULL,
+                PRIMARY KEY (partition, id)
+            ) WITHOUT ROWID;
+            """, ct);
+
+        var projector = new Projector(new SqliteViewStore(db, RebuildTable), events);
+        long position = 0, total = 0;
+        for (var attempt = 1; ; attempt++)
+        {
+            // Streamed in batches: memory stays flat whatever the size of the log.
+            for (var batch = await events.ReadAllAsync(position, BatchSize, ct); batch.Count > 0; batch = await events.ReadAllAsync(position, BatchSize, ct))
+            {
+                await projector.ProjectAsync(batch, ct);
+                position = batch[^1].Position;
+                total += batch.Count;
+                progress?.Report(total);
+            }
+            if (await TrySwapAsync(position, ct)) return new ViewRebuildResult(total, position, clock.Elapsed, attempt);
+            if (attempt == MaxSwapAttempts) throw new InvalidOperationException($"The log kept growing; the rebuilt view could not be swapped in after {attempt} attempts.");
+        }
+    }
+
+    /// <summary>Swaps the rebuilt table in, if nothing was appended after <paramref name="position"/>.</summary>
+    private Task<bool> TrySwapAsync(long position, CancellationToken ct) =>
+        db.WriteAsync(async (connection, transaction) =>
+        {
+            await using var command = connection.CreateCommand();
+            command.Transaction = transaction;
+            command.CommandText = "SELECT COALESCE(MAX(position), 0) FROM event_log";
+            if ((long)(await command.ExecuteScalarAsync(ct))! != position) return false;
+
+            // Readers keep the snapshot they started with (WAL); the next read sees the new table.
+            command.CommandText = $"""
+                DROP TABLE {SqliteViewStore.DefaultTable};
+                ALTER TABLE {RebuildTable} RENAME TO {SqliteViewStore.DefaultTable};
+                {SqliteDatabase.ViewIndexes}
+                INSERT INTO checkpoints (consumer, position) VALUES ($consumer, $position)
+                ON CONFLICT (consumer) DO UPDATE SET position = excluded.position;
+                """;
+            command.Parameters.AddWithValue("$consumer", FeedProjection.Consumer);
+            command.Parameters.AddWithValue("$position", position);
+            await command.ExecuteNonQueryAsync(ct);
+            return true;
+        }, ct);
+
+    private Task ExecuteAsync(string sql, CancellationToken ct) =>
+        db.WriteAsync(async (connection, transaction) =>
+        {
+            await using var command = connection.CreateCommand();
+            command.Transaction = transaction;
+            command.CommandText = sql;
+            return await command.ExecuteNonQueryAsync(ct);
+        }, ct);
+}

@@ -1,0 +1,192 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.RegularExpressions;
+
+namespace Kanbatte.Benchmarks;
+
+/// <summary>
+/// Throughput and latency under wrk (32 connections, 2 threads) for task creation, update and read, Kanbatte's real
+/// server next to the plain-CRUD baseline, measured in the same run; plus the projection lag under Kanbatte's write load.
+/// </summary>
+public static partial class HttpBenchmark
+{
+    private const int Connections = 32;
+    private const int Seeded = 1000;
+
+    public sealed record WrkResult(double RequestsPerSecond, double P50Ms, double P99Ms, long Requests, long Errors);
+
+    public static async Task RunAsync(string[] args)
+    {
+        var seconds = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 15;
+        var folder = Directory.CreateTempSubdirectory("kanbatte-http-bench-");
+        var scripts = WriteScripts(folder.FullName);
+        var results = new List<(string Scenario, WrkResult Baseline, WrkResult Kanbatte)>();
+        var lags = new List<double>();
+        try
+        {
+            await using var baseline = await ChildProcess.StartAsync(ChildProcess.BenchmarkDll, "baseline-server", $"--path={Path.Combine(folder.FullName, "baseline.db")}");
+            await using var kanbatte = await ChildProcess.StartAsync(ChildProcess.ServerDll, $"--Kanbatte:Sqlite:Path={Path.Combine(folder.FullName, "kanbatte.db")}");
+            await SeedAsync(baseline.Client, kanbatte.Client);
+
+            // A short warm-up of each path (JIT, connection pools, SQLite page cache), not reported.
+            foreach (var (scenario, method) in new[] { ("create", "POST"), ("update", "PATCH"), ("read", "GET") })
+            {
+                await WrkAsync(scripts[scenario], BaselineUrl(baseline, scenario), 3);
+                await WrkAsync(scripts[scenario], KanbatteUrl(kanbatte, scenario), 3);
+            }
+
+            foreach (var scenario in new[] { "create", "update", "read" })
+            {
+                var b = await WrkAsync(scripts[scenario], BaselineUrl(baseline, scenario), seconds);
+                using var probing = new CancellationTokenSource();
+                var probe = scenario == "read" ? Task.CompletedTask : ProbeLagAsync(kanbatte.Client, lags, probing.Token);
+                var k = await WrkAsync(scripts[scenario], KanbatteUrl(kanbatte, scenario), seconds);
+                probing.Cancel();
+                await probe;
+                results.Add((scenario, b, k));
+            }
+        }
+        finally
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            folder.Delete(recursive: true);
+        }
+
+        Console.WriteLine($"### Throughput and latency (wrk, {Connections} connections, 2 threads, {seconds} s per run, server and wrk on the same {Environment.ProcessorCount} cores)");
+        Console.WriteLine();
+        Console.WriteLine("| scenario | baseline req/s | Kanbatte req/s | ratio | baseline p50 / p99 ms | Kanbatte p50 / p99 ms | errors (b / K) |");
+        Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|");
+        foreach (var (scenario, b, k) in results)
+            Console.WriteLine($"| {scenario} | {b.RequestsPerSecond:N0} | {k.RequestsPerSecond:N0} | {k.RequestsPerSecond / b.RequestsPerSecond:P0} | {b.P50Ms:F2} / {b.P99Ms:F2} | {k.P50Ms:F2} / {k.P99Ms:F2} | {b.Errors} / {k.Errors} |");
+        lags.Sort();
+        Console.WriteLine();
+        Console.WriteLine(lags.Count == 0 ? "No lag samples." :
+            $"Projection lag under the create and update loads (write acknowledged -> visible through GET /api/tasks/{{id}}), {lags.Count} samples: " +
+            $"p50 {Percentile(lags, 0.5):F2} ms, p99 {Percentile(lags, 0.99):F2} ms, max {lags[^1]:F2} ms.");
+    }
+
+    private static string BaselineUrl(ChildProcess server, string scenario) =>
+        scenario == "create" ? $"{server.BaseAddress}api/items" : $"{server.BaseAddress}api/items/";
+
+    private static string KanbatteUrl(ChildProcess server, string scenario) =>
+        scenario == "create" ? $"{server.BaseAddress}api/projects/BM/tasks" : $"{server.BaseAddress}api/tasks/BM-";
+
+    /// <summary>The same rows on both sides: 1,000 tasks to update and read.</summary>
+    private static async Task SeedAsync(HttpClient baseline, HttpClient kanbatte)
+    {
+        (await kanbatte.PostAsJsonAsync("api/projects", new { key = "BM", name = "Benchmark" })).EnsureSuccessStatusCode();
+        await Parallel.ForEachAsync(Enumerable.Range(0, Seeded), new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (i, ct) =>
+        {
+            var body = new { title = $"Seeded task {i}", description = "A task created before the load, to be updated and read." };
+            (await baseline.PostAsJsonAsync("api/items", body, ct)).EnsureSuccessStatusCode();
+            (await kanbatte.PostAsJsonAsync("api/projects/BM/tasks", body, ct)).EnsureSuccessStatusCode();
+        });
+    }
+
+    /// <summary>
+    /// Creates a task, then polls its view document until it is there: the time from the write's acknowledgement to its
+    /// appearance in the view. One probe at a time, beside the load.
+    /// </summary>
+    private static async Task ProbeLagAsync(HttpClient client, List<double> lags, CancellationToken stop)
+    {
+        while (!stop.IsCancellationRequested)
+        {
+            var created = await client.PostAsJsonAsync("api/projects/BM/tasks", new { title = "Lag probe" }, CancellationToken.None);
+            var acknowledged = Stopwatch.GetTimestamp();
+            if (created.StatusCode != HttpStatusCode.Created) continue;
+            var id = (await created.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>(CancellationToken.None)).GetProperty("id").GetString();
+            while ((await client.GetAsync($"api/tasks/{id}", CancellationToken.None)).StatusCode != HttpStatusCode.OK) { }
+            lock (lags) lags.Add(Stopwatch.GetElapsedTime(acknowledged).TotalMilliseconds);
+            await Task.Delay(20, CancellationToken.None);
+        }
+    }
+
+    private static Dictionary<string, string> WriteScripts(string folder)
+    {
+        // Each wrk thread has its own Lua state; setup() numbers the threads so generated titles never repeat
+        // (an update that changes nothing appends nothing, which would flatter Kanbatte).
+        const string common = """
+            local threads = 0
+            function setup(thread) thread:set("tid", threads); threads = threads + 1 end
+            local counter = 0
+
+            """;
+        var scripts = new Dictionary<string, string>
+        {
+            ["create"] = common + """
+                function request()
+                  counter = counter + 1
+                  local body = string.format('{"title":"Load task %d-%d","description":"Created under load by wrk, about as long as a real description."}', tid, counter)
+                  return wrk.format("POST", nil, { ["Content-Type"] = "application/json" }, body)
+                end
+                """,
+            ["update"] = common + $$"""
+                function request()
+                  counter = counter + 1
+                  local id = (counter * 7 + tid * 500) % {{Seeded}} + 1
+                  local body = string.format('{"title":"Renamed %d-%d"}', tid, counter)
+                  return wrk.format("PATCH", wrk.path .. string.format(pattern(), id), { ["Content-Type"] = "application/json" }, body)
+                end
+                """,
+            ["read"] = common + $$"""
+                function request()
+                  counter = counter + 1
+                  local id = (counter * 7 + tid * 500) % {{Seeded}} + 1
+                  return wrk.format("GET", wrk.path .. string.format(pattern(), id))
+                end
+                """,
+        };
+        var paths = new Dictionary<string, string>();
+        foreach (var (name, script) in scripts)
+        {
+            // Kanbatte ids are zero-padded (BM-001); baseline ids are plain numbers: the URL tells which is which.
+            var path = Path.Combine(folder, name + ".lua");
+            File.WriteAllText(path, "function pattern() return string.find(wrk.path, 'BM%-$') and '%03d' or '%d' end\n" + script);
+            paths[name] = path;
+        }
+        return paths;
+    }
+
+    public static async Task<WrkResult> WrkAsync(string script, string url, int seconds)
+    {
+        var start = new ProcessStartInfo("wrk") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var arg in new[] { "-t2", $"-c{Connections}", $"-d{seconds}s", "--latency", "--timeout", "10s", "-s", script, url })
+            start.ArgumentList.Add(arg);
+        using var process = Process.Start(start) ?? throw new InvalidOperationException("wrk did not start (apt-get install -y wrk).");
+        var output = await process.StandardOutput.ReadToEndAsync();
+        var errors = await process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        // wrk falls back to plain GETs when a script fails to load: that must stop the run, not measure the wrong thing.
+        if (process.ExitCode != 0 || errors.Length > 0) throw new InvalidOperationException($"wrk failed: {output}{errors}");
+
+        var rps = double.Parse(Rps().Match(output).Groups[1].Value, CultureInfo.InvariantCulture);
+        var requests = long.Parse(Total().Match(output).Groups[1].Value, CultureInfo.InvariantCulture);
+        var non2xx = Non2xx().Match(output) is { Success: true } m ? long.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture) : 0;
+        var socket = SocketErrors().Match(output) is { Success: true } s ? s.Groups.Values.Skip(1).Sum(g => long.Parse(g.Value, CultureInfo.InvariantCulture)) : 0;
+        if (non2xx + socket > 0) Console.Error.WriteLine($"wrk reported errors for {url}:{Environment.NewLine}{output}");
+        return new WrkResult(rps, LatencyMs(output, "50%"), LatencyMs(output, "99%"), requests, non2xx + socket);
+    }
+
+    private static double LatencyMs(string output, string percentile)
+    {
+        var match = Regex.Match(output, $@"^\s*{Regex.Escape(percentile)}\s+([\d.]+)(us|ms|s)\s*$", RegexOptions.Multiline);
+        var value = double.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture);
+        return match.Groups[2].Value switch { "us" => value / 1000, "s" => value * 1000, _ => value };
+    }
+
+    private static double Percentile(List<double> sorted, double p) => sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(p * sorted.Count) - 1)];
+
+    [GeneratedRegex(@"Requests/sec:\s+([\d.]+)")]
+    private static partial Regex Rps();
+
+    [GeneratedRegex(@"(\d+) requests in")]
+    private static partial Regex Total();
+
+    [GeneratedRegex(@"Non-2xx or 3xx responses: (\d+)")]
+    private static partial Regex Non2xx();
+
+    [GeneratedRegex(@"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)")]
+    private static partial Regex SocketErrors();
+}

@@ -1,0 +1,33 @@
+using Kanbatte.Benchmarks.RoundTrips;
+using Xunit.Abstractions;
+
+namespace Kanbatte.ReliabilityTests;
+
+/// <summary>
+/// Store round trips per operation are exact and machine-independent, so they are held to a budget in the test command:
+/// a command is one stream read and one append (plus one counter increment for a creation), a get one point read, a page
+/// one query, projecting an event at most one read and one write per view document. A count that grows fails here.
+/// </summary>
+public sealed class RoundTripBudgetTests(ITestOutputHelper output)
+{
+    [Fact]
+    public async Task Every_operation_stays_within_its_round_trip_budget()
+    {
+        var rows = await RoundTripMeter.MeasureSqliteAsync();
+        output.WriteLine(RoundTripMeter.ToMarkdown(rows));
+
+        Assert.Equal(15, rows.Count);
+        var over = rows.Where(r => !r.WithinBudget).Select(r => $"{r.Operation}: {r.Total} > {r.Budget} ({string.Join(", ", r.Calls)})").ToList();
+        Assert.True(over.Count == 0, "over budget: " + string.Join("; ", over));
+
+        // The exact figures published in performance.md; a change in either direction means the table must be redone.
+        var published = new Dictionary<string, int>
+        {
+            ["create project"] = 1, ["create task"] = 3, ["update task"] = 2, ["update task (no change)"] = 1, ["add comment"] = 3,
+            ["project project_created"] = 2, ["project task_created"] = 2, ["project task_updated"] = 2,
+            ["project comment_added (task + comment)"] = 2, ["project a duplicate"] = 1, ["feed catch-up (1 new event)"] = 6,
+            ["get task"] = 1, ["list one page of tasks"] = 1, ["list one page of comments"] = 1, ["task history page"] = 1,
+        };
+        Assert.Equal(published, rows.ToDictionary(r => r.Operation, r => r.Total));
+    }
+}
