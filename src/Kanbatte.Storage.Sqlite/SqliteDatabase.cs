@@ -16,13 +16,15 @@ public sealed class SqliteOptions
 
 /// <summary>
 /// The embedded store's file: schema, connections and the single writer. SQLite allows one writer at a time, so writes
-/// queue on an in-process lock instead of spinning on SQLITE_BUSY; readers never wait (WAL).
+/// queue on an in-process lock, on one connection kept open for them, instead of spinning on SQLITE_BUSY; readers use
+/// pooled connections of their own and never wait (WAL).
 /// </summary>
 public sealed class SqliteDatabase : IDisposable
 {
     private readonly string _connectionString;
     private readonly string _synchronous;
     private readonly SemaphoreSlim _writer = new(1, 1);
+    private SqliteConnection? _writeConnection;
 
     public SqliteDatabase(SqliteOptions options)
     {
@@ -41,24 +43,26 @@ public sealed class SqliteDatabase : IDisposable
 
     public string Path { get; }
 
+    /// <summary>A pooled connection for reading (Microsoft.Data.Sqlite retries a busy file up to its 30 s command timeout).</summary>
     public SqliteConnection Open()
     {
         var connection = new SqliteConnection(_connectionString);
         connection.Open();
-        Execute(connection, $"PRAGMA busy_timeout = 10000; PRAGMA synchronous = {_synchronous};");
-        // SQLite's own lower()/LIKE fold ASCII only; task search folds case like .NET does.
-        connection.CreateFunction("kb_contains", (string? text, string? part) =>
-            text is not null && part is not null && text.Contains(part, StringComparison.OrdinalIgnoreCase), isDeterministic: true);
         return connection;
     }
 
-    /// <summary>Runs <paramref name="work"/> in one write transaction, one writer at a time.</summary>
+    /// <summary>Adds <c>kb_contains(text, part)</c> to a connection: SQLite's own lower()/LIKE fold ASCII only, task search folds like .NET.</summary>
+    public static void AddTextSearch(SqliteConnection connection) =>
+        connection.CreateFunction("kb_contains", (string? text, string? part) =>
+            text is not null && part is not null && text.Contains(part, StringComparison.OrdinalIgnoreCase), isDeterministic: true);
+
+    /// <summary>Runs <paramref name="work"/> in one write transaction, one writer at a time, on the writers' connection.</summary>
     public async Task<T> WriteAsync<T>(Func<SqliteConnection, SqliteTransaction, Task<T>> work, CancellationToken ct)
     {
         await _writer.WaitAsync(ct);
         try
         {
-            await using var connection = Open();
+            var connection = _writeConnection ??= OpenWriter();
             await using var transaction = connection.BeginTransaction(deferred: false);
             var result = await work(connection, transaction);
             await transaction.CommitAsync(CancellationToken.None);
@@ -70,7 +74,20 @@ public sealed class SqliteDatabase : IDisposable
         }
     }
 
-    public void Dispose() => _writer.Dispose();
+    /// <summary>The durability setting is per connection, so it is set once on the one connection that writes.</summary>
+    private SqliteConnection OpenWriter()
+    {
+        var connection = Open();
+        Execute(connection, $"PRAGMA synchronous = {_synchronous};");
+        AddTextSearch(connection);
+        return connection;
+    }
+
+    public void Dispose()
+    {
+        _writeConnection?.Dispose();
+        _writer.Dispose();
+    }
 
     private static void Execute(SqliteConnection connection, string sql)
     {

@@ -111,6 +111,7 @@ public sealed class SqliteViewStore : IViewStore
         }
         if (query.Text is not null)
         {
+            SqliteDatabase.AddTextSearch(connection);
             sql.Append(" AND kb_contains(json_extract(data, '$.title'), $text)");
             command.Parameters.AddWithValue("$text", query.Text);
         }
