@@ -116,11 +116,12 @@ public sealed partial class KanbatteApi(KanbatteCommands commands, KanbatteQueri
     public Task<IResult> ListTasksAsync(HttpRequest request, string key) => HandleAsync(request, async (_, ct) =>
     {
         var query = TaskQuery(request, key);
-        var after = paging.After(request, ScopeWithoutToken(request, key));
+        var scope = ScopeWithoutToken(request, key);
+        var after = paging.After(request, scope);
         if (after is not null && !KanbatteQueries.TryApplyCursor(after, ref query))
             throw new ValidationException("continuationToken", "is not a token this list issued.");
         var page = await queries.ListTasksAsync(query, ct);
-        return paging.Page(page, ScopeWithoutToken(request, key));
+        return paging.Page(page, scope);
     });
 
     /// <summary>The task from the view; with <c>asOf</c> or <c>version</c>, exactly as it was then, folded from the log.</summary>
@@ -128,7 +129,7 @@ public sealed partial class KanbatteApi(KanbatteCommands commands, KanbatteQueri
     {
         var asOf = AsOf(request);
         var version = Paging.Single(request, "version") is { } v
-            ? int.TryParse(v, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n > 0 ? n : throw new ValidationException("version", "must be a whole number from 1.")
+            ? Paging.TryParseWhole(v, out var n) && n > 0 ? n : throw new ValidationException("version", "must be a whole number from 1.")
             : (int?)null;
         if (asOf is not null || version is not null)
             return TaskResponse(StatusCodes.Status200OK, await queries.TaskAsOfAsync(id, asOf, version, ct));
@@ -307,7 +308,7 @@ public sealed partial class KanbatteApi(KanbatteCommands commands, KanbatteQueri
         if (raw.Length == 0 || raw == "*") return null;
         var tag = raw.StartsWith("W/", StringComparison.Ordinal) ? raw[2..] : raw;
         if (tag.Length > 2 && tag[0] == '"' && tag[^1] == '"' &&
-            int.TryParse(tag.AsSpan(1, tag.Length - 2), NumberStyles.None, CultureInfo.InvariantCulture, out var version) && version > 0)
+            Paging.TryParseWhole(tag[1..^1], out var version) && version > 0)
             return version;
         throw new ValidationException("If-Match", "must be an ETag this API issued, such as \"3\".");
     }

@@ -30,11 +30,17 @@ public sealed class Paging(PagingOptions options)
     {
         var raw = Single(request, "limit");
         if (raw is null) return DefaultLimit;
-        // int.TryParse ignores trailing NULs ("5\0" parses as 5): only plain ASCII digits are a number here.
-        return raw.Length is > 0 and <= 3 && raw.All(char.IsAsciiDigit) &&
-               int.TryParse(raw, NumberStyles.None, CultureInfo.InvariantCulture, out var limit) && limit is >= 1 and <= MaxLimit
+        return TryParseWhole(raw, out var limit) && limit is >= 1 and <= MaxLimit
             ? limit
             : throw new ValidationException("limit", $"must be a whole number from 1 to {MaxLimit}.");
+    }
+
+    /// <summary>A whole number written in plain ASCII digits (int.TryParse alone ignores trailing NULs: "5\0" would be 5).</summary>
+    public static bool TryParseWhole(string text, out int value)
+    {
+        value = 0;
+        return text.Length is > 0 and <= 10 && text.All(char.IsAsciiDigit) &&
+               int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out value);
     }
 
     /// <summary>The position the previous page ended at, or null for the first page. <paramref name="scope"/> names the list.</summary>

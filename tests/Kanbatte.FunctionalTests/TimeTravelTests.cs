@@ -61,7 +61,7 @@ public sealed class TimeTravelTests(KanbatteFactory factory) : IClassFixture<Kan
         Assert.Equal(HttpStatusCode.NotFound, (await _client.GetAsync($"/api/tasks/{key}-001?asOf={before}")).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await _client.GetAsync($"/api/projects/{key}/board?asOf={before}")).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await _client.GetAsync($"/api/tasks/{key}-001?version=99")).StatusCode);
-        foreach (var bad in new[] { "asOf=yesterday", "asOf=2026-11-26", "version=0", "version=x" })
+        foreach (var bad in new[] { "asOf=yesterday", "asOf=2026-11-26", "version=0", "version=x", "version=1%00" })
             Assert.Equal(HttpStatusCode.BadRequest, (await _client.GetAsync($"/api/tasks/{key}-001?{bad}")).StatusCode);
     }
 
