@@ -18,10 +18,11 @@ public sealed class FeedProjection(IEventFeed feed, ICheckpointStore checkpoints
             var batch = await feed.ReadAllAsync(position, BatchSize, ct);
             if (batch.Count == 0) break;
             await projector.ProjectAsync(batch, ct);
-            if (snapshots is not null) await snapshots.CaptureAsync(batch, ct);
             position = batch[^1].Position;
-            await checkpoints.SaveAsync(Consumer, position, ct);
+            // Writers waiting to read their own writes may go as soon as the view has them; the checkpoint only saves work on restart.
             progress.ReportProjected(position);
+            if (snapshots is not null) await snapshots.CaptureAsync(batch, ct);
+            await checkpoints.SaveAsync(Consumer, position, ct);
             total += batch.Count;
         }
         progress.ReportProjected(position);

@@ -29,35 +29,39 @@ public sealed class SqliteSnapshotStore(SqliteDatabase db, int every = SqliteSna
             tasks.Select(t => t.GetRawText()).ToList());
     }
 
-    public Task CaptureAsync(IReadOnlyList<EventEnvelope> projected, CancellationToken ct = default)
+    public async Task CaptureAsync(IReadOnlyList<EventEnvelope> projected, CancellationToken ct = default)
     {
-        if (projected.Count == 0) return Task.CompletedTask;
+        if (projected.Count == 0) return;
         var position = projected[^1].Position;
-        var projects = projected.Select(e => e.ProjectKey).Distinct(StringComparer.Ordinal).ToList();
-        return db.WriteAsync(async (connection, transaction) =>
+
+        // Which projects are due is read outside the writer's lock: most batches take no snapshot and need not queue writers.
+        var due = new List<(string Project, string At)>();
+        await using (var connection = db.Open())
         {
-            foreach (var project in projects)
+            foreach (var project in projected.Select(e => e.ProjectKey).Distinct(StringComparer.Ordinal))
             {
                 // Events of this project since its last snapshot, up to this batch's end: counted on the (project, position) index.
                 // While one of the project's events is parked the view lacks it, so no snapshot is taken until it is re-driven.
-                await using var due = connection.CreateCommand();
-                due.Transaction = transaction;
-                due.CommandText = """
+                await using var count = connection.CreateCommand();
+                count.CommandText = """
                     SELECT COUNT(*), MAX(recorded_at) FROM event_log
                     WHERE project_key = $k AND position <= $p
                       AND position > COALESCE((SELECT MAX(position) FROM snapshots WHERE project_key = $k), 0)
                       AND NOT EXISTS (SELECT 1 FROM dead_letter WHERE stream_id = 'project:' || $k OR stream_id LIKE 'task:' || $k || '-%')
                     """;
-                due.Parameters.AddWithValue("$k", project);
-                due.Parameters.AddWithValue("$p", position);
-                string? at;
-                await using (var reader = await due.ExecuteReaderAsync(ct))
-                {
-                    await reader.ReadAsync(ct);
-                    if (reader.GetInt64(0) < Every) continue;
-                    at = reader.GetString(1);
-                }
+                count.Parameters.AddWithValue("$k", project);
+                count.Parameters.AddWithValue("$p", position);
+                await using var reader = await count.ExecuteReaderAsync(ct);
+                if (await reader.ReadAsync(ct) && reader.GetInt64(0) >= Every) due.Add((project, reader.GetString(1)));
+            }
+        }
+        if (due.Count == 0) return;
 
+        // The feed projection is the view's only writer and calls this between batches, so the view holds exactly the log up to this batch.
+        await db.WriteAsync(async (connection, transaction) =>
+        {
+            foreach (var (project, at) in due)
+            {
                 await using var take = connection.CreateCommand();
                 take.Transaction = transaction;
                 take.CommandText = """
