@@ -84,7 +84,7 @@ public sealed class KanbatteCommands(IEventStore events, ICounterStore counters,
     {
         TaskDecider.Validate(cmd);
         var (state, _) = await DecideTaskAsync(taskId, ifMatch,
-            task => Task.FromResult(TaskDecider.Change(task, taskId, cmd)), metadata, ct);
+            (task, _) => Task.FromResult(TaskDecider.Change(task, taskId, cmd)), metadata, ct);
         return state;
     }
 
@@ -96,7 +96,7 @@ public sealed class KanbatteCommands(IEventStore events, ICounterStore counters,
     public async Task<TaskState> MoveTaskAsync(string taskId, string? status, string? before, string? after, int? ifMatch, EventMetadata metadata, CancellationToken ct = default)
     {
         TaskDecider.ValidateMove(status);
-        var (state, _) = await DecideTaskAsync(taskId, ifMatch, async task =>
+        var (state, _) = await DecideTaskAsync(taskId, ifMatch, async (task, _) =>
         {
             if (task is null) throw new NotFoundException("Task", taskId);
             var rank = await RankBetweenAsync(task, status, before, after, ct);
@@ -108,7 +108,7 @@ public sealed class KanbatteCommands(IEventStore events, ICounterStore counters,
     public async Task<TaskState> ArchiveTaskAsync(string taskId, bool archive, int? ifMatch, EventMetadata metadata, CancellationToken ct = default)
     {
         var (state, _) = await DecideTaskAsync(taskId, ifMatch,
-            task => Task.FromResult(archive ? TaskDecider.Archive(task, taskId) : TaskDecider.Restore(task, taskId)), metadata, ct);
+            (task, _) => Task.FromResult(archive ? TaskDecider.Archive(task, taskId) : TaskDecider.Restore(task, taskId)), metadata, ct);
         return state;
     }
 
@@ -116,7 +116,7 @@ public sealed class KanbatteCommands(IEventStore events, ICounterStore counters,
     {
         TaskDecider.Validate(cmd);
         int? number = null; // taken once, kept across retries
-        var (_, written) = await DecideTaskAsync(taskId, null, async task =>
+        var (_, written) = await DecideTaskAsync(taskId, null, async (task, _) =>
         {
             if (task is null) throw new NotFoundException("Task", taskId);
             number ??= await counters.NextAsync(task.ProjectKey, CommentCounter, ct);
@@ -130,24 +130,24 @@ public sealed class KanbatteCommands(IEventStore events, ICounterStore counters,
     {
         TaskDecider.ValidateCommentBody(body);
         CommentState? comment = null;
-        var (_, written) = await DecideTaskAsync(taskId, null, async task =>
+        var (_, written) = await DecideTaskAsync(taskId, null, (task, history) =>
         {
-            comment = await CommentAsync(taskId, commentId, ct);
-            return TaskDecider.EditComment(task, taskId, comment, commentId, body);
+            comment = CommentOf(history, taskId, commentId);
+            return Task.FromResult(TaskDecider.EditComment(task, taskId, comment, commentId, body));
         }, metadata, ct);
         return written.Count == 0 ? comment! : TaskDecider.EvolveComment(comment, taskId, EventCodec.Decode(written[0]), written[0].RecordedAt)!;
     }
 
     public async Task DeleteCommentAsync(string taskId, string commentId, EventMetadata metadata, CancellationToken ct = default) =>
-        await DecideTaskAsync(taskId, null, async task =>
-            TaskDecider.DeleteComment(task, taskId, await CommentAsync(taskId, commentId, ct), commentId), metadata, ct);
+        await DecideTaskAsync(taskId, null, (task, history) =>
+            Task.FromResult(TaskDecider.DeleteComment(task, taskId, CommentOf(history, taskId, commentId), commentId)), metadata, ct);
 
     /// <summary>A comment as the task's stream leaves it (null when it never existed there or was deleted).</summary>
-    private async Task<CommentState?> CommentAsync(string taskId, string commentId, CancellationToken ct)
+    private static CommentState? CommentOf(IReadOnlyList<EventEnvelope> history, string taskId, string commentId)
     {
         if (!CommentId.IsValid(commentId)) return null;
         CommentState? comment = null;
-        foreach (var e in await events.ReadStreamAsync(StreamIds.Task(taskId), 1, ct: ct))
+        foreach (var e in history)
         {
             var decoded = EventCodec.Decode(e);
             if (decoded is CommentAdded a && a.CommentId != commentId) continue;
@@ -198,15 +198,17 @@ public sealed class KanbatteCommands(IEventStore events, ICounterStore counters,
     }
 
     private async Task<(TaskState State, IReadOnlyList<EventEnvelope> Written)> DecideTaskAsync(
-        string taskId, int? ifMatch, Func<TaskState?, Task<IReadOnlyList<IDomainEvent>>> decide, EventMetadata metadata, CancellationToken ct)
+        string taskId, int? ifMatch, Func<TaskState?, IReadOnlyList<EventEnvelope>, Task<IReadOnlyList<IDomainEvent>>> decide, EventMetadata metadata, CancellationToken ct)
     {
         if (!TaskId.TryParse(taskId, out _, out _)) throw new NotFoundException("Task", taskId);
         var stream = StreamIds.Task(taskId);
         for (var attempt = 1; ; attempt++)
         {
-            var state = EventCodec.FoldTask(await events.ReadStreamAsync(stream, 1, ct: ct));
+            // One stream read per attempt: the decision gets the folded task and, for comments, the events themselves.
+            var history = await events.ReadStreamAsync(stream, 1, ct: ct);
+            var state = EventCodec.FoldTask(history);
             CheckVersion("Task", taskId, state?.Version, ifMatch);
-            var decided = await decide(state);
+            var decided = await decide(state, history);
             if (decided.Count == 0) return (state!, []);
 
             var envelopes = Encode(stream, state!.Version, decided, metadata);

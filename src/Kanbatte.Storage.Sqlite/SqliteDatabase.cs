@@ -38,7 +38,7 @@ public sealed class SqliteDatabase : IDisposable
         Path = full;
         _connectionString = new SqliteConnectionStringBuilder { DataSource = full, Pooling = true, DefaultTimeout = 30 }.ToString();
         using var connection = Open();
-        Execute(connection, Schema + ViewIndexes);
+        Execute(connection, Schema + ViewTable("view") + ViewIndexes);
     }
 
     public string Path { get; }
@@ -97,6 +97,18 @@ public sealed class SqliteDatabase : IDisposable
     }
 
     /// <summary>The view's list indexes; a rebuild creates them again on the table it swaps in.</summary>
+    /// <summary>The view table's definition, shared by the schema and the rebuild's new table.</summary>
+    internal static string ViewTable(string name) => $"""
+        CREATE TABLE IF NOT EXISTS {name} (
+            partition TEXT    NOT NULL,
+            id        TEXT    NOT NULL,
+            kind      TEXT    NOT NULL,
+            version   INTEGER NOT NULL,
+            data      TEXT    NOT NULL,
+            PRIMARY KEY (partition, id)
+        ) WITHOUT ROWID;
+        """;
+
     internal const string ViewIndexes = """
         CREATE INDEX IF NOT EXISTS ix_view_number ON view (partition, kind, json_extract(data, '$.number'));
         CREATE INDEX IF NOT EXISTS ix_view_rank ON view (partition, kind, json_extract(data, '$.status'), json_extract(data, '$.rank'));
@@ -125,15 +137,6 @@ public sealed class SqliteDatabase : IDisposable
         BEGIN SELECT RAISE(ABORT, 'event_log is append-only: events are never updated'); END;
         CREATE TRIGGER IF NOT EXISTS event_log_no_delete BEFORE DELETE ON event_log
         BEGIN SELECT RAISE(ABORT, 'event_log is append-only: events are never deleted'); END;
-
-        CREATE TABLE IF NOT EXISTS view (
-            partition TEXT    NOT NULL,
-            id        TEXT    NOT NULL,
-            kind      TEXT    NOT NULL,
-            version   INTEGER NOT NULL,
-            data      TEXT    NOT NULL,
-            PRIMARY KEY (partition, id)
-        ) WITHOUT ROWID;
 
         CREATE TABLE IF NOT EXISTS checkpoints (
             consumer TEXT PRIMARY KEY,

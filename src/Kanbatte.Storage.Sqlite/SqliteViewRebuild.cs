@@ -23,17 +23,7 @@ public sealed class SqliteViewRebuild(SqliteDatabase db, SqliteEventStore events
     public async Task<ViewRebuildResult> RunAsync(IProgress<long>? progress = null, CancellationToken ct = default)
     {
         var clock = Stopwatch.StartNew();
-        await ExecuteAsync($"""
-            DROP TABLE IF EXISTS {RebuildTable};
-            CREATE TABLE {RebuildTable} (
-                partition TEXT    NOT NULL,
-                id        TEXT    NOT NULL,
-                kind      TEXT    NOT NULL,
-                version   INTEGER NOT NULL,
-                data      TEXT    NOT NULL,
-                PRIMARY KEY (partition, id)
-            ) WITHOUT ROWID;
-            """, ct);
+        await ExecuteAsync($"DROP TABLE IF EXISTS {RebuildTable};" + SqliteDatabase.ViewTable(RebuildTable), ct);
 
         var projector = new Projector(new SqliteViewStore(db, RebuildTable), events);
         long position = 0, total = 0;
