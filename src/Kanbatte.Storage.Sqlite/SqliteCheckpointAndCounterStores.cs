@@ -6,19 +6,16 @@ public sealed class SqliteCheckpointStore(SqliteDatabase db) : ICheckpointStore
 {
     public async Task<long> GetAsync(string consumer, CancellationToken ct = default)
     {
-        await using var connection = db.Open();
-        await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT position FROM checkpoints WHERE consumer = $c";
+        await using var session = db.Read();
+        var command = session.Command("SELECT position FROM checkpoints WHERE consumer = $c");
         command.Parameters.AddWithValue("$c", consumer);
         return await command.ExecuteScalarAsync(ct) is long position ? position : 0;
     }
 
     public Task SaveAsync(string consumer, long position, CancellationToken ct = default) =>
-        db.WriteAsync(async (connection, transaction) =>
+        db.WriteAsync(async session =>
         {
-            await using var command = connection.CreateCommand();
-            command.Transaction = transaction;
-            command.CommandText = "INSERT INTO checkpoints (consumer, position) VALUES ($c, $p) ON CONFLICT (consumer) DO UPDATE SET position = excluded.position";
+            var command = session.Command("INSERT INTO checkpoints (consumer, position) VALUES ($c, $p) ON CONFLICT (consumer) DO UPDATE SET position = excluded.position");
             command.Parameters.AddWithValue("$c", consumer);
             command.Parameters.AddWithValue("$p", position);
             return await command.ExecuteNonQueryAsync(ct);
@@ -28,15 +25,13 @@ public sealed class SqliteCheckpointStore(SqliteDatabase db) : ICheckpointStore
 public sealed class SqliteCounterStore(SqliteDatabase db) : ICounterStore
 {
     public Task<int> NextAsync(string projectKey, string counter, CancellationToken ct = default) =>
-        db.WriteAsync(async (connection, transaction) =>
+        db.WriteAsync(async session =>
         {
-            await using var command = connection.CreateCommand();
-            command.Transaction = transaction;
-            command.CommandText = """
+            var command = session.Command("""
                 INSERT INTO counters (project_key, name, value) VALUES ($k, $n, 1)
                 ON CONFLICT (project_key, name) DO UPDATE SET value = value + 1
                 RETURNING value
-                """;
+                """);
             command.Parameters.AddWithValue("$k", projectKey);
             command.Parameters.AddWithValue("$n", counter);
             return Convert.ToInt32((long)(await command.ExecuteScalarAsync(ct))!);

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Microsoft.Data.Sqlite;
 
 namespace Kanbatte.Storage.Sqlite;
@@ -17,14 +18,16 @@ public sealed class SqliteOptions
 /// <summary>
 /// The embedded store's file: schema, connections and the single writer. SQLite allows one writer at a time, so writes
 /// queue on an in-process lock, on one connection kept open for them, instead of spinning on SQLITE_BUSY; readers use
-/// pooled connections of their own and never wait (WAL).
+/// connections of their own and never wait (WAL). Every connection keeps its prepared statements (<see cref="SqliteSession"/>).
 /// </summary>
 public sealed class SqliteDatabase : IDisposable
 {
     private readonly string _connectionString;
     private readonly string _synchronous;
+    private const int MaxIdleReaders = 64;
     private readonly SemaphoreSlim _writer = new(1, 1);
-    private SqliteConnection? _writeConnection;
+    private readonly ConcurrentBag<SqliteSession> _readers = [];
+    private SqliteSession? _writeSession;
 
     public SqliteDatabase(SqliteOptions options)
     {
@@ -43,7 +46,22 @@ public sealed class SqliteDatabase : IDisposable
 
     public string Path { get; }
 
-    /// <summary>A pooled connection for reading (Microsoft.Data.Sqlite retries a busy file up to its 30 s command timeout).</summary>
+    /// <summary>A reading session from the store's pool (with its prepared statements); disposing it gives it back.</summary>
+    public SqliteSession Read()
+    {
+        if (_readers.TryTake(out var session)) return session;
+        var connection = Open();
+        AddTextSearch(connection);
+        return new SqliteSession(connection, Release);
+    }
+
+    private void Release(SqliteSession session)
+    {
+        if (_readers.Count < MaxIdleReaders) _readers.Add(session);
+        else session.Close();
+    }
+
+    /// <summary>A plain pooled connection, for one-off work (Microsoft.Data.Sqlite retries a busy file up to its 30 s command timeout).</summary>
     public SqliteConnection Open()
     {
         var connection = new SqliteConnection(_connectionString);
@@ -56,17 +74,25 @@ public sealed class SqliteDatabase : IDisposable
         connection.CreateFunction("kb_contains", (string? text, string? part) =>
             text is not null && part is not null && text.Contains(part, StringComparison.OrdinalIgnoreCase), isDeterministic: true);
 
-    /// <summary>Runs <paramref name="work"/> in one write transaction, one writer at a time, on the writers' connection.</summary>
-    public async Task<T> WriteAsync<T>(Func<SqliteConnection, SqliteTransaction, Task<T>> work, CancellationToken ct)
+    /// <summary>Runs <paramref name="work"/> in one write transaction, one writer at a time, on the writer's session.</summary>
+    public async Task<T> WriteAsync<T>(Func<SqliteSession, Task<T>> work, CancellationToken ct)
     {
         await _writer.WaitAsync(ct);
         try
         {
-            var connection = _writeConnection ??= OpenWriter();
-            await using var transaction = connection.BeginTransaction(deferred: false);
-            var result = await work(connection, transaction);
-            await transaction.CommitAsync(CancellationToken.None);
-            return result;
+            var session = _writeSession ??= new SqliteSession(OpenWriter(), release: null);
+            await using var transaction = session.Connection.BeginTransaction(deferred: false);
+            session.Transaction = transaction;
+            try
+            {
+                var result = await work(session);
+                await transaction.CommitAsync(CancellationToken.None);
+                return result;
+            }
+            finally
+            {
+                session.Transaction = null;
+            }
         }
         finally
         {
@@ -85,7 +111,8 @@ public sealed class SqliteDatabase : IDisposable
 
     public void Dispose()
     {
-        _writeConnection?.Dispose();
+        _writeSession?.Close();
+        while (_readers.TryTake(out var session)) session.Close();
         _writer.Dispose();
     }
 

@@ -8,14 +8,12 @@ namespace Kanbatte.Storage.Sqlite;
 public sealed class SqliteDeadLetterStore(SqliteDatabase db) : IDeadLetterStore
 {
     public Task ParkAsync(EventEnvelope e, string error, DateTimeOffset at, CancellationToken ct = default) =>
-        db.WriteAsync(async (connection, transaction) =>
+        db.WriteAsync(async session =>
         {
-            await using var command = connection.CreateCommand();
-            command.Transaction = transaction;
-            command.CommandText = """
+            var command = session.Command("""
                 INSERT INTO dead_letter (stream_id, version, event, error, parked_at, attempts) VALUES ($s, $v, $e, $error, $at, 1)
                 ON CONFLICT (stream_id, version) DO UPDATE SET error = excluded.error, parked_at = excluded.parked_at, attempts = attempts + 1
-                """;
+                """);
             command.Parameters.AddWithValue("$s", e.StreamId);
             command.Parameters.AddWithValue("$v", e.Version);
             command.Parameters.AddWithValue("$e", KanbatteJson.Serialize(e));
@@ -26,9 +24,8 @@ public sealed class SqliteDeadLetterStore(SqliteDatabase db) : IDeadLetterStore
 
     public async Task<IReadOnlyList<DeadLetter>> ListAsync(int limit, CancellationToken ct = default)
     {
-        await using var connection = db.Open();
-        await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT event, error, parked_at, attempts FROM dead_letter ORDER BY stream_id, version LIMIT $limit";
+        await using var session = db.Read();
+        var command = session.Command("SELECT event, error, parked_at, attempts FROM dead_letter ORDER BY stream_id, version LIMIT $limit");
         command.Parameters.AddWithValue("$limit", limit);
         var parked = new List<DeadLetter>();
         await using var reader = await command.ExecuteReaderAsync(ct);
@@ -44,11 +41,9 @@ public sealed class SqliteDeadLetterStore(SqliteDatabase db) : IDeadLetterStore
     }
 
     public Task RemoveAsync(string streamId, int version, CancellationToken ct = default) =>
-        db.WriteAsync(async (connection, transaction) =>
+        db.WriteAsync(async session =>
         {
-            await using var command = connection.CreateCommand();
-            command.Transaction = transaction;
-            command.CommandText = "DELETE FROM dead_letter WHERE stream_id = $s AND version = $v";
+            var command = session.Command("DELETE FROM dead_letter WHERE stream_id = $s AND version = $v");
             command.Parameters.AddWithValue("$s", streamId);
             command.Parameters.AddWithValue("$v", version);
             return await command.ExecuteNonQueryAsync(ct);

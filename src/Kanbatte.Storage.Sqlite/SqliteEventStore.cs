@@ -13,24 +13,18 @@ public sealed class SqliteEventStore(SqliteDatabase db) : IEventStore, IEventFee
     public Task<long> AppendAsync(string streamId, int expectedVersion, IReadOnlyList<EventEnvelope> events, CancellationToken ct = default)
     {
         EventStoreGuards.CheckAppend(streamId, expectedVersion, events);
-        return db.WriteAsync(async (connection, transaction) =>
+        return db.WriteAsync(async session =>
         {
-            await using (var check = connection.CreateCommand())
-            {
-                check.Transaction = transaction;
-                check.CommandText = "SELECT COALESCE(MAX(version), 0) FROM event_log WHERE stream_id = $stream";
-                check.Parameters.AddWithValue("$stream", streamId);
-                var current = Convert.ToInt32(await check.ExecuteScalarAsync(ct), CultureInfo.InvariantCulture);
-                if (current != expectedVersion) throw new ConcurrencyException(streamId, expectedVersion);
-            }
+            var check = session.Command("SELECT COALESCE(MAX(version), 0) FROM event_log WHERE stream_id = $stream");
+            check.Parameters.AddWithValue("$stream", streamId);
+            var current = Convert.ToInt32(await check.ExecuteScalarAsync(ct), CultureInfo.InvariantCulture);
+            if (current != expectedVersion) throw new ConcurrencyException(streamId, expectedVersion);
 
-            await using var insert = connection.CreateCommand();
-            insert.Transaction = transaction;
-            insert.CommandText = """
+            var insert = session.Command("""
                 INSERT INTO event_log (stream_id, version, type, schema_version, data, metadata, recorded_at, project_key)
                 VALUES ($stream, $version, $type, $schema, $data, $metadata, $at, $project)
                 RETURNING position
-                """;
+                """);
             var stream = insert.Parameters.AddWithValue("$stream", streamId);
             var version = insert.Parameters.Add("$version", SqliteType.Integer);
             var type = insert.Parameters.Add("$type", SqliteType.Text);
@@ -56,9 +50,8 @@ public sealed class SqliteEventStore(SqliteDatabase db) : IEventStore, IEventFee
 
     public async Task<IReadOnlyList<EventEnvelope>> ReadStreamAsync(string streamId, int fromVersion, int maxCount = int.MaxValue, CancellationToken ct = default)
     {
-        await using var connection = db.Open();
-        await using var command = connection.CreateCommand();
-        command.CommandText = $"SELECT {Columns} FROM event_log WHERE stream_id = $stream AND version >= $from ORDER BY version LIMIT $max";
+        await using var session = db.Read();
+        var command = session.Command($"SELECT {Columns} FROM event_log WHERE stream_id = $stream AND version >= $from ORDER BY version LIMIT $max");
         command.Parameters.AddWithValue("$stream", streamId);
         command.Parameters.AddWithValue("$from", fromVersion);
         command.Parameters.AddWithValue("$max", maxCount);
@@ -67,9 +60,8 @@ public sealed class SqliteEventStore(SqliteDatabase db) : IEventStore, IEventFee
 
     public async Task<IReadOnlyList<EventEnvelope>> ReadAllAsync(long afterPosition, int maxCount, CancellationToken ct = default)
     {
-        await using var connection = db.Open();
-        await using var command = connection.CreateCommand();
-        command.CommandText = $"SELECT {Columns} FROM event_log WHERE position > $after ORDER BY position LIMIT $max";
+        await using var session = db.Read();
+        var command = session.Command($"SELECT {Columns} FROM event_log WHERE position > $after ORDER BY position LIMIT $max");
         command.Parameters.AddWithValue("$after", afterPosition);
         command.Parameters.AddWithValue("$max", maxCount);
         return await ReadAsync(command, ct);
@@ -77,25 +69,24 @@ public sealed class SqliteEventStore(SqliteDatabase db) : IEventStore, IEventFee
 
     public async Task<EventPage> ReadProjectAsync(string projectKey, bool newestFirst, string? after, DateTimeOffset? until, int maxCount, CancellationToken ct = default)
     {
-        await using var connection = db.Open();
-        await using var command = connection.CreateCommand();
-        var sql = new System.Text.StringBuilder($"SELECT {Columns} FROM event_log WHERE project_key = $project");
-        command.Parameters.AddWithValue("$project", projectKey);
+        long? afterPosition = null;
         if (after is not null)
         {
             if (!long.TryParse(after, NumberStyles.None, CultureInfo.InvariantCulture, out var position))
                 throw new ArgumentException("Not a position of this store.", nameof(after));
-            sql.Append(newestFirst ? " AND position < $after" : " AND position > $after");
-            command.Parameters.AddWithValue("$after", position);
+            afterPosition = position;
         }
-        if (until is not null)
-        {
-            sql.Append(" AND recorded_at <= $until");
-            command.Parameters.AddWithValue("$until", KanbatteJson.Format(until.Value));
-        }
+        var sql = new System.Text.StringBuilder($"SELECT {Columns} FROM event_log WHERE project_key = $project");
+        if (afterPosition is not null) sql.Append(newestFirst ? " AND position < $after" : " AND position > $after");
+        if (until is not null) sql.Append(" AND recorded_at <= $until");
         sql.Append(newestFirst ? " ORDER BY position DESC" : " ORDER BY position").Append(" LIMIT $max");
+
+        await using var session = db.Read();
+        var command = session.Command(sql.ToString());
+        command.Parameters.AddWithValue("$project", projectKey);
+        if (afterPosition is not null) command.Parameters.AddWithValue("$after", afterPosition.Value);
+        if (until is not null) command.Parameters.AddWithValue("$until", KanbatteJson.Format(until.Value));
         command.Parameters.AddWithValue("$max", maxCount + 1);
-        command.CommandText = sql.ToString();
         var events = await ReadAsync(command, ct);
         return events.Count > maxCount
             ? new EventPage(events.Take(maxCount).ToList(), events[maxCount - 1].Position.ToString(CultureInfo.InvariantCulture))

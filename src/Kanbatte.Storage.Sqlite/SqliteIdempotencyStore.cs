@@ -7,18 +7,16 @@ namespace Kanbatte.Storage.Sqlite;
 public sealed class SqliteIdempotencyStore(SqliteDatabase db) : IIdempotencyStore
 {
     public Task<IdempotencyRecord?> TryClaimAsync(string key, string requestHash, DateTimeOffset now, Func<IdempotencyRecord, bool> isStale, CancellationToken ct = default) =>
-        db.WriteAsync(async (connection, transaction) =>
+        db.WriteAsync(async session =>
         {
-            var existing = await ReadAsync(connection, transaction, key, ct);
+            var existing = await ReadAsync(session, key, ct);
             if (existing is not null && !isStale(existing)) return existing;
 
-            await using var claim = connection.CreateCommand();
-            claim.Transaction = transaction;
-            claim.CommandText = """
+            var claim = session.Command("""
                 INSERT INTO idempotency (key, request_hash, claimed_at) VALUES ($key, $hash, $at)
                 ON CONFLICT (key) DO UPDATE SET request_hash = excluded.request_hash, claimed_at = excluded.claimed_at,
                     status = NULL, content_type = NULL, body = NULL, location = NULL, etag = NULL
-                """;
+                """);
             claim.Parameters.AddWithValue("$key", key);
             claim.Parameters.AddWithValue("$hash", requestHash);
             claim.Parameters.AddWithValue("$at", KanbatteJson.Format(now));
@@ -27,11 +25,9 @@ public sealed class SqliteIdempotencyStore(SqliteDatabase db) : IIdempotencyStor
         }, ct);
 
     public Task CompleteAsync(string key, StoredResponse response, CancellationToken ct = default) =>
-        db.WriteAsync(async (connection, transaction) =>
+        db.WriteAsync(async session =>
         {
-            await using var command = connection.CreateCommand();
-            command.Transaction = transaction;
-            command.CommandText = "UPDATE idempotency SET status = $status, content_type = $type, body = $body, location = $location, etag = $etag WHERE key = $key";
+            var command = session.Command("UPDATE idempotency SET status = $status, content_type = $type, body = $body, location = $location, etag = $etag WHERE key = $key");
             command.Parameters.AddWithValue("$key", key);
             command.Parameters.AddWithValue("$status", response.Status);
             command.Parameters.AddWithValue("$type", response.ContentType);
@@ -42,30 +38,24 @@ public sealed class SqliteIdempotencyStore(SqliteDatabase db) : IIdempotencyStor
         }, ct);
 
     public Task ReleaseAsync(string key, CancellationToken ct = default) =>
-        db.WriteAsync(async (connection, transaction) =>
+        db.WriteAsync(async session =>
         {
-            await using var command = connection.CreateCommand();
-            command.Transaction = transaction;
-            command.CommandText = "DELETE FROM idempotency WHERE key = $key AND status IS NULL";
+            var command = session.Command("DELETE FROM idempotency WHERE key = $key AND status IS NULL");
             command.Parameters.AddWithValue("$key", key);
             return await command.ExecuteNonQueryAsync(ct);
         }, ct);
 
     public Task PurgeAsync(DateTimeOffset before, CancellationToken ct = default) =>
-        db.WriteAsync(async (connection, transaction) =>
+        db.WriteAsync(async session =>
         {
-            await using var command = connection.CreateCommand();
-            command.Transaction = transaction;
-            command.CommandText = "DELETE FROM idempotency WHERE claimed_at < $before";
+            var command = session.Command("DELETE FROM idempotency WHERE claimed_at < $before");
             command.Parameters.AddWithValue("$before", KanbatteJson.Format(before));
             return await command.ExecuteNonQueryAsync(ct);
         }, ct);
 
-    private static async Task<IdempotencyRecord?> ReadAsync(SqliteConnection connection, SqliteTransaction transaction, string key, CancellationToken ct)
+    private static async Task<IdempotencyRecord?> ReadAsync(SqliteSession session, string key, CancellationToken ct)
     {
-        await using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = "SELECT request_hash, claimed_at, status, content_type, body, location, etag FROM idempotency WHERE key = $key";
+        var command = session.Command("SELECT request_hash, claimed_at, status, content_type, body, location, etag FROM idempotency WHERE key = $key");
         command.Parameters.AddWithValue("$key", key);
         await using var reader = await command.ExecuteReaderAsync(ct);
         if (!await reader.ReadAsync(ct)) return null;

@@ -4,21 +4,26 @@ using Kanbatte.Application;
 namespace Kanbatte.Storage.Sqlite;
 
 /// <summary>
-/// Board snapshots: every <see cref="Every"/> events of a project, a copy of its task documents as the view holds them
-/// right after a projected batch, so a board as of any time folds at most about that many events after a snapshot.
+/// Board snapshots: a copy of a project's task documents as the view holds them right after a projected batch, taken
+/// every <see cref="Every"/> events of the project, or every N events once the project has N tasks. So a board as of any
+/// time folds at most about max(Every, N) events after a snapshot (no more than the board it returns), and a snapshot
+/// costs at most one copied document per event, however large the project grows.
 /// Snapshots are derived data, like the view: they can be dropped and are taken again as events come.
 /// </summary>
 public sealed class SqliteSnapshotStore(SqliteDatabase db, int every = SqliteSnapshotStore.DefaultEvery) : ISnapshotStore
 {
     public const int DefaultEvery = 1000;
 
+    // Events of each project since its last snapshot, and the feed position they were counted through. Only the feed
+    // projection calls CaptureAsync, one batch at a time; losing this on restart only means counting once more.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (long Events, long Through)> _since = new(StringComparer.Ordinal);
+
     public int Every { get; } = every;
 
     public async Task<BoardSnapshot?> LatestAsync(string projectKey, DateTimeOffset at, CancellationToken ct = default)
     {
-        await using var connection = db.Open();
-        await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT position, at, tasks FROM snapshots WHERE project_key = $k AND at <= $at ORDER BY at DESC, position DESC LIMIT 1";
+        await using var session = db.Read();
+        var command = session.Command("SELECT position, at, tasks FROM snapshots WHERE project_key = $k AND at <= $at ORDER BY at DESC, position DESC LIMIT 1");
         command.Parameters.AddWithValue("$k", projectKey);
         command.Parameters.AddWithValue("$at", KanbatteJson.Format(at));
         await using var reader = await command.ExecuteReaderAsync(ct);
@@ -34,40 +39,42 @@ public sealed class SqliteSnapshotStore(SqliteDatabase db, int every = SqliteSna
         if (projected.Count == 0) return;
         var position = projected[^1].Position;
 
-        // Which projects are due is read outside the writer's lock: most batches take no snapshot and need not queue writers.
+        // Which projects are due is decided outside the writer's lock: most batches take no snapshot and need not queue writers.
         var due = new List<(string Project, string At)>();
-        await using (var connection = db.Open())
+        await using (var session = db.Read())
         {
-            foreach (var project in projected.Select(e => e.ProjectKey).Distinct(StringComparer.Ordinal))
+            foreach (var batch in projected.GroupBy(e => e.ProjectKey, StringComparer.Ordinal))
             {
-                // Events of this project since its last snapshot, up to this batch's end: counted on the (project, position) index.
+                var project = batch.Key;
+                var since = _since.TryGetValue(project, out var tally)
+                    ? tally.Events + batch.Count(e => e.Position > tally.Through) // a redelivered event is not counted twice
+                    : await EventsSinceSnapshotAsync(session, project, position, ct);
+                _since[project] = (since, Math.Max(position, tally.Through));
+                if (since < Every || since < await TaskCountAsync(session, project, ct)) continue;
+
                 // While one of the project's events is parked the view lacks it, so no snapshot is taken until it is re-driven.
-                await using var count = connection.CreateCommand();
-                count.CommandText = """
-                    SELECT COUNT(*), MAX(recorded_at) FROM event_log
+                var check = session.Command("""
+                    SELECT MAX(recorded_at) FROM event_log
                     WHERE project_key = $k AND position <= $p
                       AND position > COALESCE((SELECT MAX(position) FROM snapshots WHERE project_key = $k), 0)
                       AND NOT EXISTS (SELECT 1 FROM dead_letter WHERE stream_id = 'project:' || $k OR stream_id LIKE 'task:' || $k || '-%')
-                    """;
-                count.Parameters.AddWithValue("$k", project);
-                count.Parameters.AddWithValue("$p", position);
-                await using var reader = await count.ExecuteReaderAsync(ct);
-                if (await reader.ReadAsync(ct) && reader.GetInt64(0) >= Every) due.Add((project, reader.GetString(1)));
+                    """);
+                check.Parameters.AddWithValue("$k", project);
+                check.Parameters.AddWithValue("$p", position);
+                if (await check.ExecuteScalarAsync(ct) is string at) due.Add((project, at));
             }
         }
         if (due.Count == 0) return;
 
         // The feed projection is the view's only writer and calls this between batches, so the view holds exactly the log up to this batch.
-        await db.WriteAsync(async (connection, transaction) =>
+        await db.WriteAsync(async session =>
         {
             foreach (var (project, at) in due)
             {
-                await using var take = connection.CreateCommand();
-                take.Transaction = transaction;
-                take.CommandText = """
+                var take = session.Command("""
                     INSERT OR IGNORE INTO snapshots (project_key, position, at, tasks)
                     SELECT $k, $p, $at, json_group_array(json(data)) FROM view WHERE partition = $k AND kind = 'task'
-                    """;
+                    """);
                 take.Parameters.AddWithValue("$k", project);
                 take.Parameters.AddWithValue("$p", position);
                 take.Parameters.AddWithValue("$at", at);
@@ -75,5 +82,27 @@ public sealed class SqliteSnapshotStore(SqliteDatabase db, int every = SqliteSna
             }
             return true;
         }, ct);
+        foreach (var (project, _) in due) _since[project] = (0, position);
+    }
+
+    /// <summary>The project's events after its last snapshot, up to <paramref name="position"/>: counted once per project, then tallied per batch.</summary>
+    private static async Task<long> EventsSinceSnapshotAsync(SqliteSession session, string project, long position, CancellationToken ct)
+    {
+        var count = session.Command("""
+            SELECT COUNT(*) FROM event_log
+            WHERE project_key = $k AND position <= $p AND position > COALESCE((SELECT MAX(position) FROM snapshots WHERE project_key = $k), 0)
+            """);
+        count.Parameters.AddWithValue("$k", project);
+        count.Parameters.AddWithValue("$p", position);
+        return (long)(await count.ExecuteScalarAsync(ct))!;
+    }
+
+    /// <summary>How many tasks the project has had (its task counter): a snapshot copies them all, so it waits at least that many events.</summary>
+    private static async Task<long> TaskCountAsync(SqliteSession session, string project, CancellationToken ct)
+    {
+        var read = session.Command("SELECT value FROM counters WHERE project_key = $k AND name = $name");
+        read.Parameters.AddWithValue("$k", project);
+        read.Parameters.AddWithValue("$name", KanbatteCommands.TaskCounter);
+        return await read.ExecuteScalarAsync(ct) is long tasks ? tasks : 0;
     }
 }

@@ -44,10 +44,11 @@ public sealed class SqliteViewRebuild(SqliteDatabase db, SqliteEventStore events
 
     /// <summary>Swaps the rebuilt table in, if nothing was appended after <paramref name="position"/>.</summary>
     private Task<bool> TrySwapAsync(long position, CancellationToken ct) =>
-        db.WriteAsync(async (connection, transaction) =>
+        db.WriteAsync(async session =>
         {
-            await using var command = connection.CreateCommand();
-            command.Transaction = transaction;
+            // Schema changes run on plain commands: the session keeps prepared statements only for the hot paths.
+            await using var command = session.Connection.CreateCommand();
+            command.Transaction = session.Transaction;
             command.CommandText = "SELECT COALESCE(MAX(position), 0) FROM event_log";
             if ((long)(await command.ExecuteScalarAsync(ct))! != position) return false;
 
@@ -66,10 +67,10 @@ public sealed class SqliteViewRebuild(SqliteDatabase db, SqliteEventStore events
         }, ct);
 
     private Task ExecuteAsync(string sql, CancellationToken ct) =>
-        db.WriteAsync(async (connection, transaction) =>
+        db.WriteAsync(async session =>
         {
-            await using var command = connection.CreateCommand();
-            command.Transaction = transaction;
+            await using var command = session.Connection.CreateCommand();
+            command.Transaction = session.Transaction;
             command.CommandText = sql;
             return await command.ExecuteNonQueryAsync(ct);
         }, ct);

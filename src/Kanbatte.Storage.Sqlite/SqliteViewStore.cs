@@ -26,9 +26,8 @@ public sealed class SqliteViewStore : IViewStore
 
     public async Task<ViewDocument?> GetAsync(string partition, string id, CancellationToken ct = default)
     {
-        await using var connection = _db.Open();
-        await using var command = connection.CreateCommand();
-        command.CommandText = $"SELECT partition, id, kind, version, data FROM {_view} WHERE partition = $p AND id = $id";
+        await using var session = _db.Read();
+        var command = session.Command($"SELECT partition, id, kind, version, data FROM {_view} WHERE partition = $p AND id = $id");
         command.Parameters.AddWithValue("$p", partition);
         command.Parameters.AddWithValue("$id", id);
         var found = await ReadAsync(command, ct);
@@ -36,26 +35,22 @@ public sealed class SqliteViewStore : IViewStore
     }
 
     public Task WriteAsync(IReadOnlyList<ViewChange> changes, CancellationToken ct = default) =>
-        _db.WriteAsync(async (connection, transaction) =>
+        _db.WriteAsync(async session =>
         {
-            await using var upsert = connection.CreateCommand();
-            upsert.Transaction = transaction;
             // Never moves a document back to an older version: a projector that read a document before a rebuild swapped
             // the table (or a second server on the same file) must not overwrite newer state with the older state it folded.
-            upsert.CommandText = $"""
+            var upsert = session.Command($"""
                 INSERT INTO {_view} (partition, id, kind, version, data) VALUES ($p, $id, $kind, $version, $data)
                 ON CONFLICT (partition, id) DO UPDATE SET kind = excluded.kind, version = excluded.version, data = excluded.data
                 WHERE excluded.version >= {_view}.version
-                """;
+                """);
             var p = upsert.Parameters.Add("$p", SqliteType.Text);
             var id = upsert.Parameters.Add("$id", SqliteType.Text);
             var kind = upsert.Parameters.Add("$kind", SqliteType.Text);
             var version = upsert.Parameters.Add("$version", SqliteType.Integer);
             var data = upsert.Parameters.Add("$data", SqliteType.Text);
 
-            await using var delete = connection.CreateCommand();
-            delete.Transaction = transaction;
-            delete.CommandText = $"DELETE FROM {_view} WHERE partition = $p AND id = $id";
+            var delete = session.Command($"DELETE FROM {_view} WHERE partition = $p AND id = $id");
             var dp = delete.Parameters.Add("$p", SqliteType.Text);
             var did = delete.Parameters.Add("$id", SqliteType.Text);
 
@@ -77,9 +72,8 @@ public sealed class SqliteViewStore : IViewStore
 
     public async Task<IReadOnlyList<ViewDocument>> ListProjectsAsync(string? afterKey, int limit, CancellationToken ct = default)
     {
-        await using var connection = _db.Open();
-        await using var command = connection.CreateCommand();
-        command.CommandText = $"SELECT partition, id, kind, version, data FROM {_view} WHERE partition = $p AND id > $after ORDER BY id LIMIT $limit";
+        await using var session = _db.Read();
+        var command = session.Command($"SELECT partition, id, kind, version, data FROM {_view} WHERE partition = $p AND id > $after ORDER BY id LIMIT $limit");
         var (partition, after) = ViewKeys.Project(afterKey ?? "");
         command.Parameters.AddWithValue("$p", partition);
         command.Parameters.AddWithValue("$after", after);
@@ -89,31 +83,27 @@ public sealed class SqliteViewStore : IViewStore
 
     public async Task<IReadOnlyList<ViewDocument>> ListTasksAsync(TaskListQuery query, CancellationToken ct = default)
     {
-        await using var connection = _db.Open();
-        await using var command = connection.CreateCommand();
+        var parameters = new List<(string Name, object Value)> { ("$p", query.ProjectKey), ("$archived", query.Archived ? 1 : 0) };
         var sql = new StringBuilder($"""
             SELECT partition, id, kind, version, data FROM {_view}
             WHERE partition = $p AND kind = 'task' AND json_extract(data, '$.archived') = $archived
             """);
-        command.Parameters.AddWithValue("$p", query.ProjectKey);
-        command.Parameters.AddWithValue("$archived", query.Archived ? 1 : 0);
-        In(sql, command, "json_extract(data, '$.status')", "$s", query.Statuses);
-        In(sql, command, "json_extract(data, '$.priority')", "$pr", query.Priorities);
+        In(sql, parameters, "json_extract(data, '$.status')", "$s", query.Statuses);
+        In(sql, parameters, "json_extract(data, '$.priority')", "$pr", query.Priorities);
         if (query.Assignee is not null)
         {
             sql.Append(" AND json_extract(data, '$.assignee') = $assignee");
-            command.Parameters.AddWithValue("$assignee", query.Assignee);
+            parameters.Add(("$assignee", query.Assignee));
         }
         if (query.Label is not null)
         {
             sql.Append(" AND EXISTS (SELECT 1 FROM json_each(data, '$.labels') WHERE value = $label)");
-            command.Parameters.AddWithValue("$label", query.Label);
+            parameters.Add(("$label", query.Label));
         }
         if (query.Text is not null)
         {
-            SqliteDatabase.AddTextSearch(connection);
-            sql.Append(" AND kb_contains(json_extract(data, '$.title'), $text)");
-            command.Parameters.AddWithValue("$text", query.Text);
+            sql.Append(" AND kb_contains(json_extract(data, '$.title'), $text)"); // every session's connection has kb_contains
+            parameters.Add(("$text", query.Text));
         }
 
         const string number = "json_extract(data, '$.number')";
@@ -124,24 +114,26 @@ public sealed class SqliteViewStore : IViewStore
             sql.Append(key is null
                 ? $" AND {number} {cmp} $afterNumber"
                 : $" AND ({key} {cmp} $afterValue OR ({key} = $afterValue AND {number} {cmp} $afterNumber))");
-            command.Parameters.AddWithValue("$afterNumber", query.AfterNumber);
-            command.Parameters.AddWithValue("$afterValue", (object?)query.AfterValue ?? DBNull.Value);
+            parameters.Add(("$afterNumber", query.AfterNumber));
+            parameters.Add(("$afterValue", (object?)query.AfterValue ?? DBNull.Value));
         }
         sql.Append(key is null ? $" ORDER BY {number} {dir}" : $" ORDER BY {key} {dir}, {number} {dir}").Append(" LIMIT $limit");
-        command.Parameters.AddWithValue("$limit", query.Limit);
-        command.CommandText = sql.ToString();
+        parameters.Add(("$limit", query.Limit));
+
+        await using var session = _db.Read();
+        var command = session.Command(sql.ToString());
+        foreach (var (name, value) in parameters) command.Parameters.AddWithValue(name, value);
         return await ReadAsync(command, ct);
     }
 
     public async Task<IReadOnlyDictionary<string, int>> CountTasksByStatusAsync(string projectKey, CancellationToken ct = default)
     {
-        await using var connection = _db.Open();
-        await using var command = connection.CreateCommand();
-        command.CommandText = $"""
+        await using var session = _db.Read();
+        var command = session.Command($"""
             SELECT json_extract(data, '$.status'), COUNT(*) FROM {_view}
             WHERE partition = $p AND kind = 'task' AND json_extract(data, '$.archived') = 0
             GROUP BY 1
-            """;
+            """);
         command.Parameters.AddWithValue("$p", projectKey);
         var counts = new Dictionary<string, int>(StringComparer.Ordinal);
         await using var reader = await command.ExecuteReaderAsync(ct);
@@ -159,27 +151,26 @@ public sealed class SqliteViewStore : IViewStore
         _ => null,
     };
 
-    private static void In(StringBuilder sql, SqliteCommand command, string expression, string prefix, IReadOnlyList<string> values)
+    private static void In(StringBuilder sql, List<(string Name, object Value)> parameters, string expression, string prefix, IReadOnlyList<string> values)
     {
         if (values.Count == 0) return;
         sql.Append(" AND ").Append(expression).Append(" IN (");
         for (var i = 0; i < values.Count; i++)
         {
             sql.Append(i == 0 ? "" : ", ").Append(prefix).Append(i);
-            command.Parameters.AddWithValue(prefix + i, values[i]);
+            parameters.Add((prefix + i, values[i]));
         }
         sql.Append(')');
     }
 
     public async Task<IReadOnlyList<ViewDocument>> ListCommentsAsync(string projectKey, string taskId, int afterNumber, int limit, CancellationToken ct = default)
     {
-        await using var connection = _db.Open();
-        await using var command = connection.CreateCommand();
-        command.CommandText = $"""
+        await using var session = _db.Read();
+        var command = session.Command($"""
             SELECT partition, id, kind, version, data FROM {_view}
             WHERE partition = $p AND kind = 'comment' AND json_extract(data, '$.taskId') = $task AND json_extract(data, '$.number') > $after
             ORDER BY json_extract(data, '$.number') LIMIT $limit
-            """;
+            """);
         command.Parameters.AddWithValue("$p", projectKey);
         command.Parameters.AddWithValue("$task", taskId);
         command.Parameters.AddWithValue("$after", afterNumber);

@@ -27,12 +27,14 @@ public sealed class BoardSnapshotTests : IDisposable
         await commands.CreateProjectAsync(new CreateProject("SN", "Snapshots", null, null), Meta);
         var times = new List<DateTimeOffset>();
         var random = new Random(7);
+        var created = 0;
         for (var i = 0; i < 300; i++)
         {
-            if (i < 30 || random.Next(4) == 0)
-                await commands.CreateTaskAsync("SN", new CreateTask($"Task {i}", null, Statuses.All[random.Next(5)], Priorities.All[random.Next(5)]), Meta);
+            // At most 25 tasks, so snapshots stay 25 events apart (a project of N tasks is snapshotted every N events).
+            if (created < 25 && (i < 10 || random.Next(6) == 0))
+                await commands.CreateTaskAsync("SN", new CreateTask($"Task {++created}", null, Statuses.All[random.Next(5)], Priorities.All[random.Next(5)]), Meta);
             else
-                await commands.ChangeTaskAsync(TaskId.Format("SN", random.Next(1, 30)), new ChangeTask($"Title {i}", null, Statuses.All[random.Next(5)]), null, Meta);
+                await commands.ChangeTaskAsync(TaskId.Format("SN", random.Next(1, 10)), new ChangeTask($"Title {i}", null, Statuses.All[random.Next(5)]), null, Meta);
             if (i % 7 == 0) await projection.CatchUpAsync(CancellationToken.None);
             if (i % 37 == 0) times.Add(clock.GetUtcNow());
         }
@@ -63,6 +65,34 @@ public sealed class BoardSnapshotTests : IDisposable
         var live = await fromLog.BoardAsync("SN", 100);
         Assert.Equal(live.Select(c => string.Join(",", c.Tasks.Select(t => t.Json))),
             (await withSnapshots.BoardAsOfAsync("SN", times[^1], 100)).Select(c => string.Join(",", c.Tasks.Select(t => KanbatteJson.Serialize(t)))));
+    }
+
+    [Fact]
+    public async Task A_growing_projects_snapshots_copy_at_most_one_task_per_event()
+    {
+        using var db = new SqliteDatabase(new SqliteOptions { Path = Path.Combine(_folder.FullName, "large.db") });
+        var events = new SqliteEventStore(db);
+        var view = new SqliteViewStore(db);
+        var commands = new KanbatteCommands(events, new SqliteCounterStore(db), view, new EventualConsistency(), new SteppingClock());
+        var projection = new FeedProjection(events, new SqliteCheckpointStore(db), new Projector(view, events),
+            new ProjectionProgress(), NullLogger<FeedProjection>.Instance, new SqliteSnapshotStore(db, every: 10));
+        await commands.CreateProjectAsync(new CreateProject("LG", "Large", null, null), Meta);
+        for (var i = 1; i <= 300; i++)
+        {
+            if (i <= 80) await commands.CreateTaskAsync("LG", new CreateTask($"Task {i}", null, null), Meta);
+            else await commands.ChangeTaskAsync(TaskId.Format("LG", i % 80 + 1), new ChangeTask($"Title {i}", null, null), null, Meta);
+            if (i % 5 == 0) await projection.CatchUpAsync(CancellationToken.None);
+        }
+
+        await using var connection = db.Open();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT COUNT(*), SUM(json_array_length(tasks)) FROM snapshots WHERE project_key = 'LG'";
+        await using var reader = await command.ExecuteReaderAsync();
+        await reader.ReadAsync();
+        var (taken, copied) = (reader.GetInt64(0), reader.GetInt64(1));
+        // Every 10 events regardless of size would have taken 30 snapshots copying ~1,700 task documents.
+        Assert.InRange(taken, 4, 12);
+        Assert.True(copied <= 301, $"{taken} snapshots copied {copied} task documents for 301 events");
     }
 
     [Fact]
