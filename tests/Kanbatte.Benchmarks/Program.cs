@@ -18,7 +18,7 @@ internal static class Cli
         switch (args.Length > 0 ? args[0] : "all")
         {
             case "roundtrips":
-                Console.WriteLine(RoundTripMeter.ToMarkdown(await RoundTripMeter.MeasureSqliteAsync()));
+                await PrintRoundTripsAsync();
                 return 0;
             case "http":
                 await HttpBenchmark.RunAsync(rest);
@@ -37,7 +37,7 @@ internal static class Cli
                 return 0;
             case "all":
                 Console.WriteLine(Machine.Describe());
-                Console.WriteLine(RoundTripMeter.ToMarkdown(await RoundTripMeter.MeasureSqliteAsync()));
+                await PrintRoundTripsAsync();
                 await StartupBenchmark.RunAsync([]);
                 await HttpBenchmark.RunAsync([]);
                 await RebuildBenchmark.RunAsync([]);
@@ -46,5 +46,14 @@ internal static class Cli
                 Console.Error.WriteLine("usage: Kanbatte.Benchmarks [all | roundtrips | http [seconds] | rebuild [events...] | startup [runs] | micro [BenchmarkDotNet args]]");
                 return 2;
         }
+    }
+
+    private static async Task PrintRoundTripsAsync()
+    {
+        Console.WriteLine("SQLite store (port calls):");
+        Console.WriteLine(RoundTripMeter.ToMarkdown(await RoundTripMeter.MeasureSqliteAsync()));
+        Console.WriteLine();
+        Console.WriteLine("Cosmos DB store on the Cosmos-protocol test server (port calls and the requests the SDK sent):");
+        Console.WriteLine(RoundTripMeter.ToMarkdown(await RoundTripMeter.MeasureCosmosAsync()));
     }
 }

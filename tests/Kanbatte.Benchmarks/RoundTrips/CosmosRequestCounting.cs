@@ -1,0 +1,67 @@
+using Microsoft.Azure.Cosmos;
+
+namespace Kanbatte.Benchmarks.RoundTrips;
+
+/// <summary>
+/// Counts the data-plane requests the Cosmos SDK sends, as "container.kind" (<c>view.read</c>, <c>event_log.query</c>).
+/// A custom handler sits above the SDK's retry and transport handlers, so it sees each request the store asked for once,
+/// in Gateway and Direct mode alike. Data plane means addressed to items: the request carries a partition key or is a
+/// query. The SDK's own metadata reads (account, container, partition key ranges) never pass through custom handlers;
+/// <see cref="CosmosWireCounter"/> sees those.
+/// </summary>
+public sealed class CosmosRequestCounter(RoundTripCounter counter) : RequestHandler
+{
+    public override Task<ResponseMessage> SendAsync(RequestMessage request, CancellationToken cancellationToken)
+    {
+        var isQuery = IsTrue(request.Headers["x-ms-documentdb-isquery"]);
+        if (isQuery || request.Headers["x-ms-documentdb-partitionkey"] is not null)
+            counter.Hit($"{ContainerOf(request.RequestUri)}.{KindOf(request.Method, isQuery, h => request.Headers[h])}");
+        return base.SendAsync(request, cancellationToken);
+    }
+
+    internal static string KindOf(HttpMethod method, bool isQuery, Func<string, string?> header) => method.Method switch
+    {
+        "GET" => "read",
+        "PATCH" => "patch",
+        "PUT" => "replace",
+        "DELETE" => "delete",
+        _ when IsTrue(header("x-ms-cosmos-is-query-plan-request")) => "query-plan",
+        _ when isQuery => "query",
+        _ when IsTrue(header("x-ms-cosmos-is-batch-request")) => "batch",
+        _ when IsTrue(header("x-ms-documentdb-is-upsert")) => "upsert",
+        _ => "create",
+    };
+
+    /// <summary>The segment after <c>colls/</c> (dbs/{db}/colls/{container}/docs/{id}).</summary>
+    internal static string ContainerOf(Uri? uri)
+    {
+        var segments = (uri?.OriginalString ?? "").Split('/', StringSplitOptions.RemoveEmptyEntries);
+        var at = Array.IndexOf(segments, "colls");
+        return at >= 0 && at + 1 < segments.Length ? segments[at + 1] : "?";
+    }
+
+    private static bool IsTrue(string? value) => string.Equals(value, "true", StringComparison.OrdinalIgnoreCase);
+}
+
+/// <summary>
+/// Counts every HTTP request the client puts on the wire (Gateway mode sends everything over HTTP): <c>data</c> for
+/// requests to items (<c>/docs</c>), <c>metadata …</c> for the rest (the account, a container, its partition key
+/// ranges), which a warm client has cached. Data on the wire beyond <see cref="CosmosRequestCounter"/>'s count would be
+/// the SDK's own retries.
+/// </summary>
+public sealed class CosmosWireCounter(RoundTripCounter counter) : DelegatingHandler(new HttpClientHandler())
+{
+    public const string Data = "data";
+    public const string Metadata = "metadata ";
+
+    protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        var path = request.RequestUri?.AbsolutePath ?? "";
+        counter.Hit(path.Contains("/docs", StringComparison.Ordinal) ? Data : Metadata + request.Method + " " + Shape(path));
+        return base.SendAsync(request, cancellationToken);
+    }
+
+    /// <summary>The path with names left out (/dbs/*/colls/*/pkranges), so the same read counts under one key.</summary>
+    private static string Shape(string path) =>
+        string.Join('/', path.Split('/').Select((s, i) => i > 0 && i % 2 == 0 ? "*" : s));
+}
