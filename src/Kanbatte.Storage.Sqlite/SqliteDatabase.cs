@@ -25,7 +25,9 @@ public sealed class SqliteDatabase : IDisposable
     private readonly string _connectionString;
     private readonly string _synchronous;
     private const int MaxIdleReaders = 64;
+    private const int MaxGroupCommit = 256;
     private readonly SemaphoreSlim _writer = new(1, 1);
+    private readonly ConcurrentQueue<IQueuedWrite> _queued = new();
     private readonly ConcurrentBag<SqliteSession> _readers = [];
     private SqliteSession? _writeSession;
 
@@ -74,29 +76,95 @@ public sealed class SqliteDatabase : IDisposable
         connection.CreateFunction("kb_contains", (string? text, string? part) =>
             text is not null && part is not null && text.Contains(part, StringComparison.OrdinalIgnoreCase), isDeterministic: true);
 
-    /// <summary>Runs <paramref name="work"/> in one write transaction, one writer at a time, on the writer's session.</summary>
+    /// <summary>
+    /// Runs <paramref name="work"/> atomically on the writer's session, and returns once it is committed. Writes that
+    /// queue up while another commits are committed together (group commit): one transaction, each write in a savepoint
+    /// of its own, so a write that fails is rolled back alone while the others commit. Under concurrent load this turns
+    /// many small transactions into a few, which is most of what a write costs in SQLite.
+    /// </summary>
     public async Task<T> WriteAsync<T>(Func<SqliteSession, Task<T>> work, CancellationToken ct)
     {
-        await _writer.WaitAsync(ct);
+        ct.ThrowIfCancellationRequested();
+        var write = new QueuedWrite<T>(work);
+        _queued.Enqueue(write);
+        await _writer.WaitAsync(CancellationToken.None); // queued work is run by whoever holds the lock, so waiting is short
         try
         {
-            var session = _writeSession ??= new SqliteSession(OpenWriter(), release: null);
-            await using var transaction = session.Connection.BeginTransaction(deferred: false);
-            session.Transaction = transaction;
-            try
-            {
-                var result = await work(session);
-                await transaction.CommitAsync(CancellationToken.None);
-                return result;
-            }
-            finally
-            {
-                session.Transaction = null;
-            }
+            if (!write.Done) await CommitQueuedAsync();
         }
         finally
         {
             _writer.Release();
+        }
+        return await write.Result;
+    }
+
+    private async Task CommitQueuedAsync()
+    {
+        var group = new List<IQueuedWrite>();
+        while (group.Count < MaxGroupCommit && _queued.TryDequeue(out var next)) group.Add(next);
+        var session = _writeSession ??= new SqliteSession(OpenWriter(), release: null);
+        Exception? failed = null;
+        try
+        {
+            await using var transaction = session.Connection.BeginTransaction(deferred: false);
+            session.Transaction = transaction;
+            foreach (var write in group)
+            {
+                session.Command("SAVEPOINT write").ExecuteNonQuery();
+                if (await write.RunAsync(session)) session.Command("RELEASE write").ExecuteNonQuery();
+                else session.Command("ROLLBACK TO write; RELEASE write").ExecuteNonQuery();
+            }
+            await transaction.CommitAsync(CancellationToken.None);
+        }
+        catch (Exception e)
+        {
+            failed = e; // nothing of the group was committed
+        }
+        finally
+        {
+            session.Transaction = null;
+        }
+        foreach (var write in group) write.Complete(failed);
+    }
+
+    private interface IQueuedWrite
+    {
+        bool Done { get; }
+
+        /// <summary>Runs the work; false when it threw (its error is kept for its caller).</summary>
+        Task<bool> RunAsync(SqliteSession session);
+
+        void Complete(Exception? commitFailure);
+    }
+
+    private sealed class QueuedWrite<T>(Func<SqliteSession, Task<T>> work) : IQueuedWrite
+    {
+        private readonly TaskCompletionSource<T> _result = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private T? _value;
+        private Exception? _error;
+
+        public Task<T> Result => _result.Task;
+        public bool Done => _result.Task.IsCompleted;
+
+        public async Task<bool> RunAsync(SqliteSession session)
+        {
+            try
+            {
+                _value = await work(session);
+                return true;
+            }
+            catch (Exception e)
+            {
+                _error = e;
+                return false;
+            }
+        }
+
+        public void Complete(Exception? commitFailure)
+        {
+            if ((_error ?? commitFailure) is { } error) _result.TrySetException(error);
+            else _result.TrySetResult(_value!);
         }
     }
 
