@@ -28,7 +28,9 @@ public sealed class SqliteDatabase : IDisposable
     private const int MaxGroupCommit = 256;
     private readonly SemaphoreSlim _writer = new(1, 1);
     private readonly ConcurrentQueue<IQueuedWrite> _queued = new();
-    private readonly ConcurrentBag<SqliteSession> _readers = [];
+    // A lock-free stack (not a ConcurrentBag: sessions are taken and given back on different threads, which makes a bag steal under locks).
+    private readonly ConcurrentStack<SqliteSession> _readers = new();
+    private int _idleReaders;
     private SqliteSession? _writeSession;
 
     public SqliteDatabase(SqliteOptions options)
@@ -51,7 +53,11 @@ public sealed class SqliteDatabase : IDisposable
     /// <summary>A reading session from the store's pool (with its prepared statements); disposing it gives it back.</summary>
     public SqliteSession Read()
     {
-        if (_readers.TryTake(out var session)) return session;
+        if (_readers.TryPop(out var session))
+        {
+            Interlocked.Decrement(ref _idleReaders);
+            return session;
+        }
         var connection = Open();
         AddTextSearch(connection);
         return new SqliteSession(connection, Release);
@@ -59,8 +65,12 @@ public sealed class SqliteDatabase : IDisposable
 
     private void Release(SqliteSession session)
     {
-        if (_readers.Count < MaxIdleReaders) _readers.Add(session);
-        else session.Close();
+        if (Interlocked.Increment(ref _idleReaders) <= MaxIdleReaders) _readers.Push(session);
+        else
+        {
+            Interlocked.Decrement(ref _idleReaders);
+            session.Close();
+        }
     }
 
     /// <summary>A plain pooled connection, for one-off work (Microsoft.Data.Sqlite retries a busy file up to its 30 s command timeout).</summary>
@@ -180,7 +190,7 @@ public sealed class SqliteDatabase : IDisposable
     public void Dispose()
     {
         _writeSession?.Close();
-        while (_readers.TryTake(out var session)) session.Close();
+        while (_readers.TryPop(out var session)) session.Close();
         _writer.Dispose();
     }
 
