@@ -16,6 +16,9 @@ public interface IDeadLetterStore
 
     /// <summary>Removes an entry; removing one that is not there is not an error.</summary>
     Task RemoveAsync(string streamId, int version, CancellationToken ct = default);
+
+    /// <summary>How many events are parked now (for the operator's gauge).</summary>
+    Task<long> CountAsync(CancellationToken ct = default);
 }
 
 /// <summary>

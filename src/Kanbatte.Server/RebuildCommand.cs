@@ -1,21 +1,29 @@
+using Kanbatte.Application;
+using Kanbatte.Storage.Cosmos;
 using Kanbatte.Storage.Sqlite;
 
 namespace Kanbatte.Server;
 
 /// <summary>
-/// <c>Kanbatte.Server rebuild</c>: rebuilds the view from the log into a new table and swaps it in atomically, on the
-/// database the server would use (same settings). A server running on that file keeps answering reads throughout.
+/// <c>Kanbatte.Server rebuild</c>: rebuilds the view from the log into a new table (SQLite) or container (Cosmos DB) and
+/// switches to it atomically, on the store the server would use (same settings). Servers and function apps on that
+/// store keep answering reads throughout.
 /// </summary>
 public static class RebuildCommand
 {
     public const string Name = "rebuild";
 
-    public static async Task<int> RunAsync(IConfiguration configuration, TextWriter output, CancellationToken ct = default)
+    /// <summary>The Cosmos DB container to rebuild into (default <c>view-yyyyMMddHHmmss</c>, created like the active view).</summary>
+    public const string ContainerSetting = "Kanbatte:Rebuild:Container";
+
+    /// <param name="configureServices">Changes to the Cosmos DB services (tests: the test server's client settings).</param>
+    public static async Task<int> RunAsync(IConfiguration configuration, TextWriter output, Action<IServiceCollection>? configureServices = null, CancellationToken ct = default)
     {
-        if (!(configuration["Kanbatte:Store"] ?? "Sqlite").Equals("Sqlite", StringComparison.OrdinalIgnoreCase))
+        var store = configuration["Kanbatte:Store"] ?? "Sqlite";
+        if (store.Equals("Cosmos", StringComparison.OrdinalIgnoreCase)) return await RunCosmosAsync(configuration, output, configureServices, ct);
+        if (!store.Equals("Sqlite", StringComparison.OrdinalIgnoreCase))
         {
-            // The Cosmos DB view is rebuilt by its own deployment's tooling; this command swaps SQLite tables.
-            output.WriteLine("rebuild works on the embedded SQLite store only (Kanbatte:Store=Sqlite).");
+            output.WriteLine($"Kanbatte:Store must be Sqlite or Cosmos, not '{store}'.");
             return 2;
         }
         var options = configuration.GetSection("Kanbatte:Sqlite").Get<SqliteOptions>() ?? new SqliteOptions();
@@ -32,5 +40,29 @@ public static class RebuildCommand
         var rate = result.Elapsed.TotalSeconds > 0 ? result.Events / result.Elapsed.TotalSeconds : 0;
         output.WriteLine($"Rebuilt the view from {result.Events:N0} events up to position {result.Position} in {result.Elapsed.TotalSeconds:F1} s ({rate:N0} events/s); swapped in (attempt {result.SwapAttempts}), checkpoint at {result.Position}.");
         return 0;
+    }
+
+    /// <summary>The Cosmos DB view: a new container built from the log, then made the active view (<see cref="CosmosViewRebuild"/>).</summary>
+    private static async Task<int> RunCosmosAsync(IConfiguration configuration, TextWriter output, Action<IServiceCollection>? configureServices, CancellationToken ct)
+    {
+        var services = new ServiceCollection().AddLogging();
+        services.AddCosmosStore(configuration);
+        configureServices?.Invoke(services);
+        await using var provider = services.BuildServiceProvider();
+        var containers = provider.GetRequiredService<CosmosContainers>();
+        var target = configuration[ContainerSetting] ?? CosmosViewRebuild.NewContainerName(DateTimeOffset.UtcNow);
+        output.WriteLine($"Rebuilding the view of Cosmos DB database {containers.Options.Database} from its event log into container {target}...");
+        try
+        {
+            var rebuild = new CosmosViewRebuild(containers, provider.GetRequiredService<IEventStore>());
+            var result = await rebuild.RunAsync(target, line => output.WriteLine("  " + line), ct);
+            output.WriteLine($"Rebuilt the view into {result.Container} from the log in {result.Elapsed.TotalSeconds:F1} s ({string.Join(" + ", result.EventsPerPass.Select(n => n.ToString("N0", System.Globalization.CultureInfo.InvariantCulture)))} events read); switched over from {result.Previous}, which is left as it was.");
+            return 0;
+        }
+        catch (InvalidOperationException e)
+        {
+            output.WriteLine(e.Message);
+            return 1;
+        }
     }
 }

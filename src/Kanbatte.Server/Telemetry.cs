@@ -7,7 +7,7 @@ namespace Kanbatte.Server;
 
 /// <summary>
 /// Metrics and structured logs through OpenTelemetry: events appended (by type), projection lag (events appended but not
-/// yet in the view), and request latencies (ASP.NET Core's own <c>http.server.request.duration</c>). Nothing is exported
+/// yet in the view), events parked in the dead letters, and request latencies (ASP.NET Core's own <c>http.server.request.duration</c>). Nothing is exported
 /// unless configured: <c>Kanbatte:Telemetry:Exporter</c> = <c>console</c>, or <c>otlp</c> (endpoint from the standard
 /// <c>OTEL_EXPORTER_OTLP_ENDPOINT</c>), so no data leaves the machine unless an operator points it somewhere.
 /// </summary>
@@ -22,7 +22,10 @@ public static class Telemetry
             throw new InvalidOperationException($"Kanbatte:Telemetry:Exporter must be none, console or otlp, not '{exporter}'.");
 
         builder.Services.AddSingleton<KanbatteMetrics>();
+        builder.Services.AddSingleton<ParkedEventCount>(sp => new ParkedEventCount(
+            sp.GetRequiredKeyedService<IDeadLetterStore>(DeadLetterStore), sp.GetService<TimeProvider>() ?? TimeProvider.System, sp.GetRequiredService<ILogger<ParkedEventCount>>()));
         DecorateEventStore(builder.Services);
+        DecorateDeadLetterStore(builder.Services);
 
         var otel = builder.Services.AddOpenTelemetry().WithMetrics(metrics =>
         {
@@ -46,16 +49,35 @@ public static class Telemetry
     /// <summary>Wraps whichever event store the store registration chose, so every append is counted, whatever the store.</summary>
     private static void DecorateEventStore(IServiceCollection services)
     {
-        var inner = services.LastOrDefault(d => d.ServiceType == typeof(IEventStore))
-            ?? throw new InvalidOperationException("Register a store before telemetry.");
+        var inner = Registered<IEventStore>(services);
         services.Remove(inner);
-        services.AddSingleton<IEventStore>(sp => new MeteredEventStore(Resolve(sp, inner), sp.GetRequiredService<KanbatteMetrics>()));
+        services.AddSingleton<IEventStore>(sp => new MeteredEventStore(Resolve<IEventStore>(sp, inner), sp.GetRequiredService<KanbatteMetrics>()));
     }
 
-    private static IEventStore Resolve(IServiceProvider sp, ServiceDescriptor descriptor) => (IEventStore)(
+    /// <summary>
+    /// Wraps the store's dead letters, so parking and re-driving refresh the parked gauge at once. The undecorated store
+    /// is kept under <see cref="DeadLetterStore"/> for the gauge's own count.
+    /// </summary>
+    private static void DecorateDeadLetterStore(IServiceCollection services)
+    {
+        var inner = Registered<IDeadLetterStore>(services);
+        services.Remove(inner);
+        services.AddKeyedSingleton<IDeadLetterStore>(DeadLetterStore, (sp, _) => Resolve<IDeadLetterStore>(sp, inner));
+        services.AddSingleton<IDeadLetterStore>(sp => new ObservedDeadLetterStore(
+            sp.GetRequiredKeyedService<IDeadLetterStore>(DeadLetterStore), sp.GetRequiredService<ParkedEventCount>()));
+    }
+
+    private const string DeadLetterStore = "undecorated";
+
+    private static ServiceDescriptor Registered<T>(IServiceCollection services) =>
+        services.LastOrDefault(d => d.ServiceType == typeof(T) && !d.IsKeyedService)
+        ?? throw new InvalidOperationException("Register a store before telemetry.");
+
+    private static T Resolve<T>(IServiceProvider sp, ServiceDescriptor descriptor) => (T)(
         descriptor.ImplementationInstance
         ?? descriptor.ImplementationFactory?.Invoke(sp)
         ?? ActivatorUtilities.CreateInstance(sp, descriptor.ImplementationType!));
+
 }
 
 /// <summary>The instruments of the <see cref="Telemetry.MeterName"/> meter.</summary>
@@ -68,11 +90,17 @@ public sealed class KanbatteMetrics : IDisposable
     public KanbatteMetrics(IServiceProvider services)
     {
         _appended = _meter.CreateCounter<long>("kanbatte.events.appended", "{event}", "Events appended to the log.");
+        var parked = services.GetRequiredService<ParkedEventCount>();
+        _meter.CreateObservableGauge("kanbatte.projection.parked", parked.Observe, "{event}",
+            "Events the projector could not apply, parked in the dead letters until a re-drive applies them.");
         // In-process projection only (the self-hosted server); the Azure host's change feed reports its own lag.
         if (services.GetService<ProjectionProgress>() is { } progress)
             _meter.CreateObservableGauge("kanbatte.projection.lag", () => Math.Max(0, Volatile.Read(ref _lastAppended) - progress.Projected),
                 "{event}", "Events this server appended that the projector has not yet applied to the view.");
     }
+
+    /// <summary>This instance's meter (several servers in one test process each have their own).</summary>
+    public Meter Meter => _meter;
 
     public void Appended(IReadOnlyList<EventEnvelope> events, long position)
     {

@@ -8,7 +8,8 @@ public sealed class CosmosContainers(CosmosClient client, CosmosOptions options)
     public CosmosClient Client { get; } = client;
     public CosmosOptions Options { get; } = options;
     public Container EventLog { get; } = client.GetContainer(options.Database, options.EventLogContainer);
-    public Container View { get; } = client.GetContainer(options.Database, options.ViewContainer);
+    /// <summary>The view container in use: the configured one until a rebuild switches to another.</summary>
+    public CosmosActiveView ActiveView { get; } = new(client, options);
     public Container Counters { get; } = client.GetContainer(options.Database, options.CountersContainer);
     public Container DeadLetter { get; } = client.GetContainer(options.Database, options.DeadLetterContainer);
     public Container Leases { get; } = client.GetContainer(options.Database, options.LeasesContainer);

@@ -47,6 +47,12 @@ public sealed record CosmosEventDocument(
 internal sealed record CosmosViewItem(string Id, string Partition, string Kind, int Version, JsonElement Data, TaskSortKeys? Sort = null)
 {
     public ViewDocument ToDocument() => new(Partition, Id, Kind, Version, Data.GetRawText());
+
+    public static CosmosViewItem From(ViewDocument doc)
+    {
+        var data = JsonElement.Parse(doc.Json);
+        return new CosmosViewItem(doc.Id, doc.Partition, doc.Kind, doc.Version, data, doc.Kind == ViewKeys.TaskKind ? TaskSortKeys.Of(data) : null);
+    }
 }
 
 /// <summary>A per-project counter (partition key <c>/id</c>), incremented by an atomic Patch.</summary>

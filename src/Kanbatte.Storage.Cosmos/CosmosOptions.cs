@@ -29,6 +29,13 @@ public sealed class CosmosOptions
     public string LeasePrefix { get; set; } = "server-view-";
     public int FeedPollDelayMs { get; set; } = 1000;
 
+    /// <summary>
+    /// How often each instance reads the pointer to the active view container again (<see cref="CosmosActiveView"/>):
+    /// the longest a switched-over rebuild takes to reach every reader and projector. The rebuild waits twice this long
+    /// before its final catch-up, so the app and the operator running the rebuild must use the same value.
+    /// </summary>
+    public int ActiveViewRefreshMs { get; set; } = 5000;
+
     /// <summary>Whether the self-hosted server runs the change feed processor; off for API-only instances beside a function app.</summary>
     public bool RunChangeFeedProcessor { get; set; } = true;
 

@@ -32,7 +32,7 @@ public static class CosmosStoreRegistration
         services.AddSingleton(sp => CreateClient(configuration, sp.GetRequiredService<IOptions<CosmosClientOptions>>().Value));
         services.AddSingleton<CosmosContainers>();
         services.AddSingleton<IEventStore, CosmosEventStore>();
-        services.AddSingleton<IViewStore, CosmosViewStore>();
+        services.AddSingleton<IViewStore>(sp => new CosmosViewStore(sp.GetRequiredService<CosmosContainers>()));
         services.AddSingleton<ICounterStore, CosmosCounterStore>();
         services.AddSingleton<IDeadLetterStore, CosmosDeadLetterStore>();
         services.AddSingleton<IIdempotencyStore, CosmosIdempotencyStore>();

@@ -8,17 +8,30 @@ namespace Kanbatte.Storage.Cosmos;
 
 /// <summary>
 /// The view container (partition key <c>/partition</c>): a task or project is a point read, a project's tasks and
-/// comments are single-partition queries keyset-paged by number.
+/// comments are single-partition queries keyset-paged by number. The app's store follows the active view container
+/// (<see cref="CosmosActiveView"/>), so a rebuilt view goes live without a restart; a rebuild writes a fixed one.
 /// </summary>
-public sealed class CosmosViewStore(CosmosContainers containers) : IViewStore
+public sealed class CosmosViewStore : IViewStore
 {
-    private Container View => containers.View;
+    private readonly Func<CancellationToken, ValueTask<Container>> _view;
+    private readonly bool _onlyNewer;
+
+    /// <summary>The active view container, as readers and the projector use it.</summary>
+    public CosmosViewStore(CosmosContainers containers) => _view = containers.ActiveView.GetAsync;
+
+    /// <summary>
+    /// One given container, whatever is active (the target of a rebuild). With <paramref name="onlyNewer"/>, a document
+    /// is written only over an older version of it (see <see cref="UpsertIfNewerAsync"/>): a rebuild's last catch-up
+    /// runs while the live projector writes the same container, and must never put older state over its newer one.
+    /// </summary>
+    public CosmosViewStore(Container view, bool onlyNewer = false) => (_view, _onlyNewer) = (_ => ValueTask.FromResult(view), onlyNewer);
 
     public async Task<ViewDocument?> GetAsync(string partition, string id, CancellationToken ct = default)
     {
+        var view = await _view(ct);
         try
         {
-            var response = await View.ReadItemAsync<CosmosViewItem>(id, new PartitionKey(partition), cancellationToken: ct);
+            var response = await view.ReadItemAsync<CosmosViewItem>(id, new PartitionKey(partition), cancellationToken: ct);
             return response.Resource.ToDocument();
         }
         catch (CosmosException e) when (e.StatusCode == HttpStatusCode.NotFound)
@@ -33,20 +46,51 @@ public sealed class CosmosViewStore(CosmosContainers containers) : IViewStore
     /// </summary>
     public async Task WriteAsync(IReadOnlyList<ViewChange> changes, CancellationToken ct = default)
     {
+        var view = await _view(ct);
         var options = new ItemRequestOptions { EnableContentResponseOnWrite = false };
         foreach (var change in changes)
         {
             var key = new PartitionKey(change.Partition);
             if (change.Document is { } doc)
             {
-                using var data = JsonDocument.Parse(doc.Json);
-                var sort = doc.Kind == ViewKeys.TaskKind ? TaskSortKeys.Of(data.RootElement) : null;
-                await View.UpsertItemAsync(new CosmosViewItem(doc.Id, doc.Partition, doc.Kind, doc.Version, data.RootElement, sort), key, options, ct);
+                if (_onlyNewer) await UpsertIfNewerAsync(view, CosmosViewItem.From(doc), key, options, ct);
+                else await view.UpsertItemAsync(CosmosViewItem.From(doc), key, options, ct);
             }
             else
             {
-                using var response = await View.DeleteItemStreamAsync(change.Id, key, cancellationToken: ct);
+                using var response = await view.DeleteItemStreamAsync(change.Id, key, cancellationToken: ct);
                 if (response.StatusCode != HttpStatusCode.NotFound) response.EnsureSuccessStatusCode();
+            }
+        }
+    }
+
+    /// <summary>
+    /// Writes a document unless the container holds it at the same or a newer version, guarded by the ETag of what was
+    /// just read, so a concurrent writer's newer state is never overwritten (one point read more per write). A delete
+    /// needs no guard: only comments are deleted, and a deleted comment never comes back in the log.
+    /// </summary>
+    private static async Task UpsertIfNewerAsync(Container view, CosmosViewItem item, PartitionKey key, ItemRequestOptions options, CancellationToken ct)
+    {
+        while (true)
+        {
+            ItemResponse<CosmosViewItem>? current = null;
+            try
+            {
+                current = await view.ReadItemAsync<CosmosViewItem>(item.Id, key, cancellationToken: ct);
+            }
+            catch (CosmosException e) when (e.StatusCode == HttpStatusCode.NotFound)
+            {
+            }
+            try
+            {
+                if (current is null) await view.CreateItemAsync(item, key, options, ct);
+                else if (current.Resource.Version < item.Version)
+                    await view.ReplaceItemAsync(item, item.Id, key, new ItemRequestOptions { EnableContentResponseOnWrite = false, IfMatchEtag = current.ETag }, ct);
+                return;
+            }
+            catch (CosmosException e) when (e.StatusCode is HttpStatusCode.Conflict or HttpStatusCode.PreconditionFailed or HttpStatusCode.NotFound)
+            {
+                // Written or deleted by someone else since the read: look again.
             }
         }
     }
@@ -102,7 +146,7 @@ public sealed class CosmosViewStore(CosmosContainers containers) : IViewStore
         var query = new QueryDefinition("SELECT VALUE c.data.status FROM c WHERE c.partition = @p AND c.kind = @kind AND c.data.archived = false")
             .WithParameter("@p", projectKey)
             .WithParameter("@kind", ViewKeys.TaskKind);
-        var statuses = await CosmosQueries.ReadAllAsync<string>(View, query, new PartitionKey(projectKey), ct);
+        var statuses = await CosmosQueries.ReadAllAsync<string>(await _view(ct), query, new PartitionKey(projectKey), ct);
         return statuses.CountBy(s => s, StringComparer.Ordinal).ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal);
     }
 
@@ -124,6 +168,6 @@ public sealed class CosmosViewStore(CosmosContainers containers) : IViewStore
     }
 
     private async Task<IReadOnlyList<ViewDocument>> ListAsync(QueryDefinition query, string partition, int limit, CancellationToken ct) =>
-        (await CosmosQueries.ReadAllAsync<CosmosViewItem>(View, query.WithParameter("@limit", limit), new PartitionKey(partition), ct))
+        (await CosmosQueries.ReadAllAsync<CosmosViewItem>(await _view(ct), query.WithParameter("@limit", limit), new PartitionKey(partition), ct))
             .Select(i => i.ToDocument()).ToList();
 }

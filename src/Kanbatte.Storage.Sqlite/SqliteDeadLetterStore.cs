@@ -40,6 +40,14 @@ public sealed class SqliteDeadLetterStore(SqliteDatabase db) : IDeadLetterStore
         return parked;
     }
 
+    public async Task<long> CountAsync(CancellationToken ct = default)
+    {
+        await using var connection = db.Open();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT COUNT(*) FROM dead_letter";
+        return (long)(await command.ExecuteScalarAsync(ct))!;
+    }
+
     public Task RemoveAsync(string streamId, int version, CancellationToken ct = default) =>
         db.WriteAsync(async session =>
         {

@@ -73,7 +73,7 @@ public sealed class PoisonEventProperties
         row.Kind == ViewKeys.CommentKind && broken.Any(b => row.Json.Contains($"\"taskId\":\"{b["task:".Length..]}\"", StringComparison.Ordinal));
 
     /// <summary>The real view store, except that reading a broken stream's document throws, as a projection bug would.</summary>
-    private sealed class BreakableView(IViewStore inner) : IViewStore
+    internal sealed class BreakableView(IViewStore inner) : IViewStore
     {
         public HashSet<string> Broken { get; } = new(StringComparer.Ordinal);
 

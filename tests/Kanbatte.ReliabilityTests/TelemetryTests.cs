@@ -1,11 +1,16 @@
 using System.Diagnostics.Metrics;
 using System.Net;
 using System.Net.Http.Json;
+using System.Text.Json;
+using Kanbatte.Application;
 using Kanbatte.FunctionalTests;
+using Kanbatte.Storage.Sqlite;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Kanbatte.ReliabilityTests;
 
-/// <summary>The server's own metrics: appended events by type, and a projection lag that returns to zero.</summary>
+/// <summary>The server's own metrics: appended events by type, a projection lag that returns to zero, and parked events.</summary>
 public sealed class TelemetryTests
 {
     [Fact]
@@ -46,5 +51,57 @@ public sealed class TelemetryTests
             // Writes on this server answer once projected, so right after them nothing of its own is waiting.
             Assert.Contains(0L, lags);
         }
+    }
+
+    [Fact]
+    public async Task A_parked_event_is_gauged_and_the_gauge_returns_to_zero_after_a_redrive()
+    {
+        PoisonEventProperties.BreakableView? view = null;
+        using var server = new KanbatteFactory();
+        using var factory = server.WithWebHostBuilder(b => b.ConfigureTestServices(s => s.AddSingleton<IViewStore>(sp =>
+            view = new PoisonEventProperties.BreakableView(new SqliteViewStore(sp.GetRequiredService<SqliteDatabase>())))));
+        var client = factory.CreateClient();
+        Assert.Equal(HttpStatusCode.Created, (await client.PostAsJsonAsync("/api/projects", new { key = "PK", name = "Parked" })).StatusCode);
+        Assert.Equal(HttpStatusCode.Created, (await client.PostAsJsonAsync("/api/projects/PK/tasks", new { title = "Poisoned" })).StatusCode);
+
+        // This server's own gauge: other servers in this test process have meters of the same name.
+        var meter = factory.Services.GetRequiredService<Kanbatte.Server.KanbatteMetrics>().Meter;
+        long parked = -1; // -1: not reported yet
+        using var listener = new MeterListener
+        {
+            InstrumentPublished = (instrument, l) =>
+            {
+                if (instrument.Meter == meter && instrument.Name == "kanbatte.projection.parked") l.EnableMeasurementEvents(instrument);
+            },
+        };
+        listener.SetMeasurementEventCallback<long>((_, value, _, _) => Interlocked.Exchange(ref parked, value));
+        listener.Start();
+
+        async Task GaugeReachesAsync(long expected)
+        {
+            // The gauge reads a cached count and re-counts in the background: collect until it shows the change.
+            var deadline = DateTime.UtcNow.AddSeconds(15);
+            while (true)
+            {
+                listener.RecordObservableInstruments();
+                if (Interlocked.Read(ref parked) == expected) return;
+                Assert.True(DateTime.UtcNow < deadline, $"kanbatte.projection.parked stayed {parked} (-1: unreported), expected {expected}");
+                await Task.Delay(50);
+            }
+        }
+
+        await GaugeReachesAsync(0);
+        view!.Broken.Add("task:PK-001"); // the projector now fails on this stream, as a bug in its projection would
+        Assert.Equal(HttpStatusCode.OK, (await client.PatchAsJsonAsync("/api/tasks/PK-001", new { status = "done" })).StatusCode);
+        await GaugeReachesAsync(1);
+        var listed = await (await client.GetAsync("/api/admin/dead-letters")).Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(1, listed.GetProperty("count").GetInt32());
+
+        view.Broken.Clear(); // the fix
+        var redrive = await (await client.PostAsync("/api/admin/dead-letters/redrive", null)).Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(1, redrive.GetProperty("applied").GetInt32());
+        await GaugeReachesAsync(0);
+        var task = await (await client.GetAsync("/api/tasks/PK-001")).Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("done", task.GetProperty("status").GetString());
     }
 }

@@ -60,6 +60,19 @@ public abstract class DeadLetterStoreContract : IAsyncLifetime
 
         Assert.Equal([2], (await Store.ListAsync(10)).Select(p => p.Event.Version));
     }
+
+    [Fact]
+    public async Task The_count_is_the_number_of_parked_events()
+    {
+        Assert.Equal(0, await Store.CountAsync());
+        await Store.ParkAsync(Event("task:AI-001", 1), "x", T0);
+        await Store.ParkAsync(Event("task:AI-001", 1), "again", T0); // a re-park is still one event
+        await Store.ParkAsync(Event("task:AI-002", 4), "x", T0);
+        Assert.Equal(2, await Store.CountAsync());
+
+        await Store.RemoveAsync("task:AI-001", 1);
+        Assert.Equal(1, await Store.CountAsync());
+    }
 }
 
 public sealed class SqliteDeadLetterStoreContract : DeadLetterStoreContract

@@ -1,0 +1,115 @@
+using System.Diagnostics;
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using Kanbatte.Application;
+using Microsoft.Azure.Cosmos;
+
+namespace Kanbatte.Storage.Cosmos;
+
+/// <summary>What a rebuild did: the container it replaced and the new one, events read per pass, and how long it took.</summary>
+public sealed record CosmosViewRebuildResult(string Previous, string Container, IReadOnlyList<long> EventsPerPass, TimeSpan Elapsed);
+
+/// <summary>
+/// Builds the view afresh from the event log into a new container, with the same <see cref="Projector"/> as the live
+/// path, then makes it the active view (<see cref="CosmosActiveView"/>) while the old one keeps serving reads.
+/// <para>
+/// Cosmos DB has no global log position, so passes are bounded by the server's own modification time <c>_ts</c>
+/// (seconds), read from a marker write just before each pass: pass 1 reads the whole log; pass 2 what was appended
+/// since pass 1 began; then the switch; then, after every instance has picked the switch up (twice the refresh
+/// interval), a last pass reads what was appended since pass 2 began: the events that live projectors may still have
+/// written into the old container. Everything appended later reaches the new container through the live projector.
+/// Each window starts <see cref="Overlap"/> early (replica lag, clock differences between partitions): re-reading an
+/// event changes nothing, since the projector applies each stream version once and fills gaps from the log.
+/// </para>
+/// The new container's writes never replace a newer version of a document (the last pass runs beside the live projector).
+/// </summary>
+public sealed class CosmosViewRebuild(CosmosContainers containers, IEventStore events)
+{
+    public const int PageSize = 1_000;
+    public static readonly TimeSpan Overlap = TimeSpan.FromSeconds(60);
+    private const string ClockId = "kanbatte.rebuild-clock";
+
+    public static string NewContainerName(DateTimeOffset now) => $"view-{now.UtcDateTime:yyyyMMddHHmmss}";
+
+    /// <param name="target">The new container: created like the active one if missing (needs key or control-plane rights), and empty.</param>
+    public async Task<CosmosViewRebuildResult> RunAsync(string target, Action<string>? report = null, CancellationToken ct = default)
+    {
+        var clock = Stopwatch.StartNew();
+        var active = containers.ActiveView;
+        var previous = await active.GetAsync(ct);
+        if (previous.Id == target) throw new InvalidOperationException($"'{target}' is the active view already; name a new container.");
+        var view = await PrepareAsync(previous, target, ct);
+        var store = new CosmosViewStore(view, onlyNewer: true);
+        var passes = new List<long>();
+
+        var since = await ServerTimeAsync(ct);
+        passes.Add(await ProjectSinceAsync(store, 0, ct));
+        report?.Invoke($"pass 1: {passes[^1]:N0} events (the whole log) projected into {target}");
+
+        var pass2 = await ServerTimeAsync(ct);
+        passes.Add(await ProjectSinceAsync(store, since - (long)Overlap.TotalSeconds, ct));
+        report?.Invoke($"pass 2: {passes[^1]:N0} events read (appended since pass 1 began, {Overlap.TotalSeconds:0} s overlap)");
+
+        await active.SwitchAsync(target, previous.Id, DateTimeOffset.UtcNow, ct);
+        var wait = 2 * active.RefreshInterval;
+        report?.Invoke($"switched the active view from {previous.Id} to {target}; waiting {wait.TotalSeconds:0.#} s for every instance to follow");
+        await Task.Delay(wait, ct);
+
+        passes.Add(await ProjectSinceAsync(store, pass2 - (long)Overlap.TotalSeconds, ct));
+        report?.Invoke($"pass 3: {passes[^1]:N0} events read (appended since pass 2 began, {Overlap.TotalSeconds:0} s overlap), after the switch");
+        return new CosmosViewRebuildResult(previous.Id, target, passes, clock.Elapsed);
+    }
+
+    /// <summary>Creates the target like the active view (partition key, indexing policy) unless it exists; it must be empty.</summary>
+    private async Task<Container> PrepareAsync(Container previous, string target, CancellationToken ct)
+    {
+        var database = containers.Client.GetDatabase(containers.Options.Database);
+        var like = (await previous.ReadContainerAsync(cancellationToken: ct)).Resource;
+        try
+        {
+            await database.CreateContainerIfNotExistsAsync(new ContainerProperties(target, like.PartitionKeyPath) { IndexingPolicy = like.IndexingPolicy }, cancellationToken: ct);
+        }
+        catch (CosmosException e) when (e.StatusCode == HttpStatusCode.Forbidden)
+        {
+            throw new InvalidOperationException(
+                $"Creating the container '{target}' was refused ({e.StatusCode}): an identity with data-plane rights only cannot create containers. " +
+                $"Create it with the management plane (az cosmosdb sql container create ... --name {target} --partition-key-path {like.PartitionKeyPath}) and run the rebuild again with --Kanbatte:Rebuild:Container={target}.", e);
+        }
+        var view = database.GetContainer(target);
+        var key = (await view.ReadContainerAsync(cancellationToken: ct)).Resource.PartitionKeyPath;
+        if (key != like.PartitionKeyPath) throw new InvalidOperationException($"'{target}' is partitioned on {key}, the view on {like.PartitionKeyPath}.");
+        var documents = await CosmosQueries.ReadAllAsync<long>(view, new QueryDefinition("SELECT VALUE COUNT(1) FROM c"), null, ct);
+        if (documents.Sum() > 0) throw new InvalidOperationException($"'{target}' is not empty (a rebuild that stopped part-way?): name a new container.");
+        return view;
+    }
+
+    /// <summary>Projects every event the log was given at or after <paramref name="since"/> (<c>_ts</c> seconds), a page at a time.</summary>
+    private async Task<long> ProjectSinceAsync(IViewStore view, long since, CancellationToken ct)
+    {
+        var projector = new Projector(view, events);
+        var query = new QueryDefinition("SELECT * FROM c WHERE c._ts >= @since").WithParameter("@since", since);
+        using var pages = containers.EventLog.GetItemQueryIterator<CosmosEventDocument>(query, requestOptions: new QueryRequestOptions { MaxItemCount = PageSize });
+        long total = 0;
+        while (pages.HasMoreResults)
+        {
+            // Pages come partition by partition, not in version order: the projector sorts each stream's events and
+            // reads any gap from the log, so an event seen late is simply skipped as already applied.
+            var page = await pages.ReadNextAsync(ct);
+            if (page.Count == 0) continue;
+            await projector.ProjectAsync(page.Select(d => d.ToEnvelope()).ToList(), ct);
+            total += page.Count;
+        }
+        return total;
+    }
+
+    /// <summary>The server's clock, as <c>_ts</c> of a marker write: the rebuild's machine may be off; the log's timestamps are the server's.</summary>
+    private async Task<long> ServerTimeAsync(CancellationToken ct)
+    {
+        using var body = new MemoryStream(Encoding.UTF8.GetBytes($$"""{"id":"{{ClockId}}"}"""));
+        using var response = await containers.Counters.UpsertItemStreamAsync(body, new PartitionKey(ClockId), cancellationToken: ct);
+        response.EnsureSuccessStatusCode();
+        using var written = await JsonDocument.ParseAsync(response.Content, cancellationToken: ct);
+        return written.RootElement.GetProperty("_ts").GetInt64();
+    }
+}
