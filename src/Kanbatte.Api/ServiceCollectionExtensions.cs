@@ -14,6 +14,7 @@ public static class ServiceCollectionExtensions
         services.TryAddSingleton<IViewConsistency, EventualConsistency>();
         services.AddSingleton(configuration.GetSection("Kanbatte:Paging").Get<PagingOptions>() ?? new PagingOptions());
         services.AddSingleton<Paging>();
+        services.AddSingleton<StreamStateCache>();
         services.AddSingleton<KanbatteCommands>();
         services.AddSingleton<KanbatteQueries>();
         services.AddSingleton<Projector>();

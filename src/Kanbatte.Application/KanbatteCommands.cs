@@ -8,7 +8,7 @@ namespace Kanbatte.Application;
 /// version (If-Match) a moved stream is reported instead. The returned state is folded from the events just written,
 /// not read back from the (possibly lagging) view.
 /// </summary>
-public sealed class KanbatteCommands(IEventStore events, ICounterStore counters, IViewStore view, IViewConsistency consistency, TimeProvider clock)
+public sealed class KanbatteCommands(IEventStore events, ICounterStore counters, IViewStore view, IViewConsistency consistency, TimeProvider clock, StreamStateCache? cache = null)
 {
     public const string TaskCounter = "task";
     public const string CommentCounter = "comment";
@@ -38,7 +38,7 @@ public sealed class KanbatteCommands(IEventStore events, ICounterStore counters,
         var stream = StreamIds.Project(key);
         for (var attempt = 1; ; attempt++)
         {
-            var state = EventCodec.FoldProject(await events.ReadStreamAsync(stream, 1, ct: ct));
+            var state = await ReadProjectAsync(stream, ct);
             CheckVersion("Project", key, state?.Version, ifMatch);
             var decided = ProjectDecider.Change(state, key, cmd);
             if (decided.Count == 0) return state!;
@@ -46,7 +46,9 @@ public sealed class KanbatteCommands(IEventStore events, ICounterStore counters,
             try
             {
                 await AppendAsync(stream, state.Version, envelopes, ct);
-                return EventCodec.FoldProject(envelopes, state)!;
+                var changed = EventCodec.FoldProject(envelopes, state)!;
+                cache?.Set(stream, changed);
+                return changed;
             }
             catch (ConcurrencyException) when (attempt < MaxAttempts) { }
         }
@@ -55,9 +57,7 @@ public sealed class KanbatteCommands(IEventStore events, ICounterStore counters,
     public async Task<TaskState> CreateTaskAsync(string projectKey, CreateTask cmd, EventMetadata metadata, CancellationToken ct = default)
     {
         TaskDecider.Validate(cmd);
-        var project = ProjectKey.IsValid(projectKey)
-            ? EventCodec.FoldProject(await events.ReadStreamAsync(StreamIds.Project(projectKey), 1, ct: ct))
-            : null;
+        var project = ProjectKey.IsValid(projectKey) ? await ReadProjectAsync(StreamIds.Project(projectKey), ct) : null;
         if (project is null) throw new NotFoundException("Project", projectKey);
 
         for (var attempt = 1; ; attempt++)
@@ -70,7 +70,9 @@ public sealed class KanbatteCommands(IEventStore events, ICounterStore counters,
             try
             {
                 await AppendAsync(stream, 0, [envelope], ct);
-                return EventCodec.FoldTask([envelope])!;
+                var task = EventCodec.FoldTask([envelope])!;
+                cache?.Set(stream, task);
+                return task;
             }
             catch (ConcurrencyException) when (attempt < MaxAttempts)
             {
@@ -134,13 +136,13 @@ public sealed class KanbatteCommands(IEventStore events, ICounterStore counters,
         {
             comment = CommentOf(history, taskId, commentId);
             return Task.FromResult(TaskDecider.EditComment(task, taskId, comment, commentId, body));
-        }, metadata, ct);
+        }, metadata, ct, needsHistory: true);
         return written.Count == 0 ? comment! : TaskDecider.EvolveComment(comment, taskId, EventCodec.Decode(written[0]), written[0].RecordedAt)!;
     }
 
     public async Task DeleteCommentAsync(string taskId, string commentId, EventMetadata metadata, CancellationToken ct = default) =>
         await DecideTaskAsync(taskId, null, (task, history) =>
-            Task.FromResult(TaskDecider.DeleteComment(task, taskId, CommentOf(history, taskId, commentId), commentId)), metadata, ct);
+            Task.FromResult(TaskDecider.DeleteComment(task, taskId, CommentOf(history, taskId, commentId), commentId)), metadata, ct, needsHistory: true);
 
     /// <summary>A comment as the task's stream leaves it (null when it never existed there or was deleted).</summary>
     private static CommentState? CommentOf(IReadOnlyList<EventEnvelope> history, string taskId, string commentId)
@@ -198,15 +200,19 @@ public sealed class KanbatteCommands(IEventStore events, ICounterStore counters,
     }
 
     private async Task<(TaskState State, IReadOnlyList<EventEnvelope> Written)> DecideTaskAsync(
-        string taskId, int? ifMatch, Func<TaskState?, IReadOnlyList<EventEnvelope>, Task<IReadOnlyList<IDomainEvent>>> decide, EventMetadata metadata, CancellationToken ct)
+        string taskId, int? ifMatch, Func<TaskState?, IReadOnlyList<EventEnvelope>, Task<IReadOnlyList<IDomainEvent>>> decide, EventMetadata metadata, CancellationToken ct,
+        bool needsHistory = false)
     {
         if (!TaskId.TryParse(taskId, out _, out _)) throw new NotFoundException("Task", taskId);
         var stream = StreamIds.Task(taskId);
         for (var attempt = 1; ; attempt++)
         {
-            // One stream read per attempt: the decision gets the folded task and, for comments, the events themselves.
-            var history = await events.ReadStreamAsync(stream, 1, ct: ct);
-            var state = EventCodec.FoldTask(history);
+            // One stream read per attempt: the events after the cached state, or all of them when the decision needs them
+            // (a comment's edits and deletion are found in the task's history).
+            var cached = needsHistory ? null : cache?.Get<TaskState>(stream);
+            var history = await events.ReadStreamAsync(stream, (cached?.Version ?? 0) + 1, ct: ct);
+            var state = EventCodec.FoldTask(history, cached);
+            cache?.Set(stream, state);
             CheckVersion("Task", taskId, state?.Version, ifMatch);
             var decided = await decide(state, history);
             if (decided.Count == 0) return (state!, []);
@@ -215,13 +221,24 @@ public sealed class KanbatteCommands(IEventStore events, ICounterStore counters,
             try
             {
                 await AppendAsync(stream, state.Version, envelopes, ct);
-                return (EventCodec.FoldTask(envelopes, state)!, envelopes);
+                var changed = EventCodec.FoldTask(envelopes, state)!;
+                cache?.Set(stream, changed);
+                return (changed, envelopes);
             }
             catch (ConcurrencyException) when (attempt < MaxAttempts)
             {
                 // Another writer got there first: decide again against what it wrote (or, with If-Match, report it).
             }
         }
+    }
+
+    /// <summary>A project folded from its stream: the events after the cached state, folded on.</summary>
+    private async Task<ProjectState?> ReadProjectAsync(string stream, CancellationToken ct)
+    {
+        var cached = cache?.Get<ProjectState>(stream);
+        var state = EventCodec.FoldProject(await events.ReadStreamAsync(stream, (cached?.Version ?? 0) + 1, ct: ct), cached);
+        cache?.Set(stream, state);
+        return state;
     }
 
     private static void CheckVersion(string entity, string id, int? current, int? ifMatch)

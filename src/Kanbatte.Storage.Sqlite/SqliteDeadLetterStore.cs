@@ -42,9 +42,8 @@ public sealed class SqliteDeadLetterStore(SqliteDatabase db) : IDeadLetterStore
 
     public async Task<long> CountAsync(CancellationToken ct = default)
     {
-        await using var connection = db.Open();
-        await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT COUNT(*) FROM dead_letter";
+        await using var session = db.Read();
+        var command = session.Command("SELECT COUNT(*) FROM dead_letter");
         return (long)(await command.ExecuteScalarAsync(ct))!;
     }
 
