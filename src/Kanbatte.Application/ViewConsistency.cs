@@ -26,6 +26,7 @@ public sealed class ReadYourWrites(ProjectionProgress progress) : IViewConsisten
 
     public Task AppendedAsync(long position, CancellationToken ct)
     {
+        if (progress.Projected >= position) return Task.CompletedTask; // projected with the append itself
         progress.NotifyAppended();
         return progress.WaitForProjectedAsync(position, MaxWait, ct);
     }
@@ -52,9 +53,11 @@ public sealed class ProjectionProgress
         _appended.Reader.TryRead(out _);
     }
 
+    /// <summary>Records that the view holds everything up to <paramref name="position"/>; it never moves back.</summary>
     public void ReportProjected(long position)
     {
-        Volatile.Write(ref _projected, position);
+        for (var seen = Volatile.Read(ref _projected); seen < position; seen = Volatile.Read(ref _projected))
+            if (Interlocked.CompareExchange(ref _projected, position, seen) == seen) break;
         Interlocked.Exchange(ref _advanced, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
     }
 

@@ -21,7 +21,9 @@ public static class SqliteStoreRegistration
         services.AddSingleton<ResilientProjector>();
         services.AddSingleton<IBatchProjection>(sp => sp.GetRequiredService<ResilientProjector>());
         services.AddSingleton<IIdempotencyStore, SqliteIdempotencyStore>();
-        services.AddSingleton<ISnapshotStore>(sp => new SqliteSnapshotStore(sp.GetRequiredService<SqliteDatabase>()));
+        services.AddSingleton(sp => new SqliteSnapshotStore(sp.GetRequiredService<SqliteDatabase>()));
+        services.AddSingleton<ISnapshotStore>(sp => sp.GetRequiredService<SqliteSnapshotStore>());
+        services.AddSingleton<SqliteInlineProjection>();
         services.AddSingleton<ProjectionProgress>();
         services.AddSingleton<IViewConsistency, ReadYourWrites>();
         services.AddSingleton<FeedProjection>();

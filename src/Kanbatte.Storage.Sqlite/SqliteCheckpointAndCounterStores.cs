@@ -4,6 +4,8 @@ namespace Kanbatte.Storage.Sqlite;
 
 public sealed class SqliteCheckpointStore(SqliteDatabase db) : ICheckpointStore
 {
+    internal const string Upsert = "INSERT INTO checkpoints (consumer, position) VALUES ($c, $p) ON CONFLICT (consumer) DO UPDATE SET position = excluded.position";
+
     public async Task<long> GetAsync(string consumer, CancellationToken ct = default)
     {
         await using var session = db.Read();
@@ -15,7 +17,7 @@ public sealed class SqliteCheckpointStore(SqliteDatabase db) : ICheckpointStore
     public Task SaveAsync(string consumer, long position, CancellationToken ct = default) =>
         db.WriteAsync(async session =>
         {
-            var command = session.Command("INSERT INTO checkpoints (consumer, position) VALUES ($c, $p) ON CONFLICT (consumer) DO UPDATE SET position = excluded.position");
+            var command = session.Command(Upsert);
             command.Parameters.AddWithValue("$c", consumer);
             command.Parameters.AddWithValue("$p", position);
             return await command.ExecuteNonQueryAsync(ct);

@@ -20,7 +20,7 @@ public sealed class SqliteOptions
 /// queue on an in-process lock, on one connection kept open for them, instead of spinning on SQLITE_BUSY; readers use
 /// connections of their own and never wait (WAL). Every connection keeps its prepared statements (<see cref="SqliteSession"/>).
 /// </summary>
-public sealed class SqliteDatabase : IDisposable
+public sealed class SqliteDatabase : ISqliteSessions, IDisposable
 {
     private readonly string _connectionString;
     private readonly string _synchronous;

@@ -6,14 +6,22 @@ using Microsoft.Data.Sqlite;
 namespace Kanbatte.Storage.Sqlite;
 
 /// <summary>The event log in the <c>event_log</c> table; its position column is the one ordered feed.</summary>
-public sealed class SqliteEventStore(SqliteDatabase db) : IEventStore, IEventFeed
+public sealed class SqliteEventStore : IEventStore, IEventFeed
 {
+    private readonly ISqliteSessions db;
+    private readonly SqliteInlineProjection? _inline;
+
+    /// <param name="inline">When given, each append is also projected in its own transaction where it can be.</param>
+    public SqliteEventStore(SqliteDatabase db, SqliteInlineProjection? inline = null) : this((ISqliteSessions)db) => _inline = inline;
+
+    internal SqliteEventStore(ISqliteSessions db) => this.db = db;
+
     private const string Columns = "position, stream_id, version, type, schema_version, data, metadata, recorded_at";
 
-    public Task<long> AppendAsync(string streamId, int expectedVersion, IReadOnlyList<EventEnvelope> events, CancellationToken ct = default)
+    public async Task<long> AppendAsync(string streamId, int expectedVersion, IReadOnlyList<EventEnvelope> events, CancellationToken ct = default)
     {
         EventStoreGuards.CheckAppend(streamId, expectedVersion, events);
-        return db.WriteAsync(async session =>
+        var (last, projected) = await db.WriteAsync(async session =>
         {
             var check = session.Command("SELECT COALESCE(MAX(version), 0) FROM event_log WHERE stream_id = $stream");
             check.Parameters.AddWithValue("$stream", streamId);
@@ -33,7 +41,7 @@ public sealed class SqliteEventStore(SqliteDatabase db) : IEventStore, IEventFee
             var metadata = insert.Parameters.Add("$metadata", SqliteType.Text);
             var at = insert.Parameters.Add("$at", SqliteType.Text);
             insert.Parameters.AddWithValue("$project", EventEnvelope.ProjectKeyOf(streamId));
-            long position = 0;
+            var appended = new List<EventEnvelope>(events.Count);
             foreach (var e in events)
             {
                 version.Value = e.Version;
@@ -42,10 +50,12 @@ public sealed class SqliteEventStore(SqliteDatabase db) : IEventStore, IEventFee
                 data.Value = e.Data.GetRawText();
                 metadata.Value = JsonSerializer.Serialize(e.Metadata, KanbatteJson.Options);
                 at.Value = KanbatteJson.Format(e.RecordedAt);
-                position = (long)(await insert.ExecuteScalarAsync(ct))!;
+                appended.Add(e with { Position = (long)(await insert.ExecuteScalarAsync(ct))! });
             }
-            return position;
+            return (appended[^1].Position, _inline is not null && await _inline.TryProjectAsync(session, appended, ct));
         }, ct);
+        if (projected) _inline!.Committed(last);
+        return last;
     }
 
     public async Task<IReadOnlyList<EventEnvelope>> ReadStreamAsync(string streamId, int fromVersion, int maxCount = int.MaxValue, CancellationToken ct = default)

@@ -34,14 +34,17 @@ public sealed class SqliteSnapshotStore(SqliteDatabase db, int every = SqliteSna
             tasks.Select(t => t.GetRawText()).ToList());
     }
 
-    public async Task CaptureAsync(IReadOnlyList<EventEnvelope> projected, CancellationToken ct = default)
+    public Task CaptureAsync(IReadOnlyList<EventEnvelope> projected, CancellationToken ct = default) => CaptureAsync(projected, db, ct);
+
+    /// <summary>Takes the snapshots due after <paramref name="projected"/>, on the given sessions (the inline projection's transaction).</summary>
+    internal async Task CaptureAsync(IReadOnlyList<EventEnvelope> projected, ISqliteSessions sessions, CancellationToken ct)
     {
         if (projected.Count == 0) return;
         var position = projected[^1].Position;
 
         // Which projects are due is decided outside the writer's lock: most batches take no snapshot and need not queue writers.
         var due = new List<(string Project, string At)>();
-        await using (var session = db.Read())
+        await using (var session = sessions.Read())
         {
             foreach (var batch in projected.GroupBy(e => e.ProjectKey, StringComparer.Ordinal))
             {
@@ -67,7 +70,7 @@ public sealed class SqliteSnapshotStore(SqliteDatabase db, int every = SqliteSna
         if (due.Count == 0) return;
 
         // The feed projection is the view's only writer and calls this between batches, so the view holds exactly the log up to this batch.
-        await db.WriteAsync(async session =>
+        await sessions.WriteAsync(async session =>
         {
             foreach (var (project, at) in due)
             {

@@ -11,12 +11,14 @@ namespace Kanbatte.Storage.Sqlite;
 public sealed class SqliteViewStore : IViewStore
 {
     public const string DefaultTable = "view";
-    private readonly SqliteDatabase _db;
+    private readonly ISqliteSessions _db;
     private readonly string _view;
 
     public SqliteViewStore(SqliteDatabase db) : this(db, DefaultTable) { }
 
-    public SqliteViewStore(SqliteDatabase db, string table)
+    public SqliteViewStore(SqliteDatabase db, string table) : this((ISqliteSessions)db, table) { }
+
+    internal SqliteViewStore(ISqliteSessions db, string table)
     {
         // The name goes into SQL text, so only plain identifiers are accepted.
         if (table.Length == 0 || !table.All(c => c is (>= 'a' and <= 'z') or '_')) throw new ArgumentException($"Not a view table name: '{table}'.", nameof(table));

@@ -7,6 +7,7 @@ using Kanbatte.FunctionalTests;
 using Kanbatte.Storage.Sqlite;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Kanbatte.ReliabilityTests;
 
@@ -58,8 +59,14 @@ public sealed class TelemetryTests
     {
         PoisonEventProperties.BreakableView? view = null;
         using var server = new KanbatteFactory();
-        using var factory = server.WithWebHostBuilder(b => b.ConfigureTestServices(s => s.AddSingleton<IViewStore>(sp =>
-            view = new PoisonEventProperties.BreakableView(new SqliteViewStore(sp.GetRequiredService<SqliteDatabase>())))));
+        // The fault is injected into the view store the feed projection uses. The inline projection builds its own store on
+        // the append's transaction, so it is switched off here; a real failure falls back from it to the feed projection
+        // (SqliteInlineProjectionTests), which parks the event as below.
+        using var factory = server.WithWebHostBuilder(b => b.ConfigureTestServices(s =>
+        {
+            s.AddSingleton<IViewStore>(sp => view = new PoisonEventProperties.BreakableView(new SqliteViewStore(sp.GetRequiredService<SqliteDatabase>())));
+            s.RemoveAll<SqliteInlineProjection>();
+        }));
         var client = factory.CreateClient();
         Assert.Equal(HttpStatusCode.Created, (await client.PostAsJsonAsync("/api/projects", new { key = "PK", name = "Parked" })).StatusCode);
         Assert.Equal(HttpStatusCode.Created, (await client.PostAsJsonAsync("/api/projects/PK/tasks", new { title = "Poisoned" })).StatusCode);

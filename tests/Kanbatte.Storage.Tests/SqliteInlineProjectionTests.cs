@@ -1,0 +1,61 @@
+using System.Text.Json;
+using Kanbatte.Application;
+using Kanbatte.Domain;
+using Kanbatte.Storage.Sqlite;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Kanbatte.Storage.Tests;
+
+/// <summary>The server's appends are projected in their own transaction when the view is caught up, and otherwise left to the feed projection.</summary>
+public sealed class SqliteInlineProjectionTests : IDisposable
+{
+    private static readonly EventMetadata Meta = new("inline-test");
+    private readonly DirectoryInfo _folder = Directory.CreateTempSubdirectory("kanbatte-inline-");
+
+    [Fact]
+    public async Task Appends_are_projected_with_their_transaction_and_a_failing_one_falls_back_to_the_feed_projection()
+    {
+        using var db = new SqliteDatabase(new SqliteOptions { Path = Path.Combine(_folder.FullName, "k.db") });
+        var progress = new ProjectionProgress();
+        var events = new SqliteEventStore(db, new SqliteInlineProjection(progress, NullLogger<SqliteInlineProjection>.Instance, new SqliteSnapshotStore(db)));
+        var view = new SqliteViewStore(db);
+        var checkpoints = new SqliteCheckpointStore(db);
+        var commands = new KanbatteCommands(events, new SqliteCounterStore(db), view, new EventualConsistency(), TimeProvider.System);
+
+        // Caught up: the task's document and the checkpoint come with the append itself.
+        await commands.CreateProjectAsync(new CreateProject("IN", "Inline", null, null), Meta);
+        var task = await commands.CreateTaskAsync("IN", new CreateTask("Projected at once", null, null), Meta);
+        Assert.Equal(1, (await view.GetAsync(ViewKeys.Task("IN", task.Id).Partition, ViewKeys.Task("IN", task.Id).Id))?.Version);
+        Assert.Equal(2, await checkpoints.GetAsync(FeedProjection.Consumer));
+        Assert.Equal(2, progress.Projected);
+
+        // An event the projector cannot apply (no projection for its stream): the append stands, the view and checkpoint do not move.
+        var poison = await events.AppendAsync("other:1", 0, [new EventEnvelope("other:1", 1, "task_created", 2, JsonDocument.Parse("{}").RootElement, DateTimeOffset.UtcNow, Meta)]);
+        Assert.Equal(3, poison);
+        Assert.Equal(2, await checkpoints.GetAsync(FeedProjection.Consumer));
+        Assert.Equal(2, progress.Projected);
+
+        // Behind now: the next append is left to the feed projection too, which parks the poison and catches up.
+        await commands.ChangeTaskAsync(task.Id, new ChangeTask("Renamed", null, null), null, Meta);
+        Assert.Equal(1, (await view.GetAsync(ViewKeys.Task("IN", task.Id).Partition, ViewKeys.Task("IN", task.Id).Id))?.Version);
+        var deadLetters = new SqliteDeadLetterStore(db);
+        var feed = new FeedProjection(events, checkpoints, new ResilientProjector(new Projector(view, events), deadLetters, new SqliteTransientErrors(), TimeProvider.System, NullLogger<ResilientProjector>.Instance),
+            progress, NullLogger<FeedProjection>.Instance);
+        await feed.CatchUpAsync(CancellationToken.None);
+        Assert.Equal(2, (await view.GetAsync(ViewKeys.Task("IN", task.Id).Partition, ViewKeys.Task("IN", task.Id).Id))?.Version);
+        Assert.Single(await deadLetters.ListAsync(10));
+        Assert.Equal(4, progress.Projected);
+
+        // Caught up again: inline once more.
+        await commands.ChangeTaskAsync(task.Id, new ChangeTask(null, null, Statuses.Done), null, Meta);
+        Assert.Equal(3, (await view.GetAsync(ViewKeys.Task("IN", task.Id).Partition, ViewKeys.Task("IN", task.Id).Id))?.Version);
+        Assert.Equal(5, await checkpoints.GetAsync(FeedProjection.Consumer));
+        Assert.Equal(5, progress.Projected);
+    }
+
+    public void Dispose()
+    {
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        try { _folder.Delete(recursive: true); } catch (IOException) { }
+    }
+}
