@@ -57,7 +57,7 @@ public sealed class KanbatteCommands(IEventStore events, ICounterStore counters,
     public async Task<TaskState> CreateTaskAsync(string projectKey, CreateTask cmd, EventMetadata metadata, CancellationToken ct = default)
     {
         TaskDecider.Validate(cmd);
-        var project = ProjectKey.IsValid(projectKey) ? await ReadProjectAsync(StreamIds.Project(projectKey), ct) : null;
+        var project = ProjectKey.IsValid(projectKey) ? await ReadProjectAsync(StreamIds.Project(projectKey), ct, trustCache: true) : null;
         if (project is null) throw new NotFoundException("Project", projectKey);
 
         for (var attempt = 1; ; attempt++)
@@ -205,17 +205,32 @@ public sealed class KanbatteCommands(IEventStore events, ICounterStore counters,
     {
         if (!TaskId.TryParse(taskId, out _, out _)) throw new NotFoundException("Task", taskId);
         var stream = StreamIds.Task(taskId);
+        var trustCache = !needsHistory && cache is { Trusted: true };
         for (var attempt = 1; ; attempt++)
         {
             // One stream read per attempt: the events after the cached state, or all of them when the decision needs them
-            // (a comment's edits and deletion are found in the task's history).
+            // (a comment's edits and deletion are found in the task's history). A trusted cache skips it the first time.
             var cached = needsHistory ? null : cache?.Get<TaskState>(stream);
-            var history = await events.ReadStreamAsync(stream, (cached?.Version ?? 0) + 1, ct: ct);
-            var state = EventCodec.FoldTask(history, cached);
-            cache?.Set(stream, state);
-            CheckVersion("Task", taskId, state?.Version, ifMatch);
-            var decided = await decide(state, history);
-            if (decided.Count == 0) return (state!, []);
+            var fromCache = trustCache && attempt == 1 && cached is not null;
+            var history = fromCache ? [] : await events.ReadStreamAsync(stream, (cached?.Version ?? 0) + 1, ct: ct);
+            var state = fromCache ? cached : EventCodec.FoldTask(history, cached);
+            if (!fromCache) cache?.Set(stream, state);
+
+            IReadOnlyList<IDomainEvent> decided;
+            try
+            {
+                CheckVersion("Task", taskId, state?.Version, ifMatch);
+                decided = await decide(state, history);
+            }
+            catch (Exception) when (fromCache)
+            {
+                continue; // a refusal is only given on what the log says now
+            }
+            if (decided.Count == 0)
+            {
+                if (fromCache) continue; // nor is "nothing to change"
+                return (state!, []);
+            }
 
             var envelopes = Encode(stream, state!.Version, decided, metadata);
             try
@@ -232,10 +247,14 @@ public sealed class KanbatteCommands(IEventStore events, ICounterStore counters,
         }
     }
 
-    /// <summary>A project folded from its stream: the events after the cached state, folded on.</summary>
-    private async Task<ProjectState?> ReadProjectAsync(string stream, CancellationToken ct)
+    /// <summary>
+    /// A project folded from its stream: the events after the cached state, folded on. With <paramref name="trustCache"/>
+    /// a trusted cached state is taken as it is (creating a task needs only that the project exists, and projects are never removed).
+    /// </summary>
+    private async Task<ProjectState?> ReadProjectAsync(string stream, CancellationToken ct, bool trustCache = false)
     {
         var cached = cache?.Get<ProjectState>(stream);
+        if (trustCache && cached is not null && cache!.Trusted) return cached;
         var state = EventCodec.FoldProject(await events.ReadStreamAsync(stream, (cached?.Version ?? 0) + 1, ct: ct), cached);
         cache?.Set(stream, state);
         return state;

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Kanbatte.Application;
 using Kanbatte.Storage.Sqlite;
 
@@ -24,6 +25,9 @@ public static class SqliteStoreRegistration
         services.AddSingleton(sp => new SqliteSnapshotStore(sp.GetRequiredService<SqliteDatabase>()));
         services.AddSingleton<ISnapshotStore>(sp => sp.GetRequiredService<SqliteSnapshotStore>());
         services.AddSingleton<SqliteInlineProjection>();
+        // Every write to the embedded store goes through this process, so its cached stream states are current: commands
+        // decide on them without reading first (a conflict from another writer of the file still makes them read).
+        services.Replace(ServiceDescriptor.Singleton(new StreamStateCache(trusted: true)));
         services.AddSingleton<ProjectionProgress>();
         services.AddSingleton<IViewConsistency, ReadYourWrites>();
         services.AddSingleton<FeedProjection>();

@@ -44,6 +44,40 @@ public sealed class StreamStateCacheTests : IDisposable
         Assert.Equal(15, changed.Version);
     }
 
+    [Fact]
+    public async Task A_trusted_cache_skips_the_read_and_a_stale_one_is_corrected_by_the_conflict()
+    {
+        using var db = new SqliteDatabase(new SqliteOptions { Path = Path.Combine(_folder.FullName, "trusted.db") });
+        var events = new EventsReadCounter(new SqliteEventStore(db));
+        var view = new SqliteViewStore(db);
+        using var cache = new StreamStateCache(trusted: true);
+        var cached = new KanbatteCommands(events, new SqliteCounterStore(db), view, new EventualConsistency(), TimeProvider.System, cache);
+        var other = new KanbatteCommands(events, new SqliteCounterStore(db), view, new EventualConsistency(), TimeProvider.System);
+
+        await cached.CreateProjectAsync(new CreateProject("TR", "Trusted", null, null), Meta);
+        await cached.CreateTaskAsync("TR", new CreateTask("Warm the project", null, null), Meta);
+        events.Calls = 0;
+        var task = await cached.CreateTaskAsync("TR", new CreateTask("First", null, null), Meta);
+        await cached.ChangeTaskAsync(task.Id, new ChangeTask("Second", null, null), null, Meta);
+        Assert.Equal(0, events.Calls); // neither the project nor the task stream was read
+
+        // Another writer moves the stream on: the cached decision conflicts, is made again on a fresh read, and keeps both changes.
+        await other.ChangeTaskAsync(task.Id, new ChangeTask(null, "Written elsewhere", null), null, Meta);
+        var changed = await cached.ChangeTaskAsync(task.Id, new ChangeTask(null, null, Statuses.Review), null, Meta);
+        Assert.Equal(("Second", "Written elsewhere", Statuses.Review, 4), (changed.Title, changed.Description, changed.Status, changed.Version));
+
+        // If-Match and "nothing to change" are judged on what the log says, not on a stale cache.
+        await other.ChangeTaskAsync(task.Id, new ChangeTask("Fifth", null, null), null, Meta);
+        Assert.Equal(5, (await cached.ChangeTaskAsync(task.Id, new ChangeTask("Fifth", null, null), null, Meta)).Version);
+        var matched = await cached.ChangeTaskAsync(task.Id, new ChangeTask("Sixth", null, null), ifMatch: 5, Meta);
+        Assert.Equal(6, matched.Version);
+        await other.ChangeTaskAsync(task.Id, new ChangeTask("Seventh", null, null), null, Meta);
+        await Assert.ThrowsAsync<PreconditionFailedException>(() => cached.ChangeTaskAsync(task.Id, new ChangeTask("Eighth", null, null), ifMatch: 6, Meta));
+
+        var folded = EventCodec.FoldTask(await events.ReadStreamAsync(StreamIds.Task(task.Id), 1));
+        Assert.Equal(KanbatteJson.Serialize(folded), KanbatteJson.Serialize(await cached.ChangeTaskAsync(task.Id, new ChangeTask("Seventh", null, null), null, Meta)));
+    }
+
     public void Dispose()
     {
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
@@ -54,6 +88,8 @@ public sealed class StreamStateCacheTests : IDisposable
     {
         public int Read { get; set; }
 
+        public int Calls { get; set; }
+
         public Task<long> AppendAsync(string streamId, int expectedVersion, IReadOnlyList<EventEnvelope> events, CancellationToken ct = default) =>
             inner.AppendAsync(streamId, expectedVersion, events, ct);
 
@@ -61,6 +97,7 @@ public sealed class StreamStateCacheTests : IDisposable
         {
             var read = await inner.ReadStreamAsync(streamId, fromVersion, maxCount, ct);
             Read += read.Count;
+            Calls++;
             return read;
         }
 
