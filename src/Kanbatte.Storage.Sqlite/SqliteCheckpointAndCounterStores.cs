@@ -4,7 +4,8 @@ namespace Kanbatte.Storage.Sqlite;
 
 public sealed class SqliteCheckpointStore(SqliteDatabase db) : ICheckpointStore
 {
-    internal const string Upsert = "INSERT INTO checkpoints (consumer, position) VALUES ($c, $p) ON CONFLICT (consumer) DO UPDATE SET position = excluded.position";
+    // Never moves back: the feed projection may finish a batch after the inline projection has already moved past it.
+    internal const string Upsert = "INSERT INTO checkpoints (consumer, position) VALUES ($c, $p) ON CONFLICT (consumer) DO UPDATE SET position = MAX(position, excluded.position)";
 
     public async Task<long> GetAsync(string consumer, CancellationToken ct = default)
     {

@@ -21,6 +21,8 @@ public sealed class SqliteEventStore : IEventStore, IEventFeed
     public async Task<long> AppendAsync(string streamId, int expectedVersion, IReadOnlyList<EventEnvelope> events, CancellationToken ct = default)
     {
         EventStoreGuards.CheckAppend(streamId, expectedVersion, events);
+        // Encoded before taking the writer's turn, which every other write waits for.
+        var rows = events.Select(e => (Data: e.Data.GetRawText(), Metadata: JsonSerializer.Serialize(e.Metadata, KanbatteJson.Options), At: KanbatteJson.Format(e.RecordedAt))).ToList();
         var (last, projected) = await db.WriteAsync(async session =>
         {
             var check = session.Command("SELECT COALESCE(MAX(version), 0) FROM event_log WHERE stream_id = $stream");
@@ -42,14 +44,13 @@ public sealed class SqliteEventStore : IEventStore, IEventFeed
             var at = insert.Parameters.Add("$at", SqliteType.Text);
             insert.Parameters.AddWithValue("$project", EventEnvelope.ProjectKeyOf(streamId));
             var appended = new List<EventEnvelope>(events.Count);
-            foreach (var e in events)
+            for (var i = 0; i < events.Count; i++)
             {
+                var e = events[i];
                 version.Value = e.Version;
                 type.Value = e.Type;
                 schema.Value = e.SchemaVersion;
-                data.Value = e.Data.GetRawText();
-                metadata.Value = JsonSerializer.Serialize(e.Metadata, KanbatteJson.Options);
-                at.Value = KanbatteJson.Format(e.RecordedAt);
+                (data.Value, metadata.Value, at.Value) = rows[i];
                 appended.Add(e with { Position = (long)(await insert.ExecuteScalarAsync(ct))! });
             }
             return (appended[^1].Position, _inline is not null && await _inline.TryProjectAsync(session, appended, ct));

@@ -16,7 +16,8 @@ public sealed class SqliteSnapshotStore(SqliteDatabase db, int every = SqliteSna
 
     // Events of each project since its last snapshot, and the feed position they were counted through. Only the feed
     // projection calls CaptureAsync, one batch at a time; losing this on restart only means counting once more.
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (long Events, long Through)> _since = new(StringComparer.Ordinal);
+    // The threshold is the project's task count when last looked up, looked up again only once it is reached.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (long Events, long Through, long Threshold)> _since = new(StringComparer.Ordinal);
 
     public int Every { get; } = every;
 
@@ -52,8 +53,14 @@ public sealed class SqliteSnapshotStore(SqliteDatabase db, int every = SqliteSna
                 var since = _since.TryGetValue(project, out var tally)
                     ? tally.Events + batch.Count(e => e.Position > tally.Through) // a redelivered event is not counted twice
                     : await EventsSinceSnapshotAsync(session, project, position, ct);
-                _since[project] = (since, Math.Max(position, tally.Through));
-                if (since < Every || since < await TaskCountAsync(session, project, ct)) continue;
+                _since[project] = (since, Math.Max(position, tally.Through), tally.Threshold);
+                if (since < Math.Max(Every, tally.Threshold)) continue;
+                var tasks = await TaskCountAsync(session, project, ct);
+                if (since < tasks)
+                {
+                    _since[project] = (since, Math.Max(position, tally.Through), tasks);
+                    continue;
+                }
 
                 // While one of the project's events is parked the view lacks it, so no snapshot is taken until it is re-driven.
                 var check = session.Command("""
@@ -69,7 +76,8 @@ public sealed class SqliteSnapshotStore(SqliteDatabase db, int every = SqliteSna
         }
         if (due.Count == 0) return;
 
-        // The feed projection is the view's only writer and calls this between batches, so the view holds exactly the log up to this batch.
+        // Called right after a batch is projected (between the feed projection's batches, or in the inline projection's
+        // transaction), so the view holds exactly the log up to this batch.
         await sessions.WriteAsync(async session =>
         {
             foreach (var (project, at) in due)
@@ -85,7 +93,7 @@ public sealed class SqliteSnapshotStore(SqliteDatabase db, int every = SqliteSna
             }
             return true;
         }, ct);
-        foreach (var (project, _) in due) _since[project] = (0, position);
+        foreach (var (project, _) in due) _since[project] = (0, position, 0);
     }
 
     /// <summary>The project's events after its last snapshot, up to <paramref name="position"/>: counted once per project, then tallied per batch.</summary>
