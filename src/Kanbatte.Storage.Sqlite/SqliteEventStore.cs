@@ -8,22 +8,22 @@ namespace Kanbatte.Storage.Sqlite;
 /// <summary>The event log in the <c>event_log</c> table; its position column is the one ordered feed.</summary>
 public sealed class SqliteEventStore : IEventStore, IEventFeed
 {
-    private readonly ISqliteSessions db;
+    private const string Columns = "position, stream_id, version, type, schema_version, data, metadata, recorded_at";
+    private readonly ISqliteSessions _db;
     private readonly SqliteInlineProjection? _inline;
 
     /// <param name="inline">When given, each append is also projected in its own transaction where it can be.</param>
     public SqliteEventStore(SqliteDatabase db, SqliteInlineProjection? inline = null) : this((ISqliteSessions)db) => _inline = inline;
 
-    internal SqliteEventStore(ISqliteSessions db) => this.db = db;
-
-    private const string Columns = "position, stream_id, version, type, schema_version, data, metadata, recorded_at";
+    /// <summary>An event store on other sessions: the inline projection's own transaction.</summary>
+    internal SqliteEventStore(ISqliteSessions db) => _db = db;
 
     public async Task<long> AppendAsync(string streamId, int expectedVersion, IReadOnlyList<EventEnvelope> events, CancellationToken ct = default)
     {
         EventStoreGuards.CheckAppend(streamId, expectedVersion, events);
         // Encoded before taking the writer's turn, which every other write waits for.
         var rows = events.Select(e => (Data: e.Data.GetRawText(), Metadata: JsonSerializer.Serialize(e.Metadata, KanbatteJson.Options), At: KanbatteJson.Format(e.RecordedAt))).ToList();
-        var (last, projected) = await db.WriteAsync(async session =>
+        var (last, projected) = await _db.WriteAsync(async session =>
         {
             var check = session.Command("SELECT COALESCE(MAX(version), 0) FROM event_log WHERE stream_id = $stream");
             check.Parameters.AddWithValue("$stream", streamId);
@@ -61,7 +61,7 @@ public sealed class SqliteEventStore : IEventStore, IEventFeed
 
     public async Task<IReadOnlyList<EventEnvelope>> ReadStreamAsync(string streamId, int fromVersion, int maxCount = int.MaxValue, CancellationToken ct = default)
     {
-        await using var session = db.Read();
+        await using var session = _db.Read();
         var command = session.Command($"SELECT {Columns} FROM event_log WHERE stream_id = $stream AND version >= $from ORDER BY version LIMIT $max");
         command.Parameters.AddWithValue("$stream", streamId);
         command.Parameters.AddWithValue("$from", fromVersion);
@@ -71,7 +71,7 @@ public sealed class SqliteEventStore : IEventStore, IEventFeed
 
     public async Task<IReadOnlyList<EventEnvelope>> ReadAllAsync(long afterPosition, int maxCount, CancellationToken ct = default)
     {
-        await using var session = db.Read();
+        await using var session = _db.Read();
         var command = session.Command($"SELECT {Columns} FROM event_log WHERE position > $after ORDER BY position LIMIT $max");
         command.Parameters.AddWithValue("$after", afterPosition);
         command.Parameters.AddWithValue("$max", maxCount);
@@ -92,7 +92,7 @@ public sealed class SqliteEventStore : IEventStore, IEventFeed
         if (until is not null) sql.Append(" AND recorded_at <= $until");
         sql.Append(newestFirst ? " ORDER BY position DESC" : " ORDER BY position").Append(" LIMIT $max");
 
-        await using var session = db.Read();
+        await using var session = _db.Read();
         var command = session.Command(sql.ToString());
         command.Parameters.AddWithValue("$project", projectKey);
         if (afterPosition is not null) command.Parameters.AddWithValue("$after", afterPosition.Value);
