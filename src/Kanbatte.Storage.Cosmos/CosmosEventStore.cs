@@ -1,6 +1,7 @@
 using System.Net;
 using Kanbatte.Application;
 using Microsoft.Azure.Cosmos;
+using Microsoft.Extensions.Caching.Memory;
 
 namespace Kanbatte.Storage.Cosmos;
 
@@ -8,8 +9,13 @@ namespace Kanbatte.Storage.Cosmos;
 /// The event log: one document per event, id <c>{streamId}|{version}</c>. Uniqueness of ids within a partition is the
 /// concurrency check, so no read-modify-write and no stored procedure is needed.
 /// </summary>
-public sealed class CosmosEventStore(CosmosContainers containers) : IEventStore
+public sealed class CosmosEventStore(CosmosContainers containers) : IEventStore, IDisposable
 {
+    // The highest version of each stream this process has seen in the log, by reading or writing it. Events are never
+    // deleted, so a version once seen still exists: an append right after its stream was read needs no second look at
+    // its predecessor. Nothing is taken from the caller; a version not seen here is checked in the log.
+    private readonly MemoryCache _seen = new(new MemoryCacheOptions { SizeLimit = 100_000 });
+
     private Container Log => containers.EventLog;
 
     public async Task<long> AppendAsync(string streamId, int expectedVersion, IReadOnlyList<EventEnvelope> events, CancellationToken ct = default)
@@ -22,9 +28,9 @@ public sealed class CosmosEventStore(CosmosContainers containers) : IEventStore
             return 0;
         }
 
-        // The one-event path every command takes. Version N exists only if N-1 did when it was written, so checking
-        // the predecessor rules out a gap; the create's 409 rules out a second writer of the same version.
-        if (expectedVersion > 0 && !await ExistsAsync(CosmosEventDocument.IdOf(streamId, expectedVersion), partition, ct))
+        // The one-event path every command takes. Version N exists only if N-1 did when it was written, so knowing the
+        // predecessor exists (seen here, or read now) rules out a gap; the create's 409 rules out a second writer of the same version.
+        if (expectedVersion > Seen(streamId) && !await ExistsAsync(CosmosEventDocument.IdOf(streamId, expectedVersion), partition, ct))
             throw new ConcurrencyException(streamId, expectedVersion);
         try
         {
@@ -35,8 +41,18 @@ public sealed class CosmosEventStore(CosmosContainers containers) : IEventStore
         {
             throw new ConcurrencyException(streamId, expectedVersion);
         }
+        See(streamId, events[0].Version);
         return 0;
     }
+
+    private int Seen(string streamId) => _seen.TryGetValue(streamId, out int version) ? version : 0;
+
+    private void See(string streamId, int version)
+    {
+        if (version > Seen(streamId)) _seen.Set(streamId, version, new MemoryCacheEntryOptions { Size = 1, SlidingExpiration = TimeSpan.FromMinutes(20) });
+    }
+
+    public void Dispose() => _seen.Dispose();
 
     /// <summary>Several events at once (never on the request path): all or nothing, in one transactional batch.</summary>
     private async Task AppendBatchAsync(string streamId, int expectedVersion, IReadOnlyList<EventEnvelope> events, PartitionKey partition, CancellationToken ct)
@@ -45,7 +61,11 @@ public sealed class CosmosEventStore(CosmosContainers containers) : IEventStore
         if (expectedVersion > 0) batch.ReadItem(CosmosEventDocument.IdOf(streamId, expectedVersion));
         foreach (var e in events) batch.CreateItem(CosmosEventDocument.From(e), new TransactionalBatchItemRequestOptions { EnableContentResponseOnWrite = false });
         using var response = await batch.ExecuteAsync(ct);
-        if (response.IsSuccessStatusCode) return;
+        if (response.IsSuccessStatusCode)
+        {
+            See(streamId, events[^1].Version);
+            return;
+        }
         if (response.StatusCode is HttpStatusCode.Conflict or HttpStatusCode.NotFound || response.Any(r => r.StatusCode is HttpStatusCode.Conflict or HttpStatusCode.NotFound))
             throw new ConcurrencyException(streamId, expectedVersion);
         throw new CosmosStoreException($"Appending {events.Count} events to '{streamId}' failed with {(int)response.StatusCode}: {response.ErrorMessage}", response.StatusCode);
@@ -61,7 +81,9 @@ public sealed class CosmosEventStore(CosmosContainers containers) : IEventStore
             .WithParameter("@from", fromVersion)
             .WithParameter("@until", until);
         var found = await CosmosQueries.ReadAllAsync<CosmosEventDocument>(Log, query, new PartitionKey(streamId), ct);
-        return found.OrderBy(d => d.Version).Take(maxCount).Select(d => d.ToEnvelope()).ToList();
+        var events = found.OrderBy(d => d.Version).Take(maxCount).Select(d => d.ToEnvelope()).ToList();
+        if (events.Count > 0) See(streamId, events[^1].Version);
+        return events;
     }
 
     /// <summary>
