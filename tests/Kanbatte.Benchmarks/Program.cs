@@ -3,7 +3,7 @@ using BenchmarkDotNet.Jobs;
 using Kanbatte.Benchmarks;
 using Kanbatte.Benchmarks.RoundTrips;
 
-// One entry point for every benchmark (see performance.md), plus the two comparison servers it starts as child processes.
+// One entry point for every benchmark (see docs/performance.md), plus the two comparison servers it starts as child processes.
 // Those are dispatched before anything else is referenced, so the empty app's start-up does not pay for loading the
 // benchmark code (the JIT resolves the types a method references when it compiles it).
 if (args is ["empty-server", ..]) { await EmptyApp.RunAsync(args[1..]); return 0; }

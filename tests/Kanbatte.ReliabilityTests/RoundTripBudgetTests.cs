@@ -20,7 +20,7 @@ public sealed class RoundTripBudgetTests(ITestOutputHelper output)
         var over = rows.Where(r => !r.WithinBudget).Select(r => $"{r.Operation}: {r.Total} > {r.Budget} ({string.Join(", ", r.Calls)})").ToList();
         Assert.True(over.Count == 0, "over budget: " + string.Join("; ", over));
 
-        // The exact figures published in performance.md; a change in either direction means the table must be redone.
+        // The exact figures published in docs/performance.md; a change in either direction means the table must be redone.
         var published = new Dictionary<string, int>
         {
             ["create project"] = 1, ["create task"] = 3, ["update task"] = 2, ["update task (no change)"] = 1, ["add comment"] = 3,
@@ -49,7 +49,7 @@ public sealed class RoundTripBudgetTests(ITestOutputHelper output)
         var over = rows.Where(r => !r.WithinBudget).Select(r => $"{r.Operation}: {r.RequestTotal} requests > {r.Budget} ({string.Join(", ", r.Requests ?? new Dictionary<string, int>())})").ToList();
         Assert.True(over.Count == 0, "over budget: " + string.Join("; ", over));
 
-        // The exact figures published in performance.md, (port calls, requests); a change in either direction means the table must be redone.
+        // The exact figures published in docs/performance.md, (port calls, requests); a change in either direction means the table must be redone.
         var published = new Dictionary<string, (int, int)>
         {
             ["create project"] = (1, 1), ["create task"] = (3, 3), ["update task"] = (2, 2), ["update task (no change)"] = (1, 1), ["add comment"] = (3, 3),
