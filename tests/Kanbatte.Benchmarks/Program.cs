@@ -39,11 +39,11 @@ internal static class Cli
                 Console.WriteLine(Machine.Describe());
                 await PrintRoundTripsAsync();
                 await StartupBenchmark.RunAsync([]);
-                await HttpBenchmark.RunAsync([]);
+                await HttpBenchmark.RunAsync(["8", "3"]); // the figures in docs/performance.md
                 await RebuildBenchmark.RunAsync([]);
                 return 0;
             default:
-                Console.Error.WriteLine("usage: Kanbatte.Benchmarks [all | roundtrips | http [seconds] | rebuild [events...] | startup [runs] | micro [BenchmarkDotNet args]]");
+                Console.Error.WriteLine("usage: Kanbatte.Benchmarks [all | roundtrips | http [seconds] [rounds] | rebuild [events...] | startup [runs] | micro [BenchmarkDotNet args]]");
                 return 2;
         }
     }
