@@ -201,7 +201,6 @@ public sealed class SqliteDatabase : ISqliteSessions, IDisposable
         command.ExecuteNonQuery();
     }
 
-    /// <summary>The view's list indexes; a rebuild creates them again on the table it swaps in.</summary>
     /// <summary>The view table's definition, shared by the schema and the rebuild's new table.</summary>
     internal static string ViewTable(string name) => $"""
         CREATE TABLE IF NOT EXISTS {name} (
@@ -214,6 +213,7 @@ public sealed class SqliteDatabase : ISqliteSessions, IDisposable
         ) WITHOUT ROWID;
         """;
 
+    /// <summary>The view's list indexes; a rebuild creates them again on the table it swaps in.</summary>
     internal const string ViewIndexes = """
         CREATE INDEX IF NOT EXISTS ix_view_number ON view (partition, kind, json_extract(data, '$.number'));
         CREATE INDEX IF NOT EXISTS ix_view_rank ON view (partition, kind, json_extract(data, '$.status'), json_extract(data, '$.rank'));
