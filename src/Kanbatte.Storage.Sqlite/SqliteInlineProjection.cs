@@ -24,7 +24,7 @@ public sealed class SqliteInlineProjection(ProjectionProgress progress, ILogger<
         {
             var transaction = new InTransaction(session);
             await new Projector(new SqliteViewStore(transaction, SqliteViewStore.DefaultTable), new SqliteEventStore(transaction)).ProjectAsync(appended, ct);
-            if (snapshots is not null) await snapshots.CaptureInlineAsync(appended, transaction, ct);
+            if (snapshots is not null) await snapshots.CaptureAsync(appended, transaction, ct);
             var save = session.Command(SqliteCheckpointStore.Upsert);
             save.Parameters.AddWithValue("$c", FeedProjection.Consumer);
             save.Parameters.AddWithValue("$p", appended[^1].Position);

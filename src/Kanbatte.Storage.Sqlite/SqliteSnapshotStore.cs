@@ -1,6 +1,5 @@
 using System.Globalization;
 using Kanbatte.Application;
-using Microsoft.Data.Sqlite;
 
 namespace Kanbatte.Storage.Sqlite;
 
@@ -15,22 +14,10 @@ public sealed class SqliteSnapshotStore(SqliteDatabase db, int every = SqliteSna
 {
     public const int DefaultEvery = 1000;
 
-    // Events of each project since its last snapshot, and the feed position they were counted through. Batches come one at
-    // a time (the feed projection's, or the appends' in the writer's turn); losing this on restart only means counting once more.
+    // Events of each project since its last snapshot, and the feed position they were counted through. Only the feed
+    // projection calls CaptureAsync, one batch at a time; losing this on restart only means counting once more.
     // The threshold is the project's task count when last looked up, looked up again only once it is reached.
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (long Events, long Through, long Threshold)> _since = new(StringComparer.Ordinal);
-
-    // Snapshots being taken in the background, one per project at a time.
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, bool> _taking = new(StringComparer.Ordinal);
-
-    // The time of the project's last event up to $p since its last snapshot; NULL when there is none, or while one of the
-    // project's events is parked (the view lacks it, so no snapshot is taken until it is re-driven).
-    private const string LastRecordedAt = """
-        SELECT MAX(recorded_at) FROM event_log
-        WHERE project_key = $k AND position <= $p
-          AND position > COALESCE((SELECT MAX(position) FROM snapshots WHERE project_key = $k), 0)
-          AND NOT EXISTS (SELECT 1 FROM dead_letter WHERE stream_id = 'project:' || $k OR stream_id LIKE 'task:' || $k || '-%')
-        """;
 
     public int Every { get; } = every;
 
@@ -48,17 +35,10 @@ public sealed class SqliteSnapshotStore(SqliteDatabase db, int every = SqliteSna
             tasks.Select(t => t.GetRawText()).ToList());
     }
 
-    /// <summary>Takes the snapshots due after a batch of the feed projection, right away (the view holds exactly the log up to the batch).</summary>
-    public Task CaptureAsync(IReadOnlyList<EventEnvelope> projected, CancellationToken ct = default) => CaptureAsync(projected, db, inline: false, ct);
+    public Task CaptureAsync(IReadOnlyList<EventEnvelope> projected, CancellationToken ct = default) => CaptureAsync(projected, db, ct);
 
-    /// <summary>
-    /// Notes events projected in an append's transaction; a snapshot due is taken in the background from a read
-    /// transaction (<see cref="TakeConsistentAsync"/>), so no writer waits while a large project is copied.
-    /// </summary>
-    internal Task CaptureInlineAsync(IReadOnlyList<EventEnvelope> projected, ISqliteSessions transaction, CancellationToken ct) =>
-        CaptureAsync(projected, transaction, inline: true, ct);
-
-    private async Task CaptureAsync(IReadOnlyList<EventEnvelope> projected, ISqliteSessions sessions, bool inline, CancellationToken ct)
+    /// <summary>Takes the snapshots due after <paramref name="projected"/>, on the given sessions (the inline projection's transaction).</summary>
+    internal async Task CaptureAsync(IReadOnlyList<EventEnvelope> projected, ISqliteSessions sessions, CancellationToken ct)
     {
         if (projected.Count == 0) return;
         var position = projected[^1].Position;
@@ -83,18 +63,18 @@ public sealed class SqliteSnapshotStore(SqliteDatabase db, int every = SqliteSna
                 }
 
                 // While one of the project's events is parked the view lacks it, so no snapshot is taken until it is re-driven.
-                var check = session.Command(LastRecordedAt);
+                var check = session.Command("""
+                    SELECT MAX(recorded_at) FROM event_log
+                    WHERE project_key = $k AND position <= $p
+                      AND position > COALESCE((SELECT MAX(position) FROM snapshots WHERE project_key = $k), 0)
+                      AND NOT EXISTS (SELECT 1 FROM dead_letter WHERE stream_id = 'project:' || $k OR stream_id LIKE 'task:' || $k || '-%')
+                    """);
                 check.Parameters.AddWithValue("$k", project);
                 check.Parameters.AddWithValue("$p", position);
                 if (await check.ExecuteScalarAsync(ct) is string at) due.Add((project, at));
             }
         }
         if (due.Count == 0) return;
-        if (inline)
-        {
-            foreach (var (project, _) in due) Schedule(project);
-            return;
-        }
 
         // Called right after a batch is projected (between the feed projection's batches, or in the inline projection's
         // transaction), so the view holds exactly the log up to this batch.
@@ -114,78 +94,6 @@ public sealed class SqliteSnapshotStore(SqliteDatabase db, int every = SqliteSna
             return true;
         }, ct);
         foreach (var (project, _) in due) _since[project] = (0, position, 0);
-    }
-
-    private void Schedule(string project)
-    {
-        if (!_taking.TryAdd(project, true)) return; // one at a time per project
-        _ = Task.Run(async () =>
-        {
-            try { await TakeConsistentAsync(project); }
-            catch (Exception e) when (e is SqliteException or InvalidOperationException or ObjectDisposedException) { } // derived data: due again with the next events
-            finally { _taking.TryRemove(project, out _); }
-        });
-    }
-
-    /// <summary>
-    /// Copies the project's tasks from one read transaction in which the projector's checkpoint is the end of the log.
-    /// Every append on the server commits its events, their view documents and the checkpoint together, so such a state
-    /// is exactly the log up to the checkpoint; the snapshot is labelled with it. Only the insert takes the writer's turn.
-    /// </summary>
-    private async Task TakeConsistentAsync(string project)
-    {
-        for (var attempt = 0; attempt < 100; attempt++)
-        {
-            (long Position, string At, string Tasks)? taken = null;
-            await using (var session = db.Read())
-            {
-                await using var transaction = session.Connection.BeginTransaction(deferred: true);
-                session.Transaction = transaction;
-                try
-                {
-                    var read = session.Command("""
-                        SELECT (SELECT position FROM checkpoints WHERE consumer = $c), (SELECT COALESCE(MAX(position), 0) FROM event_log)
-                        """);
-                    read.Parameters.AddWithValue("$c", FeedProjection.Consumer);
-                    long checkpoint, end;
-                    await using (var reader = await read.ExecuteReaderAsync())
-                    {
-                        await reader.ReadAsync();
-                        (checkpoint, end) = (reader.IsDBNull(0) ? -1 : reader.GetInt64(0), reader.GetInt64(1));
-                    }
-                    if (checkpoint == end)
-                    {
-                        var copy = session.Command($"""
-                            SELECT ({LastRecordedAt}), (SELECT json_group_array(json(data)) FROM view WHERE partition = $k AND kind = 'task')
-                            """);
-                        copy.Parameters.AddWithValue("$k", project);
-                        copy.Parameters.AddWithValue("$p", checkpoint);
-                        await using var reader = await copy.ExecuteReaderAsync();
-                        if (await reader.ReadAsync() && !reader.IsDBNull(0)) taken = (checkpoint, reader.GetString(0), reader.GetString(1));
-                        else return; // nothing new, or one of the project's events is parked
-                    }
-                }
-                finally
-                {
-                    session.Transaction = null;
-                }
-            }
-            if (taken is { } snapshot)
-            {
-                await db.WriteAsync(async session =>
-                {
-                    var insert = session.Command("INSERT OR IGNORE INTO snapshots (project_key, position, at, tasks) VALUES ($k, $p, $at, $tasks)");
-                    insert.Parameters.AddWithValue("$k", project);
-                    insert.Parameters.AddWithValue("$p", snapshot.Position);
-                    insert.Parameters.AddWithValue("$at", snapshot.At);
-                    insert.Parameters.AddWithValue("$tasks", snapshot.Tasks);
-                    return await insert.ExecuteNonQueryAsync();
-                }, CancellationToken.None);
-                _since.TryRemove(project, out _); // counted again from the log with the next batch
-                return;
-            }
-            await Task.Delay(20); // writes in flight past the checkpoint: look again
-        }
     }
 
     /// <summary>The project's events after its last snapshot, up to <paramref name="position"/>: counted once per project, then tallied per batch.</summary>

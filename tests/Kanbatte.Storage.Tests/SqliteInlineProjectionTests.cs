@@ -53,58 +53,6 @@ public sealed class SqliteInlineProjectionTests : IDisposable
         Assert.Equal(5, progress.Projected);
     }
 
-    [Fact]
-    public async Task Snapshots_due_after_inline_appends_are_taken_from_a_consistent_read_and_give_the_same_boards()
-    {
-        using var db = new SqliteDatabase(new SqliteOptions { Path = Path.Combine(_folder.FullName, "snapshots.db") });
-        var snapshots = new SqliteSnapshotStore(db, every: 10);
-        var events = new SqliteEventStore(db, new SqliteInlineProjection(new ProjectionProgress(), NullLogger<SqliteInlineProjection>.Instance, snapshots));
-        var view = new SqliteViewStore(db);
-        var commands = new KanbatteCommands(events, new SqliteCounterStore(db), view, new EventualConsistency(), TimeProvider.System);
-
-        await commands.CreateProjectAsync(new CreateProject("SP", "Snapshots", null, null), Meta);
-        var times = new List<DateTimeOffset>();
-        async Task WriteAsync(int from, int to)
-        {
-            for (var i = from; i <= to; i++)
-            {
-                if (i <= 15) await commands.CreateTaskAsync("SP", new CreateTask($"Task {i}", null, null), Meta);
-                else await commands.ChangeTaskAsync(TaskId.Format("SP", i % 15 + 1), new ChangeTask($"Title {i}", null, Statuses.All[i % 5]), null, Meta);
-                if (i % 20 == 0) times.Add(DateTimeOffset.UtcNow);
-            }
-        }
-        async Task SnapshotsReachAsync(long count)
-        {
-            var deadline = DateTime.UtcNow.AddSeconds(10);
-            while (await CountSnapshotsAsync(db) < count)
-            {
-                Assert.True(DateTime.UtcNow < deadline, $"fewer than {count} board snapshots were taken in the background");
-                await Task.Delay(50);
-            }
-        }
-
-        await WriteAsync(1, 40);
-        await SnapshotsReachAsync(1);
-        await WriteAsync(41, 120); // appends go on while the next snapshot is taken
-        await SnapshotsReachAsync(2);
-
-        var withSnapshots = new KanbatteQueries(view, events, snapshots);
-        var fromLog = new KanbatteQueries(view, events);
-        foreach (var at in times.Append(DateTimeOffset.UtcNow))
-            Assert.Equal(Render(await fromLog.BoardAsOfAsync("SP", at, 100)), Render(await withSnapshots.BoardAsOfAsync("SP", at, 100)));
-    }
-
-    private static async Task<long> CountSnapshotsAsync(SqliteDatabase db)
-    {
-        await using var connection = db.Open();
-        await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT COUNT(*) FROM snapshots";
-        return (long)(await command.ExecuteScalarAsync())!;
-    }
-
-    private static IEnumerable<string> Render(IReadOnlyList<(string Status, int Count, IReadOnlyList<TaskState> Tasks)> board) =>
-        board.Select(c => $"{c.Status}:{c.Count}:{string.Join(",", c.Tasks.Select(t => KanbatteJson.Serialize(t)))}");
-
     public void Dispose()
     {
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
