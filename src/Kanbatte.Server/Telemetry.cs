@@ -77,7 +77,6 @@ public static class Telemetry
         descriptor.ImplementationInstance
         ?? descriptor.ImplementationFactory?.Invoke(sp)
         ?? ActivatorUtilities.CreateInstance(sp, descriptor.ImplementationType!));
-
 }
 
 /// <summary>The instruments of the <see cref="Telemetry.MeterName"/> meter.</summary>

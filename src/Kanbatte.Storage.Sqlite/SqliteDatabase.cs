@@ -82,7 +82,7 @@ public sealed class SqliteDatabase : ISqliteSessions, IDisposable
     }
 
     /// <summary>Adds <c>kb_contains(text, part)</c> to a connection: SQLite's own lower()/LIKE fold ASCII only, task search folds like .NET.</summary>
-    public static void AddTextSearch(SqliteConnection connection) =>
+    private static void AddTextSearch(SqliteConnection connection) =>
         connection.CreateFunction("kb_contains", (string? text, string? part) =>
             text is not null && part is not null && text.Contains(part, StringComparison.OrdinalIgnoreCase), isDeterministic: true);
 

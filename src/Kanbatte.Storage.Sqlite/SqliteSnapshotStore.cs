@@ -43,7 +43,8 @@ public sealed class SqliteSnapshotStore(SqliteDatabase db, int every = SqliteSna
         if (projected.Count == 0) return;
         var position = projected[^1].Position;
 
-        // Which projects are due is decided outside the writer's lock: most batches take no snapshot and need not queue writers.
+        // Which projects are due is decided before any write (for the feed projection, outside the writer's lock): most
+        // batches take no snapshot and need not queue writers.
         var due = new List<(string Project, string At)>();
         await using (var session = sessions.Read())
         {
@@ -53,14 +54,9 @@ public sealed class SqliteSnapshotStore(SqliteDatabase db, int every = SqliteSna
                 var since = _since.TryGetValue(project, out var tally)
                     ? tally.Events + batch.Count(e => e.Position > tally.Through) // a redelivered event is not counted twice
                     : await EventsSinceSnapshotAsync(session, project, position, ct);
-                _since[project] = (since, Math.Max(position, tally.Through), tally.Threshold);
-                if (since < Math.Max(Every, tally.Threshold)) continue;
-                var tasks = await TaskCountAsync(session, project, ct);
-                if (since < tasks)
-                {
-                    _since[project] = (since, Math.Max(position, tally.Through), tasks);
-                    continue;
-                }
+                var threshold = since < Math.Max(Every, tally.Threshold) ? tally.Threshold : await TaskCountAsync(session, project, ct);
+                _since[project] = (since, Math.Max(position, tally.Through), threshold);
+                if (since < Math.Max(Every, threshold)) continue;
 
                 // While one of the project's events is parked the view lacks it, so no snapshot is taken until it is re-driven.
                 var check = session.Command("""

@@ -16,7 +16,7 @@ public sealed class BoardSnapshotTests : IDisposable
     public async Task Boards_as_of_any_time_match_with_and_without_snapshots_and_fold_a_bounded_tail()
     {
         using var db = new SqliteDatabase(new SqliteOptions { Path = Path.Combine(_folder.FullName, "k.db") });
-        var events = new CountingEventStore(new SqliteEventStore(db));
+        var events = new EventsReadCounter(new SqliteEventStore(db));
         var view = new SqliteViewStore(db);
         var clock = new SteppingClock();
         var commands = new KanbatteCommands(events, new SqliteCounterStore(db), view, new EventualConsistency(), clock);
@@ -137,23 +137,5 @@ public sealed class BoardSnapshotTests : IDisposable
     {
         private DateTimeOffset _now = DateTimeOffset.Parse("2026-01-01T00:00:00Z");
         public override DateTimeOffset GetUtcNow() => _now = _now.AddMilliseconds(1);
-    }
-
-    private sealed class CountingEventStore(IEventStore inner) : IEventStore
-    {
-        public int ProjectEventsRead { get; set; }
-
-        public Task<long> AppendAsync(string streamId, int expectedVersion, IReadOnlyList<EventEnvelope> events, CancellationToken ct = default) =>
-            inner.AppendAsync(streamId, expectedVersion, events, ct);
-
-        public Task<IReadOnlyList<EventEnvelope>> ReadStreamAsync(string streamId, int fromVersion, int maxCount = int.MaxValue, CancellationToken ct = default) =>
-            inner.ReadStreamAsync(streamId, fromVersion, maxCount, ct);
-
-        public async Task<EventPage> ReadProjectAsync(string projectKey, bool newestFirst, string? after, DateTimeOffset? until, int maxCount, CancellationToken ct = default)
-        {
-            var page = await inner.ReadProjectAsync(projectKey, newestFirst, after, until, maxCount, ct);
-            ProjectEventsRead += page.Events.Count;
-            return page;
-        }
     }
 }

@@ -25,16 +25,16 @@ public sealed class StreamStateCacheTests : IDisposable
         for (var i = 0; i < 10; i++) await cached.ChangeTaskAsync(task.Id, new ChangeTask($"Title {i}", null, null), null, Meta);
 
         // Warm: each change read no event at all (the cache held the latest state).
-        events.Read = 0;
+        events.StreamEventsRead = 0;
         await cached.ChangeTaskAsync(task.Id, new ChangeTask(null, null, Statuses.Review), null, Meta);
-        Assert.Equal(0, events.Read);
+        Assert.Equal(0, events.StreamEventsRead);
 
         // Another writer (another instance: its own cache, or none) moves the stream on; the cached one is now stale.
         await other.ChangeTaskAsync(task.Id, new ChangeTask(null, "Written elsewhere", null), null, Meta);
         await other.AddCommentAsync(task.Id, new AddComment("Elsewhere too", null), Meta);
-        events.Read = 0;
+        events.StreamEventsRead = 0;
         var changed = await cached.ChangeTaskAsync(task.Id, new ChangeTask("Last", null, null), null, Meta);
-        Assert.Equal(2, events.Read); // only the two events written elsewhere
+        Assert.Equal(2, events.StreamEventsRead); // only the two events written elsewhere
         Assert.Equal("Written elsewhere", changed.Description);
         Assert.Equal(Statuses.Review, changed.Status);
 
@@ -56,10 +56,10 @@ public sealed class StreamStateCacheTests : IDisposable
 
         await cached.CreateProjectAsync(new CreateProject("TR", "Trusted", null, null), Meta);
         await cached.CreateTaskAsync("TR", new CreateTask("Warm the project", null, null), Meta);
-        events.Calls = 0;
+        events.StreamReads = 0;
         var task = await cached.CreateTaskAsync("TR", new CreateTask("First", null, null), Meta);
         await cached.ChangeTaskAsync(task.Id, new ChangeTask("Second", null, null), null, Meta);
-        Assert.Equal(0, events.Calls); // neither the project nor the task stream was read
+        Assert.Equal(0, events.StreamReads); // neither the project nor the task stream was read
 
         // Another writer moves the stream on: the cached decision conflicts, is made again on a fresh read, and keeps both changes.
         await other.ChangeTaskAsync(task.Id, new ChangeTask(null, "Written elsewhere", null), null, Meta);
@@ -82,26 +82,5 @@ public sealed class StreamStateCacheTests : IDisposable
     {
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         try { _folder.Delete(recursive: true); } catch (IOException) { }
-    }
-
-    private sealed class EventsReadCounter(IEventStore inner) : IEventStore
-    {
-        public int Read { get; set; }
-
-        public int Calls { get; set; }
-
-        public Task<long> AppendAsync(string streamId, int expectedVersion, IReadOnlyList<EventEnvelope> events, CancellationToken ct = default) =>
-            inner.AppendAsync(streamId, expectedVersion, events, ct);
-
-        public async Task<IReadOnlyList<EventEnvelope>> ReadStreamAsync(string streamId, int fromVersion, int maxCount = int.MaxValue, CancellationToken ct = default)
-        {
-            var read = await inner.ReadStreamAsync(streamId, fromVersion, maxCount, ct);
-            Read += read.Count;
-            Calls++;
-            return read;
-        }
-
-        public Task<EventPage> ReadProjectAsync(string projectKey, bool newestFirst, string? after, DateTimeOffset? until, int maxCount, CancellationToken ct = default) =>
-            inner.ReadProjectAsync(projectKey, newestFirst, after, until, maxCount, ct);
     }
 }
