@@ -7,11 +7,13 @@ namespace Kanbatte.Api;
 
 public static class ServiceCollectionExtensions
 {
-    /// <summary>The API and the services behind it. A store registration (SQLite or Cosmos DB) completes it.</summary>
+    /// <summary>
+    /// The API and the services behind it. A store registration (SQLite or Cosmos DB) completes it, with the host's
+    /// <see cref="WritePipeline"/>: how streams are loaded and the steps every append goes through.
+    /// </summary>
     public static IServiceCollection AddKanbatteApi(this IServiceCollection services, IConfiguration configuration)
     {
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton<IViewConsistency, EventualConsistency>();
         services.AddSingleton(configuration.GetSection("Kanbatte:Paging").Get<PagingOptions>() ?? new PagingOptions());
         services.AddSingleton<Paging>();
         services.AddSingleton<StreamStateCache>();

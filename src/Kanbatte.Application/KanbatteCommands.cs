@@ -3,81 +3,50 @@ using Kanbatte.Domain;
 namespace Kanbatte.Application;
 
 /// <summary>
-/// Every change goes through here: read the stream, decide against its folded state, append with the version read.
-/// A conflicting append is decided again against the new state, so no writer's change is lost; with an expected
-/// version (If-Match) a moved stream is reported instead. The returned state is folded from the events just written,
-/// not read back from the (possibly lagging) view.
+/// The commands of the task board. Each one validates its input, then runs through <see cref="WritePipeline"/>: the
+/// stream's state is loaded, the domain's decider decides, and what it decided is appended.
 /// </summary>
-public sealed class KanbatteCommands(IEventStore events, ICounterStore counters, IViewStore view, IViewConsistency consistency, TimeProvider clock, StreamStateCache? cache = null)
+public sealed class KanbatteCommands(WritePipeline pipeline, ICounterStore counters, IViewStore view, TimeProvider clock)
 {
     public const string TaskCounter = "task";
     public const string CommentCounter = "comment";
-    private const int MaxAttempts = 50;
 
     public async Task<ProjectState> CreateProjectAsync(CreateProject cmd, EventMetadata metadata, CancellationToken ct = default)
     {
-        // A new stream needs no read: an append at version 0 fails exactly when the key is taken.
-        var created = ProjectDecider.Create(null, cmd);
-        var stream = StreamIds.Project(cmd.Key!);
-        var envelope = EventCodec.Encode(stream, 1, created, clock.GetUtcNow(), metadata);
-        try
-        {
-            await AppendAsync(stream, 0, [envelope], ct);
-        }
-        catch (ConcurrencyException)
-        {
-            throw new ConflictException($"Project '{cmd.Key}' already exists.");
-        }
-        return EventCodec.FoldProject([envelope])!;
+        ProjectDecider.Validate(cmd);
+        // A new stream needs no read: the append at version 0 conflicts exactly when the key is taken, and the decider,
+        // deciding again on what was read then, refuses it.
+        var written = await pipeline.TransactAsync(StreamIds.Project(cmd.Key!), StreamFolds.Project,
+            state => Decided(ProjectDecider.Create(state, cmd)), metadata, ct, LoadOption.AssumeEmpty);
+        return written.State!;
     }
 
     public async Task<ProjectState> ChangeProjectAsync(string key, ChangeProject cmd, int? ifMatch, EventMetadata metadata, CancellationToken ct = default)
     {
         ProjectDecider.Validate(cmd);
         if (!ProjectKey.IsValid(key)) throw new NotFoundException("Project", key);
-        var stream = StreamIds.Project(key);
-        for (var attempt = 1; ; attempt++)
+        var written = await pipeline.TransactAsync(StreamIds.Project(key), StreamFolds.Project, state =>
         {
-            var state = await ReadProjectAsync(stream, ct);
             CheckVersion("Project", key, state?.Version, ifMatch);
-            var decided = ProjectDecider.Change(state, key, cmd);
-            if (decided.Count == 0) return state!;
-            var envelopes = Encode(stream, state!.Version, decided, metadata);
-            try
-            {
-                await AppendAsync(stream, state.Version, envelopes, ct);
-                var changed = EventCodec.FoldProject(envelopes, state)!;
-                cache?.Set(stream, changed);
-                return changed;
-            }
-            catch (ConcurrencyException) when (attempt < MaxAttempts) { }
-        }
+            return Decided(ProjectDecider.Change(state, key, cmd));
+        }, metadata, ct);
+        return written.State!;
     }
 
     public async Task<TaskState> CreateTaskAsync(string projectKey, CreateTask cmd, EventMetadata metadata, CancellationToken ct = default)
     {
         TaskDecider.Validate(cmd);
-        var project = ProjectKey.IsValid(projectKey) ? await ReadProjectAsync(StreamIds.Project(projectKey), ct, trustCache: true) : null;
+        // Projects are never removed, so a cached project is as good as a read one to know it exists.
+        var project = ProjectKey.IsValid(projectKey) ? await pipeline.LoadAsync(StreamIds.Project(projectKey), StreamFolds.Project, ct) : null;
         if (project is null) throw new NotFoundException("Project", projectKey);
-
-        for (var attempt = 1; ; attempt++)
+        while (true)
         {
             var number = await counters.NextAsync(projectKey, TaskCounter, ct);
-            var now = clock.GetUtcNow();
-            var created = TaskDecider.Create(project, projectKey, number, cmd, Ranks.Bottom(now));
-            var stream = StreamIds.Task(((TaskCreated)created).Id);
-            var envelope = EventCodec.Encode(stream, 1, created, now, metadata);
-            try
-            {
-                await AppendAsync(stream, 0, [envelope], ct);
-                var task = EventCodec.FoldTask([envelope])!;
-                cache?.Set(stream, task);
-                return task;
-            }
-            catch (ConcurrencyException) when (attempt < MaxAttempts)
-            {
-                // The number is taken (a counter behind the log): take the next one; gaps are allowed, duplicates never.
-            }
+            var written = await pipeline.TransactAsync(StreamIds.Task(TaskId.Format(projectKey, number)), StreamFolds.Task,
+                // A number already in the log (a counter behind it) decides nothing: take the next; gaps are allowed, duplicates never.
+                stream => Decided(stream is not null ? [] : [TaskDecider.Create(project, projectKey, number, cmd, Ranks.Bottom(clock.GetUtcNow()))]),
+                metadata, ct, LoadOption.AssumeEmpty);
+            if (written.Appended.Count > 0) return written.State!.Task;
         }
     }
 
@@ -85,9 +54,8 @@ public sealed class KanbatteCommands(IEventStore events, ICounterStore counters,
     public async Task<TaskState> ChangeTaskAsync(string taskId, ChangeTask cmd, int? ifMatch, EventMetadata metadata, CancellationToken ct = default)
     {
         TaskDecider.Validate(cmd);
-        var (state, _) = await DecideTaskAsync(taskId, ifMatch,
-            (task, _) => Task.FromResult(TaskDecider.Change(task, taskId, cmd)), metadata, ct);
-        return state;
+        var written = await TransactTaskAsync(taskId, ifMatch, stream => Decided(TaskDecider.Change(stream?.Task, taskId, cmd)), metadata, ct);
+        return written.State!.Task;
     }
 
     /// <summary>
@@ -98,65 +66,60 @@ public sealed class KanbatteCommands(IEventStore events, ICounterStore counters,
     public async Task<TaskState> MoveTaskAsync(string taskId, string? status, string? before, string? after, int? ifMatch, EventMetadata metadata, CancellationToken ct = default)
     {
         TaskDecider.ValidateMove(status);
-        var (state, _) = await DecideTaskAsync(taskId, ifMatch, async (task, _) =>
+        var written = await TransactTaskAsync(taskId, ifMatch, async stream =>
         {
-            if (task is null) throw new NotFoundException("Task", taskId);
-            var rank = await RankBetweenAsync(task, status, before, after, ct);
-            return TaskDecider.Move(task, taskId, status, rank);
+            if (stream is null) throw new NotFoundException("Task", taskId);
+            var rank = await RankBetweenAsync(stream.Task, status, before, after, ct);
+            return TaskDecider.Move(stream.Task, taskId, status, rank);
         }, metadata, ct);
-        return state;
+        return written.State!.Task;
     }
 
     public async Task<TaskState> ArchiveTaskAsync(string taskId, bool archive, int? ifMatch, EventMetadata metadata, CancellationToken ct = default)
     {
-        var (state, _) = await DecideTaskAsync(taskId, ifMatch,
-            (task, _) => Task.FromResult(archive ? TaskDecider.Archive(task, taskId) : TaskDecider.Restore(task, taskId)), metadata, ct);
-        return state;
+        var written = await TransactTaskAsync(taskId, ifMatch,
+            stream => Decided(archive ? TaskDecider.Archive(stream?.Task, taskId) : TaskDecider.Restore(stream?.Task, taskId)), metadata, ct);
+        return written.State!.Task;
     }
 
     public async Task<CommentState> AddCommentAsync(string taskId, AddComment cmd, EventMetadata metadata, CancellationToken ct = default)
     {
         TaskDecider.Validate(cmd);
-        int? number = null; // taken once, kept across retries
-        var (_, written) = await DecideTaskAsync(taskId, null, async (task, _) =>
+        int? number = null; // taken once, kept across a conflict's second decision
+        var written = await TransactTaskAsync(taskId, null, async stream =>
         {
-            if (task is null) throw new NotFoundException("Task", taskId);
-            number ??= await counters.NextAsync(task.ProjectKey, CommentCounter, ct);
-            return [TaskDecider.Comment(task, taskId, number.Value, cmd)];
+            if (stream is null) throw new NotFoundException("Task", taskId);
+            number ??= await counters.NextAsync(stream.Task.ProjectKey, CommentCounter, ct);
+            return [TaskDecider.Comment(stream.Task, taskId, number.Value, cmd)];
         }, metadata, ct);
-        var envelope = written[0];
-        return TaskDecider.EvolveComment(null, taskId, EventCodec.Decode(envelope), envelope.RecordedAt)!;
+        return written.State!.Comments[CommentId.Format(number!.Value)];
     }
 
     public async Task<CommentState> EditCommentAsync(string taskId, string commentId, string? body, EventMetadata metadata, CancellationToken ct = default)
     {
         TaskDecider.ValidateCommentBody(body);
-        CommentState? comment = null;
-        var (_, written) = await DecideTaskAsync(taskId, null, (task, history) =>
-        {
-            comment = CommentOf(history, taskId, commentId);
-            return Task.FromResult(TaskDecider.EditComment(task, taskId, comment, commentId, body));
-        }, metadata, ct, needsHistory: true);
-        return written.Count == 0 ? comment! : TaskDecider.EvolveComment(comment, taskId, EventCodec.Decode(written[0]), written[0].RecordedAt)!;
+        var written = await TransactTaskAsync(taskId, null, stream => Decided(TaskDecider.EditComment(stream, taskId, commentId, body)), metadata, ct);
+        return written.State!.Comments[commentId];
     }
 
-    public async Task DeleteCommentAsync(string taskId, string commentId, EventMetadata metadata, CancellationToken ct = default) =>
-        await DecideTaskAsync(taskId, null, (task, history) =>
-            Task.FromResult(TaskDecider.DeleteComment(task, taskId, CommentOf(history, taskId, commentId), commentId)), metadata, ct, needsHistory: true);
+    public Task DeleteCommentAsync(string taskId, string commentId, EventMetadata metadata, CancellationToken ct = default) =>
+        TransactTaskAsync(taskId, null, stream => Decided(TaskDecider.DeleteComment(stream, taskId, commentId)), metadata, ct);
 
-    /// <summary>A comment as the task's stream leaves it (null when it never existed there or was deleted).</summary>
-    private static CommentState? CommentOf(IReadOnlyList<EventEnvelope> history, string taskId, string commentId)
+    /// <summary>A command on an existing task's stream; with <paramref name="ifMatch"/>, refused unless the stream is at that version.</summary>
+    private Task<Transacted<TaskStream>> TransactTaskAsync(
+        string taskId, int? ifMatch, Func<TaskStream?, Task<IReadOnlyList<IDomainEvent>>> decide, EventMetadata metadata, CancellationToken ct)
     {
-        if (!CommentId.IsValid(commentId)) return null;
-        CommentState? comment = null;
-        foreach (var e in history)
+        if (!TaskId.TryParse(taskId, out _, out _)) throw new NotFoundException("Task", taskId);
+        return pipeline.TransactAsync(StreamIds.Task(taskId), StreamFolds.Task, stream =>
         {
-            var decoded = EventCodec.Decode(e);
-            if (decoded is CommentAdded a && a.CommentId != commentId) continue;
-            comment = TaskDecider.EvolveComment(comment, taskId, decoded, e.RecordedAt);
-        }
-        return comment;
+            CheckVersion("Task", taskId, stream?.Version, ifMatch);
+            return decide(stream);
+        }, metadata, ct);
     }
+
+    private static Task<IReadOnlyList<IDomainEvent>> Decided(IReadOnlyList<IDomainEvent> events) => Task.FromResult(events);
+
+    private static Task<IReadOnlyList<IDomainEvent>> Decided(IDomainEvent e) => Task.FromResult<IReadOnlyList<IDomainEvent>>([e]);
 
     private async Task<string> RankBetweenAsync(TaskState task, string? status, string? before, string? after, CancellationToken ct)
     {
@@ -199,83 +162,9 @@ public sealed class KanbatteCommands(IEventStore events, ICounterStore counters,
         return null;
     }
 
-    private async Task<(TaskState State, IReadOnlyList<EventEnvelope> Written)> DecideTaskAsync(
-        string taskId, int? ifMatch, Func<TaskState?, IReadOnlyList<EventEnvelope>, Task<IReadOnlyList<IDomainEvent>>> decide, EventMetadata metadata, CancellationToken ct,
-        bool needsHistory = false)
-    {
-        if (!TaskId.TryParse(taskId, out _, out _)) throw new NotFoundException("Task", taskId);
-        var stream = StreamIds.Task(taskId);
-        var trustCache = !needsHistory && cache is { Trusted: true };
-        for (var attempt = 1; ; attempt++)
-        {
-            // One stream read per attempt: the events after the cached state, or all of them when the decision needs them
-            // (a comment's edits and deletion are found in the task's history). A trusted cache skips it the first time.
-            var cached = needsHistory ? null : cache?.Get<TaskState>(stream);
-            var fromCache = trustCache && attempt == 1 && cached is not null;
-            var history = fromCache ? [] : await events.ReadStreamAsync(stream, (cached?.Version ?? 0) + 1, ct: ct);
-            var state = fromCache ? cached : EventCodec.FoldTask(history, cached);
-            if (!fromCache) cache?.Set(stream, state);
-
-            IReadOnlyList<IDomainEvent> decided;
-            try
-            {
-                CheckVersion("Task", taskId, state?.Version, ifMatch);
-                decided = await decide(state, history);
-            }
-            catch (Exception) when (fromCache)
-            {
-                continue; // a refusal is only given on what the log says now
-            }
-            if (decided.Count == 0)
-            {
-                if (fromCache) continue; // nor is "nothing to change"
-                return (state!, []);
-            }
-
-            var envelopes = Encode(stream, state!.Version, decided, metadata);
-            try
-            {
-                await AppendAsync(stream, state.Version, envelopes, ct);
-                var changed = EventCodec.FoldTask(envelopes, state)!;
-                cache?.Set(stream, changed);
-                return (changed, envelopes);
-            }
-            catch (ConcurrencyException) when (attempt < MaxAttempts)
-            {
-                // Another writer got there first: decide again against what it wrote (or, with If-Match, report it).
-            }
-        }
-    }
-
-    /// <summary>
-    /// A project folded from its stream: the events after the cached state, folded on. With <paramref name="trustCache"/>
-    /// a trusted cached state is taken as it is (creating a task needs only that the project exists, and projects are never removed).
-    /// </summary>
-    private async Task<ProjectState?> ReadProjectAsync(string stream, CancellationToken ct, bool trustCache = false)
-    {
-        var cached = cache?.Get<ProjectState>(stream);
-        if (trustCache && cached is not null && cache!.Trusted) return cached;
-        var state = EventCodec.FoldProject(await events.ReadStreamAsync(stream, (cached?.Version ?? 0) + 1, ct: ct), cached);
-        cache?.Set(stream, state);
-        return state;
-    }
-
     private static void CheckVersion(string entity, string id, int? current, int? ifMatch)
     {
         if (ifMatch is null || current is null) return; // a missing entity is reported by its decider as 404
         if (current != ifMatch) throw new PreconditionFailedException(entity, id, current.Value);
-    }
-
-    private List<EventEnvelope> Encode(string stream, int version, IReadOnlyList<IDomainEvent> decided, EventMetadata metadata)
-    {
-        var now = clock.GetUtcNow();
-        return decided.Select((e, i) => EventCodec.Encode(stream, version + 1 + i, e, now, metadata)).ToList();
-    }
-
-    private async Task AppendAsync(string stream, int expectedVersion, IReadOnlyList<EventEnvelope> envelopes, CancellationToken ct)
-    {
-        var position = await events.AppendAsync(stream, expectedVersion, envelopes, ct);
-        // The write is durable from here on; waiting for the view must not turn it into an error.
-        await consistency.AppendedAsync(position, CancellationToken.None);
     }
 }

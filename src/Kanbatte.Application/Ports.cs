@@ -18,6 +18,15 @@ public interface IEventStore
     /// </summary>
     Task<long> AppendAsync(string streamId, int expectedVersion, IReadOnlyList<EventEnvelope> events, CancellationToken ct = default);
 
+    /// <summary>
+    /// Appends as above and runs <paramref name="inTransaction"/>, in order, inside the append's transaction once the events
+    /// are written; their after-commit actions run once it has committed. A store without transactions takes no steps.
+    /// </summary>
+    Task<long> AppendAsync(string streamId, int expectedVersion, IReadOnlyList<EventEnvelope> events, IReadOnlyList<IInTransactionStep> inTransaction, CancellationToken ct = default) =>
+        inTransaction.Count == 0
+            ? AppendAsync(streamId, expectedVersion, events, ct)
+            : throw new NotSupportedException($"{GetType().Name} has no append transaction to run steps in; register them as after-commit steps.");
+
     /// <summary>Reads a stream in version order from <paramref name="fromVersion"/>, at most <paramref name="maxCount"/> events.</summary>
     Task<IReadOnlyList<EventEnvelope>> ReadStreamAsync(string streamId, int fromVersion, int maxCount = int.MaxValue, CancellationToken ct = default);
 

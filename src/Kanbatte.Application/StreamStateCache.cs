@@ -4,11 +4,9 @@ namespace Kanbatte.Application;
 
 /// <summary>
 /// The folded state of recently used streams, with the version it reflects (as Equinox caches aggregates): a command
-/// reads only the events after that version and folds them on, instead of reading and decoding the whole stream.
-/// A <see cref="Trusted"/> cache is used without reading at all when all writers share it (one self-hosted server):
-/// the command decides on the cached state and appends at its version, and only a conflict, a refusal or a change that
-/// changes nothing is decided again on a fresh read (Equinox's "any cached value"). Either way nothing stale is ever
-/// written: an append at a stale version is a conflict.
+/// reads only the events after that version and folds them on, instead of reading and decoding the whole stream; with
+/// <see cref="LoadOption.AnyCachedValue"/> it decides on the cached state without reading. Nothing stale is ever
+/// written either way: an append at a stale version is a conflict.
 /// </summary>
 public sealed class StreamStateCache : IDisposable
 {
@@ -16,14 +14,8 @@ public sealed class StreamStateCache : IDisposable
     private static readonly TimeSpan Idle = TimeSpan.FromMinutes(20);
     private readonly MemoryCache _cache;
 
-    public StreamStateCache(int capacity = DefaultCapacity, bool trusted = false)
-    {
+    public StreamStateCache(int capacity = DefaultCapacity) =>
         _cache = new MemoryCache(new MemoryCacheOptions { SizeLimit = capacity });
-        Trusted = trusted;
-    }
-
-    /// <summary>Whether a command may decide on a cached state without reading the stream first.</summary>
-    public bool Trusted { get; }
 
     public T? Get<T>(string streamId) where T : class => _cache.TryGetValue(streamId, out T? state) ? state : null;
 

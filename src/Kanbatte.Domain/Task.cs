@@ -1,11 +1,27 @@
+using System.Collections.Immutable;
+
 namespace Kanbatte.Domain;
 
+/// <summary>A task as clients see it (its view document and its JSON on the wire).</summary>
 public sealed record TaskState(
     string Id, string ProjectKey, int Number, string Title, string Description, string Status,
     string Priority, string? Assignee, IReadOnlyList<string> Labels, DateOnly? DueDate, string Rank, bool Archived,
     int Version, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
 
 public sealed record CommentState(string Id, string TaskId, int Number, string Body, string? Author, DateTimeOffset CreatedAt, DateTimeOffset? EditedAt);
+
+/// <summary>
+/// A task's stream folded: what its commands decide on. It holds the task and every live child entity of the task
+/// (its comments), so a decision about a comment needs no re-read of the history. It is not a wire document: the task's
+/// document is <see cref="Task"/>, each comment's is its entry in <see cref="Comments"/>.
+/// </summary>
+public sealed record TaskStream(TaskState Task, ImmutableDictionary<string, CommentState> Comments)
+{
+    public static readonly ImmutableDictionary<string, CommentState> NoComments = ImmutableDictionary.Create<string, CommentState>(StringComparer.Ordinal);
+
+    /// <summary>The stream's version: every event of the stream, the comments' included, counts.</summary>
+    public int Version => Task.Version;
+}
 
 public sealed record CreateTask(
     string? Title, string? Description, string? Status,
@@ -119,19 +135,39 @@ public static class TaskDecider
         return new CommentAdded(CommentId.Format(number), number, cmd.Body!, cmd.Author);
     }
 
-    public static IReadOnlyList<IDomainEvent> EditComment(TaskState? task, string taskId, CommentState? comment, string commentId, string? body)
+    public static IReadOnlyList<IDomainEvent> EditComment(TaskStream? stream, string taskId, string commentId, string? body)
     {
         ValidateCommentBody(body);
-        if (task is null) throw new NotFoundException("Task", taskId);
-        if (comment is null) throw new NotFoundException("Comment", commentId);
+        var comment = CommentOf(stream, taskId, commentId);
         return comment.Body == body ? [] : [new CommentEdited(commentId, body!)];
     }
 
-    public static IReadOnlyList<IDomainEvent> DeleteComment(TaskState? task, string taskId, CommentState? comment, string commentId)
+    public static IReadOnlyList<IDomainEvent> DeleteComment(TaskStream? stream, string taskId, string commentId)
     {
-        if (task is null) throw new NotFoundException("Task", taskId);
-        if (comment is null) throw new NotFoundException("Comment", commentId);
+        CommentOf(stream, taskId, commentId);
         return [new CommentDeleted(commentId)];
+    }
+
+    /// <summary>A live comment of the task; 404 for a missing task, or a comment it never had or that was deleted.</summary>
+    private static CommentState CommentOf(TaskStream? stream, string taskId, string commentId)
+    {
+        if (stream is null) throw new NotFoundException("Task", taskId);
+        return stream.Comments.GetValueOrDefault(commentId) ?? throw new NotFoundException("Comment", commentId);
+    }
+
+    /// <summary>The task stream as its events leave it: the task's fields (<see cref="Evolve"/>) and its comments (<see cref="EvolveComment"/>).</summary>
+    public static TaskStream? EvolveStream(TaskStream? state, IDomainEvent e, int version, DateTimeOffset at)
+    {
+        var task = Evolve(state?.Task, e, version, at);
+        if (task is null) return null;
+        var comments = state?.Comments ?? TaskStream.NoComments;
+        var id = e switch { CommentAdded a => a.CommentId, CommentEdited c => c.CommentId, CommentDeleted d => d.CommentId, _ => null };
+        if (id is not null)
+        {
+            var comment = EvolveComment(comments.GetValueOrDefault(id), task.Id, e, at);
+            comments = comment is null ? comments.Remove(id) : comments.SetItem(id, comment);
+        }
+        return new TaskStream(task, comments);
     }
 
     /// <summary>The task as its stream's events leave it. Comment events advance the stream's version but not the task's fields.</summary>

@@ -26,6 +26,12 @@ public static class FunctionsProgram
     {
         services.AddKanbatteApi(configuration);
         services.AddCosmosStore(configuration);
+        // The write path (README, "Where a write goes"): many instances write, so every command reads the stream's newer
+        // events; the change-feed trigger (ProjectEvents) projects appends, and nothing else runs with them.
+        services.AddSingleton(sp => new WritePipeline(
+            sp.GetRequiredService<IEventStore>(), sp.GetRequiredService<TimeProvider>(),
+            LoadOption.RequireLoad, sp.GetRequiredService<StreamStateCache>(),
+            inTransaction: [], afterCommit: []));
         // The trigger's documents are bound with the worker's serializer: make it read them as the store wrote them.
         services.Configure<WorkerOptions>(o => o.Serializer = new JsonObjectSerializer(KanbatteJson.Options));
         return services;

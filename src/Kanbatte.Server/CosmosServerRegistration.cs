@@ -13,6 +13,13 @@ public static class CosmosServerRegistration
     public static IServiceCollection AddCosmosServerStore(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddCosmosStore(configuration);
+        // The write path (README, "Where a write goes"): Cosmos DB appends have no transaction to project in; the change
+        // feed projects them. Another instance may have written, so every command reads the stream's newer events.
+        services.AddSingleton(sp => new WritePipeline(
+            sp.GetRequiredService<IEventStore>(), sp.GetRequiredService<TimeProvider>(),
+            LoadOption.RequireLoad, sp.GetRequiredService<StreamStateCache>(),
+            inTransaction: [],
+            afterCommit: [sp.GetRequiredService<KanbatteMetrics>()])); // kanbatte.events.appended
         var options = configuration.GetSection(CosmosOptions.Section).Get<CosmosOptions>() ?? new CosmosOptions();
         if (options.RunChangeFeedProcessor) services.AddHostedService<ChangeFeedProjectorService>();
         return services;

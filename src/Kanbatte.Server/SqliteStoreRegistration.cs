@@ -1,4 +1,3 @@
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Kanbatte.Application;
 using Kanbatte.Storage.Sqlite;
 
@@ -22,14 +21,28 @@ public static class SqliteStoreRegistration
         services.AddSingleton<ResilientProjector>();
         services.AddSingleton<IBatchProjection>(sp => sp.GetRequiredService<ResilientProjector>());
         services.AddSingleton<IIdempotencyStore, SqliteIdempotencyStore>();
-        services.AddSingleton(sp => new SqliteSnapshotStore(sp.GetRequiredService<SqliteDatabase>()));
+        services.AddSingleton(sp => new SqliteSnapshotStore(sp.GetRequiredService<SqliteDatabase>(), logger: sp.GetRequiredService<ILogger<SqliteSnapshotStore>>()));
         services.AddSingleton<ISnapshotStore>(sp => sp.GetRequiredService<SqliteSnapshotStore>());
-        services.AddSingleton<SqliteInlineProjection>();
-        // Every write to the embedded store goes through this process, so its cached stream states are current: commands
-        // decide on them without reading first (a conflict from another writer of the file still makes them read).
-        services.Replace(ServiceDescriptor.Singleton(new StreamStateCache(trusted: true)));
         services.AddSingleton<ProjectionProgress>();
-        services.AddSingleton<IViewConsistency, ReadYourWrites>();
+        services.AddSingleton<InlineProjection>();
+        services.AddSingleton<ReadYourWrites>();
+
+        // The write path (README, "Where a write goes"): every command runs through this pipeline.
+        services.AddSingleton(sp => new WritePipeline(
+            sp.GetRequiredService<IEventStore>(), sp.GetRequiredService<TimeProvider>(),
+            // Every write to the embedded file goes through this process, so cached stream states are current: decide on
+            // them without reading first (a conflict from another writer of the file still makes the command read).
+            LoadOption.AnyCachedValue, sp.GetRequiredService<StreamStateCache>(),
+            inTransaction:
+            [
+                sp.GetRequiredService<InlineProjection>(),    // event, view documents and checkpoint commit together
+                sp.GetRequiredService<SqliteSnapshotStore>(), // and the board snapshot, when one is due
+            ],
+            afterCommit:
+            [
+                sp.GetRequiredService<KanbatteMetrics>(),     // kanbatte.events.appended
+                sp.GetRequiredService<ReadYourWrites>(),      // when the view was behind: wait (bounded) for the feed projection
+            ]));
         services.AddSingleton<FeedProjection>();
         services.AddHostedService<ProjectorService>();
         services.AddHostedService<IdempotencyPurgeService>();

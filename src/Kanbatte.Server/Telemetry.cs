@@ -24,7 +24,6 @@ public static class Telemetry
         builder.Services.AddSingleton<KanbatteMetrics>();
         builder.Services.AddSingleton<ParkedEventCount>(sp => new ParkedEventCount(
             sp.GetRequiredKeyedService<IDeadLetterStore>(DeadLetterStore), sp.GetService<TimeProvider>() ?? TimeProvider.System, sp.GetRequiredService<ILogger<ParkedEventCount>>()));
-        DecorateEventStore(builder.Services);
         DecorateDeadLetterStore(builder.Services);
 
         var otel = builder.Services.AddOpenTelemetry().WithMetrics(metrics =>
@@ -44,14 +43,6 @@ public static class Telemetry
             });
         }
         return builder;
-    }
-
-    /// <summary>Wraps whichever event store the store registration chose, so every append is counted, whatever the store.</summary>
-    private static void DecorateEventStore(IServiceCollection services)
-    {
-        var inner = Registered<IEventStore>(services);
-        services.Remove(inner);
-        services.AddSingleton<IEventStore>(sp => new MeteredEventStore(Resolve<IEventStore>(sp, inner), sp.GetRequiredService<KanbatteMetrics>()));
     }
 
     /// <summary>
@@ -79,8 +70,11 @@ public static class Telemetry
         ?? ActivatorUtilities.CreateInstance(sp, descriptor.ImplementationType!));
 }
 
-/// <summary>The instruments of the <see cref="Telemetry.MeterName"/> meter.</summary>
-public sealed class KanbatteMetrics : IDisposable
+/// <summary>
+/// The instruments of the <see cref="Telemetry.MeterName"/> meter. It is also a step of the write pipeline: every append
+/// is counted once it has committed, whatever the store.
+/// </summary>
+public sealed class KanbatteMetrics : IAfterCommitStep, IDisposable
 {
     private readonly Meter _meter = new(Telemetry.MeterName);
     private readonly Counter<long> _appended;
@@ -101,6 +95,12 @@ public sealed class KanbatteMetrics : IDisposable
     /// <summary>This instance's meter (several servers in one test process each have their own).</summary>
     public Meter Meter => _meter;
 
+    public Task AfterCommitAsync(IReadOnlyList<EventEnvelope> appended, long position, CancellationToken ct)
+    {
+        Appended(appended, position);
+        return Task.CompletedTask;
+    }
+
     public void Appended(IReadOnlyList<EventEnvelope> events, long position)
     {
         foreach (var e in events) _appended.Add(1, new KeyValuePair<string, object?>("type", e.Type));
@@ -110,21 +110,4 @@ public sealed class KanbatteMetrics : IDisposable
     }
 
     public void Dispose() => _meter.Dispose();
-}
-
-/// <summary>Counts what the store appended, after it succeeded.</summary>
-public sealed class MeteredEventStore(IEventStore inner, KanbatteMetrics metrics) : IEventStore
-{
-    public async Task<long> AppendAsync(string streamId, int expectedVersion, IReadOnlyList<EventEnvelope> events, CancellationToken ct = default)
-    {
-        var position = await inner.AppendAsync(streamId, expectedVersion, events, ct);
-        metrics.Appended(events, position);
-        return position;
-    }
-
-    public Task<IReadOnlyList<EventEnvelope>> ReadStreamAsync(string streamId, int fromVersion, int maxCount = int.MaxValue, CancellationToken ct = default) =>
-        inner.ReadStreamAsync(streamId, fromVersion, maxCount, ct);
-
-    public Task<EventPage> ReadProjectAsync(string projectKey, bool newestFirst, string? after, DateTimeOffset? until, int maxCount, CancellationToken ct = default) =>
-        inner.ReadProjectAsync(projectKey, newestFirst, after, until, maxCount, ct);
 }

@@ -2,8 +2,10 @@ using Kanbatte.Application;
 
 namespace Kanbatte.Storage.Sqlite;
 
-public sealed class SqliteCheckpointStore(SqliteDatabase db) : ICheckpointStore
+public sealed class SqliteCheckpointStore(ISqliteSessions db) : ICheckpointStore
 {
+    public SqliteCheckpointStore(SqliteDatabase db) : this((ISqliteSessions)db) { }
+
     // Never moves back: the feed projection may finish a batch after the inline projection has already moved past it.
     internal const string Upsert = "INSERT INTO checkpoints (consumer, position) VALUES ($c, $p) ON CONFLICT (consumer) DO UPDATE SET position = MAX(position, excluded.position)";
 

@@ -10,20 +10,21 @@ public sealed class SqliteEventStore : IEventStore, IEventFeed
 {
     private const string Columns = "position, stream_id, version, type, schema_version, data, metadata, recorded_at";
     private readonly ISqliteSessions _db;
-    private readonly SqliteInlineProjection? _inline;
 
-    /// <param name="inline">When given, each append is also projected in its own transaction where it can be.</param>
-    public SqliteEventStore(SqliteDatabase db, SqliteInlineProjection? inline = null) : this((ISqliteSessions)db) => _inline = inline;
+    public SqliteEventStore(SqliteDatabase db) : this((ISqliteSessions)db) { }
 
-    /// <summary>An event store on other sessions: the inline projection's own transaction.</summary>
+    /// <summary>An event store on other sessions: an append transaction's own.</summary>
     internal SqliteEventStore(ISqliteSessions db) => _db = db;
 
-    public async Task<long> AppendAsync(string streamId, int expectedVersion, IReadOnlyList<EventEnvelope> events, CancellationToken ct = default)
+    public Task<long> AppendAsync(string streamId, int expectedVersion, IReadOnlyList<EventEnvelope> events, CancellationToken ct = default) =>
+        AppendAsync(streamId, expectedVersion, events, [], ct);
+
+    public async Task<long> AppendAsync(string streamId, int expectedVersion, IReadOnlyList<EventEnvelope> events, IReadOnlyList<IInTransactionStep> inTransaction, CancellationToken ct = default)
     {
         EventStoreGuards.CheckAppend(streamId, expectedVersion, events);
         // Encoded before taking the writer's turn, which every other write waits for.
         var rows = events.Select(e => (Data: e.Data.GetRawText(), Metadata: JsonSerializer.Serialize(e.Metadata, KanbatteJson.Options), At: KanbatteJson.Format(e.RecordedAt))).ToList();
-        var (last, projected) = await _db.WriteAsync(async session =>
+        var (last, committed) = await _db.WriteAsync(async session =>
         {
             var check = session.Command("SELECT COALESCE(MAX(version), 0) FROM event_log WHERE stream_id = $stream");
             check.Parameters.AddWithValue("$stream", streamId);
@@ -53,9 +54,17 @@ public sealed class SqliteEventStore : IEventStore, IEventFeed
                 (data.Value, metadata.Value, at.Value) = rows[i];
                 appended.Add(e with { Position = (long)(await insert.ExecuteScalarAsync(ct))! });
             }
-            return (appended[^1].Position, _inline is not null && await _inline.TryProjectAsync(session, appended, ct));
+
+            List<Action>? then = null;
+            if (inTransaction.Count > 0)
+            {
+                var transaction = new SqliteAppendTransaction(session);
+                foreach (var step in inTransaction)
+                    if (await step.RunAsync(transaction, appended, ct) is { } after) (then ??= []).Add(after);
+            }
+            return (appended[^1].Position, then);
         }, ct);
-        if (projected) _inline!.Committed(last);
+        if (committed is not null) foreach (var after in committed) after();
         return last;
     }
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Kanbatte.Application;
+using Microsoft.Extensions.Logging;
 
 namespace Kanbatte.Storage.Sqlite;
 
@@ -8,9 +9,11 @@ namespace Kanbatte.Storage.Sqlite;
 /// every <see cref="Every"/> events of the project, or every N events once the project has N tasks. So a board as of any
 /// time folds at most about max(Every, N) events after a snapshot (no more than the board it returns), and a snapshot
 /// costs at most one copied document per event, however large the project grows.
-/// Snapshots are derived data, like the view: they can be dropped and are taken again as events come.
+/// Snapshots are derived data, like the view: they can be dropped and are taken again as events come. They are taken
+/// after the feed projection's batches, and as a step inside an append's transaction right after the inline projection.
 /// </summary>
-public sealed class SqliteSnapshotStore(SqliteDatabase db, int every = SqliteSnapshotStore.DefaultEvery) : ISnapshotStore
+public sealed class SqliteSnapshotStore(SqliteDatabase db, int every = SqliteSnapshotStore.DefaultEvery, ILogger<SqliteSnapshotStore>? logger = null)
+    : ISnapshotStore, IInTransactionStep
 {
     public const int DefaultEvery = 1000;
 
@@ -37,8 +40,26 @@ public sealed class SqliteSnapshotStore(SqliteDatabase db, int every = SqliteSna
 
     public Task CaptureAsync(IReadOnlyList<EventEnvelope> projected, CancellationToken ct = default) => CaptureAsync(projected, db, ct);
 
-    /// <summary>Takes the snapshots due after <paramref name="projected"/>, on the given sessions (the inline projection's transaction).</summary>
-    internal async Task CaptureAsync(IReadOnlyList<EventEnvelope> projected, ISqliteSessions sessions, CancellationToken ct)
+    /// <summary>Inside an append's transaction: takes the snapshots due, if the view now holds the log up to this append.</summary>
+    public async Task<Action?> RunAsync(IAppendTransaction transaction, IReadOnlyList<EventEnvelope> appended, CancellationToken ct)
+    {
+        // Only after the inline projection applied the append: a snapshot copies the view, which must hold exactly the log up to here.
+        if (await transaction.Checkpoints.GetAsync(FeedProjection.Consumer, ct) != appended[^1].Position) return null;
+        var sessions = ((SqliteAppendTransaction)transaction).Sessions; // a step of this store only
+        try
+        {
+            await transaction.IsolatedAsync(() => CaptureAsync(appended, sessions, ct), ct);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // A snapshot is derived data: the append stands, and the project's next events make it due again.
+            logger?.LogWarning(e, "Board snapshot after {StreamId}@{Version} failed", appended[0].StreamId, appended[0].Version);
+        }
+        return null;
+    }
+
+    /// <summary>Takes the snapshots due after <paramref name="projected"/>, on the given sessions (an append's transaction).</summary>
+    private async Task CaptureAsync(IReadOnlyList<EventEnvelope> projected, ISqliteSessions sessions, CancellationToken ct)
     {
         if (projected.Count == 0) return;
         var position = projected[^1].Position;

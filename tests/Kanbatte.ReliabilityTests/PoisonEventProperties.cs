@@ -29,7 +29,7 @@ public sealed class PoisonEventProperties
             using var db = new SqliteDatabase(new SqliteOptions { Path = Path.Combine(folder.FullName, "k.db") });
             var events = new SqliteEventStore(db);
             var view = new BreakableView(new SqliteViewStore(db));
-            var commands = new KanbatteCommands(events, new SqliteCounterStore(db), view, new EventualConsistency(), TimeProvider.System);
+            var commands = new KanbatteCommands(new WritePipeline(events, TimeProvider.System), new SqliteCounterStore(db), view, TimeProvider.System);
             await commands.CreateProjectAsync(new CreateProject("PX", "Poison", null, null), Meta);
             var tasks = new List<string> { (await commands.CreateTaskAsync("PX", new CreateTask("First", null, null), Meta)).Id };
             foreach (var op in history.Take(40))

@@ -31,7 +31,7 @@ public sealed class ProjectorScheduleProperties
             var events = new SqliteEventStore(db);
             var view = new SqliteViewStore(db);
             var projector = new Projector(view, events);
-            var commands = new KanbatteCommands(events, new SqliteCounterStore(db), view, new EventualConsistency(), TimeProvider.System);
+            var commands = new KanbatteCommands(new WritePipeline(events, TimeProvider.System), new SqliteCounterStore(db), view, TimeProvider.System);
             var tasks = new List<string>();
             var comments = new List<(string Task, string Comment)>();
             await commands.CreateProjectAsync(new CreateProject(Keys[0], "Project A", null, null), Meta);

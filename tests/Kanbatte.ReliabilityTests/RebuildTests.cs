@@ -23,7 +23,7 @@ public sealed class RebuildTests(ITestOutputHelper output) : IDisposable
     {
         using var db = new SqliteDatabase(new SqliteOptions { Path = Db });
         var events = new SqliteEventStore(db);
-        var commands = new KanbatteCommands(events, new SqliteCounterStore(db), new SqliteViewStore(db), new EventualConsistency(), TimeProvider.System);
+        var commands = new KanbatteCommands(new WritePipeline(events, TimeProvider.System), new SqliteCounterStore(db), new SqliteViewStore(db), TimeProvider.System);
         await commands.CreateProjectAsync(new CreateProject("RB", "Rebuild", null, null), Meta);
         for (var i = 0; i < 30; i++)
         {

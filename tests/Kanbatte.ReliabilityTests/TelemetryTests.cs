@@ -65,7 +65,8 @@ public sealed class TelemetryTests
         using var factory = server.WithWebHostBuilder(b => b.ConfigureTestServices(s =>
         {
             s.AddSingleton<IViewStore>(sp => view = new PoisonEventProperties.BreakableView(new SqliteViewStore(sp.GetRequiredService<SqliteDatabase>())));
-            s.RemoveAll<SqliteInlineProjection>();
+            s.AddSingleton(sp => new WritePipeline(sp.GetRequiredService<IEventStore>(), TimeProvider.System, LoadOption.AnyCachedValue, sp.GetRequiredService<StreamStateCache>(),
+                inTransaction: [], afterCommit: [sp.GetRequiredService<Kanbatte.Server.KanbatteMetrics>(), sp.GetRequiredService<ReadYourWrites>()]));
         }));
         var client = factory.CreateClient();
         Assert.Equal(HttpStatusCode.Created, (await client.PostAsJsonAsync("/api/projects", new { key = "PK", name = "Parked" })).StatusCode);

@@ -19,7 +19,7 @@ public sealed class BoardSnapshotTests : IDisposable
         var events = new EventsReadCounter(new SqliteEventStore(db));
         var view = new SqliteViewStore(db);
         var clock = new SteppingClock();
-        var commands = new KanbatteCommands(events, new SqliteCounterStore(db), view, new EventualConsistency(), clock);
+        var commands = new KanbatteCommands(new WritePipeline(events, clock), new SqliteCounterStore(db), view, clock);
         var snapshots = new SqliteSnapshotStore(db, every: 25);
         var projection = new FeedProjection(new SqliteEventStore(db), new SqliteCheckpointStore(db), new Projector(view, events),
             new ProjectionProgress(), NullLogger<FeedProjection>.Instance, snapshots);
@@ -73,7 +73,8 @@ public sealed class BoardSnapshotTests : IDisposable
         using var db = new SqliteDatabase(new SqliteOptions { Path = Path.Combine(_folder.FullName, "large.db") });
         var events = new SqliteEventStore(db);
         var view = new SqliteViewStore(db);
-        var commands = new KanbatteCommands(events, new SqliteCounterStore(db), view, new EventualConsistency(), new SteppingClock());
+        var clock = new SteppingClock();
+        var commands = new KanbatteCommands(new WritePipeline(events, clock), new SqliteCounterStore(db), view, clock);
         var projection = new FeedProjection(events, new SqliteCheckpointStore(db), new Projector(view, events),
             new ProjectionProgress(), NullLogger<FeedProjection>.Instance, new SqliteSnapshotStore(db, every: 10));
         await commands.CreateProjectAsync(new CreateProject("LG", "Large", null, null), Meta);
@@ -100,7 +101,8 @@ public sealed class BoardSnapshotTests : IDisposable
     {
         using var db = new SqliteDatabase(new SqliteOptions { Path = Path.Combine(_folder.FullName, "parked.db") });
         var events = new SqliteEventStore(db);
-        var commands = new KanbatteCommands(events, new SqliteCounterStore(db), new SqliteViewStore(db), new EventualConsistency(), new SteppingClock());
+        var clock = new SteppingClock();
+        var commands = new KanbatteCommands(new WritePipeline(events, clock), new SqliteCounterStore(db), new SqliteViewStore(db), clock);
         var snapshots = new SqliteSnapshotStore(db, every: 3);
         await commands.CreateProjectAsync(new CreateProject("PK", "Parked", null, null), Meta);
         for (var i = 0; i < 5; i++) await commands.CreateTaskAsync("PK", new CreateTask($"T{i}", null, null), Meta);

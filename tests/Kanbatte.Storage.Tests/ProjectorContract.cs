@@ -12,7 +12,7 @@ public abstract class ProjectorContract(IStoreFactory factory) : IAsyncLifetime
 {
     private static readonly EventMetadata Meta = new("projector-test");
     protected StoreUnderTest Store { get; private set; } = null!;
-    private KanbatteCommands Commands => new(Store.Events, Store.Counters, Store.View, new EventualConsistency(), TimeProvider.System);
+    private KanbatteCommands Commands => new(new WritePipeline(Store.Events, TimeProvider.System), Store.Counters, Store.View, TimeProvider.System);
 
     public async Task InitializeAsync() => Store = await factory.CreateAsync();
     public async Task DisposeAsync() => await Store.DisposeAsync();

@@ -17,10 +17,12 @@ public sealed class SqliteInlineProjectionTests : IDisposable
     {
         using var db = new SqliteDatabase(new SqliteOptions { Path = Path.Combine(_folder.FullName, "k.db") });
         var progress = new ProjectionProgress();
-        var events = new SqliteEventStore(db, new SqliteInlineProjection(progress, NullLogger<SqliteInlineProjection>.Instance, new SqliteSnapshotStore(db)));
+        var events = new SqliteEventStore(db);
         var view = new SqliteViewStore(db);
         var checkpoints = new SqliteCheckpointStore(db);
-        var commands = new KanbatteCommands(events, new SqliteCounterStore(db), view, new EventualConsistency(), TimeProvider.System);
+        IInTransactionStep[] inTransaction = [new InlineProjection(progress, NullLogger<InlineProjection>.Instance), new SqliteSnapshotStore(db)];
+        var pipeline = new WritePipeline(events, TimeProvider.System, LoadOption.RequireLoad, null, inTransaction, []);
+        var commands = new KanbatteCommands(pipeline, new SqliteCounterStore(db), view, TimeProvider.System);
 
         // Caught up: the task's document and the checkpoint come with the append itself.
         await commands.CreateProjectAsync(new CreateProject("IN", "Inline", null, null), Meta);
@@ -30,7 +32,7 @@ public sealed class SqliteInlineProjectionTests : IDisposable
         Assert.Equal(2, progress.Projected);
 
         // An event the projector cannot apply (no projection for its stream): the append stands, the view and checkpoint do not move.
-        var poison = await events.AppendAsync("other:1", 0, [new EventEnvelope("other:1", 1, "task_created", 2, JsonDocument.Parse("{}").RootElement, DateTimeOffset.UtcNow, Meta)]);
+        var poison = await events.AppendAsync("other:1", 0, [new EventEnvelope("other:1", 1, "task_created", 2, JsonDocument.Parse("{}").RootElement, DateTimeOffset.UtcNow, Meta)], inTransaction);
         Assert.Equal(3, poison);
         Assert.Equal(2, await checkpoints.GetAsync(FeedProjection.Consumer));
         Assert.Equal(2, progress.Projected);

@@ -17,8 +17,8 @@ public sealed class StreamStateCacheTests : IDisposable
         var events = new EventsReadCounter(new SqliteEventStore(db));
         var view = new SqliteViewStore(db);
         using var cache = new StreamStateCache();
-        var cached = new KanbatteCommands(events, new SqliteCounterStore(db), view, new EventualConsistency(), TimeProvider.System, cache);
-        var other = new KanbatteCommands(events, new SqliteCounterStore(db), view, new EventualConsistency(), TimeProvider.System);
+        var cached = new KanbatteCommands(new WritePipeline(events, TimeProvider.System, cache), new SqliteCounterStore(db), view, TimeProvider.System);
+        var other = new KanbatteCommands(new WritePipeline(events, TimeProvider.System), new SqliteCounterStore(db), view, TimeProvider.System);
 
         await cached.CreateProjectAsync(new CreateProject("CA", "Cache", null, null), Meta);
         var task = await cached.CreateTaskAsync("CA", new CreateTask("First", null, null), Meta);
@@ -50,9 +50,9 @@ public sealed class StreamStateCacheTests : IDisposable
         using var db = new SqliteDatabase(new SqliteOptions { Path = Path.Combine(_folder.FullName, "trusted.db") });
         var events = new EventsReadCounter(new SqliteEventStore(db));
         var view = new SqliteViewStore(db);
-        using var cache = new StreamStateCache(trusted: true);
-        var cached = new KanbatteCommands(events, new SqliteCounterStore(db), view, new EventualConsistency(), TimeProvider.System, cache);
-        var other = new KanbatteCommands(events, new SqliteCounterStore(db), view, new EventualConsistency(), TimeProvider.System);
+        using var cache = new StreamStateCache();
+        var cached = new KanbatteCommands(new WritePipeline(events, TimeProvider.System, LoadOption.AnyCachedValue, cache, [], []), new SqliteCounterStore(db), view, TimeProvider.System);
+        var other = new KanbatteCommands(new WritePipeline(events, TimeProvider.System), new SqliteCounterStore(db), view, TimeProvider.System);
 
         await cached.CreateProjectAsync(new CreateProject("TR", "Trusted", null, null), Meta);
         await cached.CreateTaskAsync("TR", new CreateTask("Warm the project", null, null), Meta);

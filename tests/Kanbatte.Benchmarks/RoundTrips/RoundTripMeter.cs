@@ -48,7 +48,7 @@ public static class RoundTripMeter
             var view = new CountingViewStore(new SqliteViewStore(db), counter);
             var counters = new CountingCounterStore(new SqliteCounterStore(db), counter);
             var checkpoints = new CountingCheckpointStore(new SqliteCheckpointStore(db), counter);
-            var commands = new KanbatteCommands(events, counters, view, new EventualConsistency(), TimeProvider.System);
+            var commands = new KanbatteCommands(new WritePipeline(events, TimeProvider.System), counters, view, TimeProvider.System);
             var queries = new KanbatteQueries(view, events);
             var projector = new Projector(view, events);
             var feed = new FeedProjection(events, checkpoints, projector, new ProjectionProgress(), NullLogger<FeedProjection>.Instance);
@@ -86,7 +86,7 @@ public static class RoundTripMeter
             var events = new CountingEventStore(cosmosEvents, NoFeed.Instance, counter);
             var view = new CountingViewStore(new CosmosViewStore(containers), counter);
             var counters = new CountingCounterStore(new CosmosCounterStore(containers), counter);
-            var commands = new KanbatteCommands(events, counters, view, new EventualConsistency(), TimeProvider.System);
+            var commands = new KanbatteCommands(new WritePipeline(events, TimeProvider.System), counters, view, TimeProvider.System);
             var queries = new KanbatteQueries(view, events);
             var projector = new ResilientProjector(new Projector(view, events), new CosmosDeadLetterStore(containers), new CosmosTransientErrors(),
                 TimeProvider.System, NullLogger<ResilientProjector>.Instance);

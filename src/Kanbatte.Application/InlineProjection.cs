@@ -1,0 +1,34 @@
+using Microsoft.Extensions.Logging;
+
+namespace Kanbatte.Application;
+
+/// <summary>
+/// The self-hosted server's fast path, a step inside each append's transaction: when the view has caught up with everything
+/// before the append, the same <see cref="Projector"/> projects it there, and event, view documents and checkpoint commit
+/// together, so the writer reads its own write at once and waits for nothing. Otherwise (the view behind after a restart,
+/// an event the projector cannot apply) the append is left to the feed projection, which parks what keeps failing.
+/// </summary>
+public sealed class InlineProjection(ProjectionProgress progress, ILogger<InlineProjection> logger) : IInTransactionStep
+{
+    public async Task<Action?> RunAsync(IAppendTransaction transaction, IReadOnlyList<EventEnvelope> appended, CancellationToken ct)
+    {
+        if (await transaction.Checkpoints.GetAsync(FeedProjection.Consumer, ct) != appended[0].Position - 1) return null;
+        try
+        {
+            await transaction.IsolatedAsync(async () =>
+            {
+                await new Projector(transaction.View, transaction.Events).ProjectAsync(appended, ct);
+                await transaction.Checkpoints.SaveAsync(FeedProjection.Consumer, appended[^1].Position, ct);
+            }, ct);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // The append stands; the feed projection will try these events again and park them if they keep failing.
+            logger.LogWarning(e, "Inline projection of {StreamId}@{Version} failed; left to the feed projection", appended[0].StreamId, appended[0].Version);
+            return null;
+        }
+        var position = appended[^1].Position;
+        // Readers are told only once the transaction has committed: before that, the view's new rows are not theirs to see.
+        return () => progress.ReportProjected(position);
+    }
+}
