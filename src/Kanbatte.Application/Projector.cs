@@ -45,33 +45,37 @@ public sealed class Projector(IViewStore view, IEventStore events) : IBatchProje
         var projectKey = EventEnvelope.ProjectKeyOf(streamId);
         var (partition, id) = ViewKeys.Task(projectKey, taskId);
         var doc = await view.GetAsync(partition, id, ct);
-        var state = doc is null ? null : KanbatteJson.Deserialize<TaskState>(doc.Json);
         var pending = await PendingAsync(streamId, doc?.Version ?? 0, delivered, ct);
         if (pending.Count == 0) return;
 
-        // Comments this batch touches, read once each; written (or deleted) before the task's own document.
-        var comments = new Dictionary<string, (CommentState? State, int Version)>(StringComparer.Ordinal);
-        foreach (var envelope in pending)
+        // The task stream's own fold, on the part of it these events touch: the task and the comments they are about,
+        // each read once from the view (a comment they add needs no read).
+        var decoded = pending.Select(e => (Envelope: e, Event: EventCodec.Decode(e))).ToList();
+        var comments = TaskStream.NoComments;
+        var touched = new Dictionary<string, int>(StringComparer.Ordinal); // comment id -> version of the last event about it
+        foreach (var (envelope, e) in decoded)
         {
-            var e = EventCodec.Decode(envelope);
-            state = TaskDecider.Evolve(state, e, envelope.Version, envelope.RecordedAt);
-            var commentId = e switch { CommentAdded a => a.CommentId, CommentEdited c => c.CommentId, CommentDeleted d => d.CommentId, _ => null };
-            if (commentId is null) continue;
-            if (!comments.TryGetValue(commentId, out var comment) && e is not CommentAdded)
+            if (TaskDecider.CommentIdOf(e) is not { } commentId) continue;
+            if (!touched.ContainsKey(commentId) && e is not CommentAdded)
             {
                 var (cp, cid) = ViewKeys.Comment(projectKey, commentId);
-                var existing = await view.GetAsync(cp, cid, ct);
-                comment = (existing is null ? null : KanbatteJson.Deserialize<CommentState>(existing.Json), existing?.Version ?? 0);
+                if (await view.GetAsync(cp, cid, ct) is { } existing) comments = comments.SetItem(commentId, KanbatteJson.Deserialize<CommentState>(existing.Json));
             }
-            comments[commentId] = (TaskDecider.EvolveComment(comment.State, taskId, e, envelope.RecordedAt), envelope.Version);
+            touched[commentId] = envelope.Version;
         }
-        foreach (var (commentId, (comment, version)) in comments)
+        var stream = doc is null ? null : new TaskStream(KanbatteJson.Deserialize<TaskState>(doc.Json), comments);
+        foreach (var (envelope, e) in decoded) stream = TaskDecider.EvolveStream(stream, e, envelope.Version, envelope.RecordedAt);
+        if (stream is null) return;
+
+        // Comments first, the task's own document last (see the class summary).
+        foreach (var (commentId, version) in touched)
         {
             var (cp, cid) = ViewKeys.Comment(projectKey, commentId);
-            changes.Add(new ViewChange(cp, cid, comment is null ? null : new ViewDocument(cp, cid, ViewKeys.CommentKind, version, KanbatteJson.Serialize(comment))));
+            changes.Add(new ViewChange(cp, cid, stream.Comments.TryGetValue(commentId, out var comment)
+                ? new ViewDocument(cp, cid, ViewKeys.CommentKind, version, KanbatteJson.Serialize(comment))
+                : null));
         }
-        if (state is not null)
-            changes.Add(new ViewChange(partition, id, new ViewDocument(partition, id, ViewKeys.TaskKind, pending[^1].Version, KanbatteJson.Serialize(state))));
+        changes.Add(new ViewChange(partition, id, new ViewDocument(partition, id, ViewKeys.TaskKind, pending[^1].Version, KanbatteJson.Serialize(stream.Task))));
     }
 
     /// <summary>The events still to apply after <paramref name="applied"/>, in order, with any gap read from the log.</summary>

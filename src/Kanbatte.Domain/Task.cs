@@ -161,8 +161,7 @@ public static class TaskDecider
         var task = Evolve(state?.Task, e, version, at);
         if (task is null) return null;
         var comments = state?.Comments ?? TaskStream.NoComments;
-        var id = e switch { CommentAdded a => a.CommentId, CommentEdited c => c.CommentId, CommentDeleted d => d.CommentId, _ => null };
-        if (id is not null)
+        if (CommentIdOf(e) is { } id)
         {
             var comment = EvolveComment(comments.GetValueOrDefault(id), task.Id, e, at);
             comments = comment is null ? comments.Remove(id) : comments.SetItem(id, comment);
@@ -193,6 +192,10 @@ public static class TaskDecider
         TaskRestored when state is not null => state with { Archived = false, Version = version, UpdatedAt = at },
         _ => state is null ? null : state with { Version = version },
     };
+
+    /// <summary>The comment an event is about, or null for an event about the task itself.</summary>
+    public static string? CommentIdOf(IDomainEvent e) =>
+        e switch { CommentAdded a => a.CommentId, CommentEdited c => c.CommentId, CommentDeleted d => d.CommentId, _ => null };
 
     /// <summary>One comment as the task stream's events leave it; events about other comments pass it by.</summary>
     public static CommentState? EvolveComment(CommentState? state, string taskId, IDomainEvent e, DateTimeOffset at) => e switch
