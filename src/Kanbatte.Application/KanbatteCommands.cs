@@ -61,7 +61,8 @@ public sealed class KanbatteCommands(WritePipeline pipeline, ICounterStore count
     /// <summary>
     /// Places a task in a column between neighbours: <paramref name="after"/> is the task it follows,
     /// <paramref name="before"/> the one it precedes; with one of them the other is its current neighbour in the column,
-    /// with neither the task goes to the bottom of the column. Only the moved task's rank changes.
+    /// with neither the task goes below the column's last. Only the moved task's rank changes, unless there is no room
+    /// left between its neighbours: then the column is rebalanced first (<see cref="RebalanceAsync"/>).
     /// </summary>
     public async Task<TaskState> MoveTaskAsync(string taskId, string? status, string? before, string? after, int? ifMatch, EventMetadata metadata, CancellationToken ct = default)
     {
@@ -69,7 +70,7 @@ public sealed class KanbatteCommands(WritePipeline pipeline, ICounterStore count
         var written = await TransactTaskAsync(taskId, ifMatch, async stream =>
         {
             if (stream is null) throw new NotFoundException("Task", taskId);
-            var rank = await RankBetweenAsync(stream.Task, status, before, after, ct);
+            var rank = await RankForMoveAsync(stream.Task, status, before, after, metadata, ct);
             return TaskDecider.Move(stream.Task, taskId, status, rank);
         }, metadata, ct);
         return written.State!.Task;
@@ -121,19 +122,65 @@ public sealed class KanbatteCommands(WritePipeline pipeline, ICounterStore count
 
     private static Task<IReadOnlyList<IDomainEvent>> Decided(IDomainEvent e) => Task.FromResult<IReadOnlyList<IDomainEvent>>([e]);
 
-    private async Task<string> RankBetweenAsync(TaskState task, string? status, string? before, string? after, CancellationToken ct)
+    private async Task<string> RankForMoveAsync(TaskState task, string? status, string? before, string? after, EventMetadata metadata, CancellationToken ct)
     {
         var column = status ?? task.Status;
         var next = before is null ? null : await NeighbourAsync(task, before, "before", column, ct);
         var previous = after is null ? null : await NeighbourAsync(task, after, "after", column, ct);
-        if (previous is null && next is null) return Ranks.Bottom(clock.GetUtcNow());
+        if (previous is not null && next is not null && ColumnOrder(previous, next) > 0)
+            throw new ValidationException("before", $"'{before}' is above '{after}' in the {column} column; the task cannot follow '{after}' and precede '{before}'.");
+        if (previous is null && next is null)
+        {
+            // Below the last task: the clock's bottom, unless a moved task's rank is already beyond it.
+            var last = await AdjacentAsync(task, column, null, descending: true, ct);
+            var bottom = Ranks.Bottom(clock.GetUtcNow());
+            if (last is null || string.CompareOrdinal(bottom, last.Rank) > 0) return bottom;
+            previous = last;
+        }
         // With one neighbour named, the other is the task next to it in the column (the moved task itself excluded).
-        previous ??= await AdjacentRankAsync(task, column, next!, descending: true, ct);
-        next ??= await AdjacentRankAsync(task, column, previous!, descending: false, ct);
-        return Ranks.Between(previous, next);
+        else if (previous is null) previous = await AdjacentAsync(task, column, next, descending: true, ct);
+        else next ??= await AdjacentAsync(task, column, previous, descending: false, ct);
+        return Ranks.Between(previous?.Rank, next?.Rank) ?? await RebalanceAsync(task, column, previous, metadata, ct);
     }
 
-    private async Task<string> NeighbourAsync(TaskState task, string neighbourId, string field, string column, CancellationToken ct)
+    /// <summary>
+    /// No room left between the neighbours (moves again and again into one gap; see <see cref="Ranks"/>): every task of the
+    /// column, the moved one at its new place, gets a new evenly spaced rank below the column's first, through ordinary
+    /// <c>task_moved</c> events, written top down so the column is in order after each of them. Returns the moved task's rank.
+    /// </summary>
+    private async Task<string> RebalanceAsync(TaskState moved, string column, TaskState? previous, EventMetadata metadata, CancellationToken ct)
+    {
+        var tasks = await ColumnAsync(moved.ProjectKey, column, ct);
+        var first = tasks.Count == 0 ? moved.Rank : tasks[0].Rank;
+        if (moved.Status == column && string.CompareOrdinal(moved.Rank, first) < 0) first = moved.Rank;
+        tasks.RemoveAll(t => t.Id == moved.Id);
+        var place = previous is null ? 0 : tasks.FindIndex(t => t.Id == previous.Id) + 1;
+        var ranks = Ranks.Spread(first, tasks.Count + 1);
+        for (var i = 0; i < tasks.Count; i++)
+        {
+            var (id, rank) = (tasks[i].Id, ranks[i < place ? i : i + 1]);
+            // A task that left the column meanwhile keeps its rank; the moved task's own event is its command's.
+            await pipeline.TransactAsync(StreamIds.Task(id), StreamFolds.Task, stream => Decided(
+                stream is null || stream.Task.Status != column || stream.Task.Archived ? [] : TaskDecider.Move(stream.Task, id, null, rank)), metadata, ct);
+        }
+        return ranks[place];
+    }
+
+    /// <summary>The column's tasks in board order, from the view.</summary>
+    private async Task<List<TaskState>> ColumnAsync(string projectKey, string column, CancellationToken ct)
+    {
+        var tasks = new List<TaskState>();
+        var query = new TaskListQuery(projectKey, [column], 0, 500) { Sort = TaskSort.Rank };
+        while (true)
+        {
+            var page = (await view.ListTasksAsync(query, ct)).Select(d => KanbatteJson.Deserialize<TaskState>(d.Json)).ToList();
+            tasks.AddRange(page);
+            if (page.Count < query.Limit) return tasks;
+            query = query with { AfterValue = page[^1].Rank, AfterNumber = page[^1].Number };
+        }
+    }
+
+    private async Task<TaskState> NeighbourAsync(TaskState task, string neighbourId, string field, string column, CancellationToken ct)
     {
         if (neighbourId == task.Id) throw new ValidationException(field, "must name another task.");
         var doc = TaskId.TryParse(neighbourId, out var key, out _) && key == task.ProjectKey
@@ -142,24 +189,26 @@ public sealed class KanbatteCommands(WritePipeline pipeline, ICounterStore count
         var neighbour = doc is null ? null : KanbatteJson.Deserialize<TaskState>(doc.Json);
         if (neighbour is null || neighbour.Archived) throw new ValidationException(field, $"'{neighbourId}' is not a task of project {task.ProjectKey}.");
         if (neighbour.Status != column) throw new ValidationException(field, $"'{neighbourId}' is not in the {column} column.");
-        return neighbour.Rank;
+        return neighbour;
     }
 
-    private async Task<string?> AdjacentRankAsync(TaskState task, string column, string rank, bool descending, CancellationToken ct)
+    /// <summary>The task next to <paramref name="from"/> in the column (from its end when null), the moved task itself excluded.</summary>
+    private async Task<TaskState?> AdjacentAsync(TaskState moved, string column, TaskState? from, bool descending, CancellationToken ct)
     {
-        // The cursor's number excludes every task at exactly this rank: all numbers lie between 0 and int.MaxValue.
-        var query = new TaskListQuery(task.ProjectKey, [column], descending ? 0 : int.MaxValue, 2)
+        var query = new TaskListQuery(moved.ProjectKey, [column], from?.Number ?? 0, 2)
         {
             Sort = TaskSort.Rank,
             Descending = descending,
-            AfterValue = rank,
+            AfterValue = from?.Rank,
         };
-        foreach (var doc in await view.ListTasksAsync(query, ct))
-        {
-            var other = KanbatteJson.Deserialize<TaskState>(doc.Json);
-            if (other.Id != task.Id && other.Rank != rank) return other.Rank;
-        }
-        return null;
+        return (await view.ListTasksAsync(query, ct)).Select(d => KanbatteJson.Deserialize<TaskState>(d.Json)).FirstOrDefault(t => t.Id != moved.Id);
+    }
+
+    /// <summary>Board order: by rank, then by number.</summary>
+    private static int ColumnOrder(TaskState a, TaskState b)
+    {
+        var byRank = string.CompareOrdinal(a.Rank, b.Rank);
+        return byRank != 0 ? byRank : a.Number.CompareTo(b.Number);
     }
 
     private static void CheckVersion(string entity, string id, int? current, int? ifMatch)
