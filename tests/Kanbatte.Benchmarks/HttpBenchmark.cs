@@ -17,38 +17,46 @@ public static partial class HttpBenchmark
 
     public sealed record WrkResult(double RequestsPerSecond, double P50Ms, double P99Ms, long Requests, long Errors);
 
+    /// <param name="args">[seconds] [rounds] [--before=&lt;another build's Kanbatte.Server.dll&gt;]: with --before, that build
+    /// runs too, right after the baseline in each round, so a change is measured against the code before it in one run.</param>
     public static async Task RunAsync(string[] args)
     {
-        var seconds = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 15;
+        var before = args.FirstOrDefault(a => a.StartsWith("--before=", StringComparison.Ordinal))?["--before=".Length..];
+        var numbers = args.Where(a => !a.StartsWith("--", StringComparison.Ordinal)).ToArray();
+        var seconds = numbers.Length > 0 ? int.Parse(numbers[0], CultureInfo.InvariantCulture) : 15;
         // Rounds alternate baseline and Kanbatte per scenario, so a noisy neighbour hits both sides; the summary takes medians.
-        var rounds = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 3;
+        var rounds = numbers.Length > 1 ? int.Parse(numbers[1], CultureInfo.InvariantCulture) : 3;
         var folder = Directory.CreateTempSubdirectory("kanbatte-http-bench-");
         var scripts = WriteScripts(folder.FullName);
-        var results = new List<(int Round, string Scenario, WrkResult Baseline, WrkResult Kanbatte)>();
+        var results = new List<(int Round, string Scenario, WrkResult Baseline, WrkResult Kanbatte, WrkResult? Before)>();
         var lags = new List<double>();
         try
         {
             await using var baseline = await ChildProcess.StartAsync(ChildProcess.BenchmarkDll, "baseline-server", $"--path={Path.Combine(folder.FullName, "baseline.db")}");
             await using var kanbatte = await ChildProcess.StartAsync(ChildProcess.ServerDll, $"--Kanbatte:Sqlite:Path={Path.Combine(folder.FullName, "kanbatte.db")}");
+            await using var previous = before is null ? null : await ChildProcess.StartAsync(before, $"--Kanbatte:Sqlite:Path={Path.Combine(folder.FullName, "before.db")}");
             await SeedAsync(baseline.Client, kanbatte.Client);
+            if (previous is not null) await SeedAsync(null, previous.Client);
 
             // A short warm-up of each path (JIT, connection pools, SQLite page cache), not reported.
             foreach (var (scenario, method) in new[] { ("create", "POST"), ("update", "PATCH"), ("read", "GET") })
             {
                 await WrkAsync(scripts[scenario], BaselineUrl(baseline, scenario), 3);
                 await WrkAsync(scripts[scenario], KanbatteUrl(kanbatte, scenario), 3);
+                if (previous is not null) await WrkAsync(scripts[scenario], KanbatteUrl(previous, scenario), 3);
             }
 
             for (var round = 1; round <= rounds; round++)
             foreach (var scenario in new[] { "create", "update", "read" })
             {
                 var b = await WrkAsync(scripts[scenario], BaselineUrl(baseline, scenario), seconds);
+                var p = previous is null ? null : await WrkAsync(scripts[scenario], KanbatteUrl(previous, scenario), seconds);
                 using var probing = new CancellationTokenSource();
                 var probe = scenario == "read" ? Task.CompletedTask : ProbeLagAsync(kanbatte.Client, lags, probing.Token);
                 var k = await WrkAsync(scripts[scenario], KanbatteUrl(kanbatte, scenario), seconds);
                 probing.Cancel();
                 await probe;
-                results.Add((round, scenario, b, k));
+                results.Add((round, scenario, b, k, p));
             }
         }
         finally
@@ -59,17 +67,22 @@ public static partial class HttpBenchmark
 
         Console.WriteLine($"### Throughput and latency (wrk, {Connections} connections, 2 threads, {seconds} s per run, {rounds} rounds, server and wrk on the same {Environment.ProcessorCount} cores)");
         Console.WriteLine();
-        Console.WriteLine("| round | scenario | baseline req/s | Kanbatte req/s | ratio | baseline p50 / p99 ms | Kanbatte p50 / p99 ms | errors (b / K) |");
-        Console.WriteLine("|---:|---|---:|---:|---:|---:|---:|---:|");
-        foreach (var (round, scenario, b, k) in results)
-            Console.WriteLine($"| {round} | {scenario} | {b.RequestsPerSecond:N0} | {k.RequestsPerSecond:N0} | {k.RequestsPerSecond / b.RequestsPerSecond:P0} | {b.P50Ms:F2} / {b.P99Ms:F2} | {k.P50Ms:F2} / {k.P99Ms:F2} | {b.Errors} / {k.Errors} |");
+        var withBefore = before is not null;
+        Console.WriteLine("| round | scenario | baseline req/s | Kanbatte req/s | ratio | " + (withBefore ? "before req/s | before ratio | " : "") + "baseline p50 / p99 ms | Kanbatte p50 / p99 ms | " + (withBefore ? "before p50 / p99 ms | " : "") + "errors (b / K) |");
+        Console.WriteLine("|---:|---|---:|---:|---:|" + (withBefore ? "---:|---:|" : "") + "---:|---:|" + (withBefore ? "---:|" : "") + "---:|");
+        foreach (var (round, scenario, b, k, p) in results)
+            Console.WriteLine($"| {round} | {scenario} | {b.RequestsPerSecond:N0} | {k.RequestsPerSecond:N0} | {k.RequestsPerSecond / b.RequestsPerSecond:P0} | " +
+                (p is null ? "" : $"{p.RequestsPerSecond:N0} | {p.RequestsPerSecond / b.RequestsPerSecond:P0} | ") +
+                $"{b.P50Ms:F2} / {b.P99Ms:F2} | {k.P50Ms:F2} / {k.P99Ms:F2} | " + (p is null ? "" : $"{p.P50Ms:F2} / {p.P99Ms:F2} | ") + $"{b.Errors} / {k.Errors} |");
         Console.WriteLine();
-        Console.WriteLine("| scenario | median ratio | lowest | highest |");
-        Console.WriteLine("|---|---:|---:|---:|");
+        Console.WriteLine("| scenario | median ratio | lowest | highest |" + (withBefore ? " before: median ratio | lowest | highest |" : ""));
+        Console.WriteLine("|---|---:|---:|---:|" + (withBefore ? "---:|---:|---:|" : ""));
         foreach (var scenario in results.GroupBy(r => r.Scenario))
         {
             var ratios = scenario.Select(r => r.Kanbatte.RequestsPerSecond / r.Baseline.RequestsPerSecond).Order().ToList();
-            Console.WriteLine($"| {scenario.Key} | {Percentile(ratios, 0.5):P0} | {ratios[0]:P0} | {ratios[^1]:P0} |");
+            var previousRatios = scenario.Where(r => r.Before is not null).Select(r => r.Before!.RequestsPerSecond / r.Baseline.RequestsPerSecond).Order().ToList();
+            Console.WriteLine($"| {scenario.Key} | {Percentile(ratios, 0.5):P0} | {ratios[0]:P0} | {ratios[^1]:P0} |" +
+                (previousRatios.Count == 0 ? "" : $" {Percentile(previousRatios, 0.5):P0} | {previousRatios[0]:P0} | {previousRatios[^1]:P0} |"));
         }
         lags.Sort();
         Console.WriteLine();
@@ -85,13 +98,13 @@ public static partial class HttpBenchmark
         scenario == "create" ? $"{server.BaseAddress}api/projects/BM/tasks" : $"{server.BaseAddress}api/tasks/BM-";
 
     /// <summary>The same rows on both sides: 1,000 tasks to update and read.</summary>
-    private static async Task SeedAsync(HttpClient baseline, HttpClient kanbatte)
+    private static async Task SeedAsync(HttpClient? baseline, HttpClient kanbatte)
     {
         (await kanbatte.PostAsJsonAsync("api/projects", new { key = "BM", name = "Benchmark" })).EnsureSuccessStatusCode();
         await Parallel.ForEachAsync(Enumerable.Range(0, Seeded), new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (i, ct) =>
         {
             var body = new { title = $"Seeded task {i}", description = "A task created before the load, to be updated and read." };
-            (await baseline.PostAsJsonAsync("api/items", body, ct)).EnsureSuccessStatusCode();
+            if (baseline is not null) (await baseline.PostAsJsonAsync("api/items", body, ct)).EnsureSuccessStatusCode();
             (await kanbatte.PostAsJsonAsync("api/projects/BM/tasks", body, ct)).EnsureSuccessStatusCode();
         });
     }

@@ -43,7 +43,7 @@ internal static class Cli
                 await RebuildBenchmark.RunAsync([]);
                 return 0;
             default:
-                Console.Error.WriteLine("usage: Kanbatte.Benchmarks [all | roundtrips | http [seconds] [rounds] | rebuild [events...] | startup [runs] | micro [BenchmarkDotNet args]]");
+                Console.Error.WriteLine("usage: Kanbatte.Benchmarks [all | roundtrips | http [seconds] [rounds] [--before=<Kanbatte.Server.dll>] | rebuild [events...] | startup [runs] | micro [BenchmarkDotNet args]]");
                 return 2;
         }
     }
