@@ -43,7 +43,7 @@ public sealed class FunctionHttpTests : IAsyncLifetime
         Assert.Equal(201, created.Status);
         Assert.Equal("/api/projects/AI", created.Headers.Location.ToString());
         Assert.Equal("\"1\"", created.Headers.ETag.ToString());
-        Assert.False(string.IsNullOrEmpty(created.Headers[KanbatteApi.CorrelationHeader]));
+        Assert.False(string.IsNullOrEmpty(created.Headers[CorrelationId.Header]));
         Assert.Equal("AI", created.Json.GetProperty("key").GetString());
 
         // Eventually consistent, as in Azure: the view has it once the change feed (here: the trigger, called) projected it.

@@ -1,21 +1,20 @@
 using System.Text.Json;
 using Kanbatte.Application;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Logging;
 
 namespace Kanbatte.Api;
 
 /// <summary>
 /// Operating the projector, for both hosts: what is parked in the dead letters, and a re-drive that applies them.
-/// Separate from <see cref="KanbatteApi"/> because it needs the store's dead letters, not the task board's services.
+/// It needs the store's dead letters, not the task board's services.
 /// </summary>
-public sealed class KanbatteAdminApi(IDeadLetterStore deadLetters, ResilientProjector projector, Paging paging, ILogger<KanbatteAdminApi> logger)
+public sealed class AdminApi(IDeadLetterStore deadLetters, ResilientProjector projector, Paging paging, ApiHandler handler)
 {
     public sealed record ParkedEvent(string StreamId, int Version, string Type, string Error, DateTimeOffset ParkedAt, int Attempts, JsonElement Data);
     public sealed record ParkedList(IReadOnlyList<ParkedEvent> Items, int Count);
 
     /// <summary><c>GET /api/admin/dead-letters?limit=N</c>: the parked events, by stream and version.</summary>
-    public Task<IResult> ListDeadLettersAsync(HttpRequest request) => HandleAsync(request, async ct =>
+    public Task<IResult> ListDeadLettersAsync(HttpRequest request) => handler.HandleAsync(request, async (_, ct) =>
     {
         var parked = await deadLetters.ListAsync(paging.Limit(request), ct);
         var items = parked.Select(p => new ParkedEvent(p.Event.StreamId, p.Event.Version, p.Event.Type, p.Error, p.ParkedAt, p.Attempts, p.Event.Data)).ToList();
@@ -23,23 +22,6 @@ public sealed class KanbatteAdminApi(IDeadLetterStore deadLetters, ResilientProj
     });
 
     /// <summary><c>POST /api/admin/dead-letters/redrive</c>: projects parked events again; those applied are removed.</summary>
-    public Task<IResult> RedriveAsync(HttpRequest request) => HandleAsync(request, async ct =>
+    public Task<IResult> RedriveAsync(HttpRequest request) => handler.HandleAsync(request, async (_, ct) =>
         JsonResponse.Of(StatusCodes.Status200OK, await projector.RedriveAsync(ct)));
-
-    private async Task<IResult> HandleAsync(HttpRequest request, Func<CancellationToken, Task<JsonResponse>> work)
-    {
-        try
-        {
-            return await work(request.HttpContext.RequestAborted);
-        }
-        catch (Kanbatte.Domain.ValidationException e)
-        {
-            return Problems.Validation(e.Errors);
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            logger.LogError(e, "Admin request {Method} {Path} failed", request.Method, request.Path);
-            return Problems.Create(StatusCodes.Status500InternalServerError, "The server failed.", "See the server's log.");
-        }
-    }
 }
