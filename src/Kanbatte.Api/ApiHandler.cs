@@ -37,7 +37,7 @@ public sealed class ApiHandler(Idempotency idempotency, ILogger<ApiHandler> logg
             case ApiProblemException problem:
                 return problem.Problem;
             case ValidationException invalid:
-                return Problems.Validation(invalid.Errors);
+                return Problems.Validation(invalid.Errors, invalid.Found);
             case NotFoundException:
                 return Problems.NotFound(e.Message);
             case ConflictException:

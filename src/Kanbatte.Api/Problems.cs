@@ -1,15 +1,23 @@
+using System.Globalization;
 using Microsoft.AspNetCore.Http;
 
 namespace Kanbatte.Api;
 
 public static class Problems
 {
-    public static JsonResponse Create(int status, string title, string detail, IReadOnlyDictionary<string, string[]>? errors = null, int? currentVersion = null) =>
-        JsonResponse.Of(status, new Problem(TypeOf(status), title, status, detail, errors, currentVersion), JsonResponse.ProblemJson);
+    public static JsonResponse Create(int status, string title, string detail, IReadOnlyDictionary<string, string[]>? errors = null,
+        int? currentVersion = null, int? errorCount = null) =>
+        JsonResponse.Of(status, new Problem(TypeOf(status), title, status, detail, errors, currentVersion, errorCount), JsonResponse.ProblemJson);
 
-    public static JsonResponse Validation(IReadOnlyDictionary<string, string[]> errors) =>
-        Create(StatusCodes.Status400BadRequest, "The request is invalid.",
-            string.Join(" ", errors.Select(e => $"{e.Key}: {string.Join(" ", e.Value)}")), errors);
+    /// <summary>A 400 listing <paramref name="errors"/>; when <paramref name="found"/> is more, the detail and <c>errorCount</c> say so.</summary>
+    public static JsonResponse Validation(IReadOnlyDictionary<string, string[]> errors, int found = 0)
+    {
+        var listed = errors.Sum(e => e.Value.Length);
+        var detail = string.Join(" ", errors.Select(e => $"{e.Key}: {string.Join(" ", e.Value)}"));
+        if (found <= listed) return Create(StatusCodes.Status400BadRequest, "The request is invalid.", detail, errors);
+        var more = string.Create(CultureInfo.InvariantCulture, $" ({found} errors were found; the first {listed} are listed.)");
+        return Create(StatusCodes.Status400BadRequest, "The request is invalid.", detail + more, errors, errorCount: found);
+    }
 
     public static JsonResponse BadRequest(string field, string message) =>
         Validation(new Dictionary<string, string[]> { [field] = [message] });

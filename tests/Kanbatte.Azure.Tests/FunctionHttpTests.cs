@@ -118,6 +118,22 @@ public sealed class FunctionHttpTests : IAsyncLifetime
         Assert.Equal((200, "3.1.0"), (openApi.Status, openApi.Json.GetProperty("openapi").GetString()));
     }
 
+    private static readonly byte[] ManyBadLabels =
+        Encoding.UTF8.GetBytes("{\"title\":\"t\",\"labels\":[" + string.Join(",", Enumerable.Repeat("\"\"", 250_000)) + "]}");
+
+    [Fact]
+    public async Task A_quarter_million_mistakes_are_reported_as_twenty()
+    {
+        await CallAsync<CreateProjectFunction>("POST", "/api/projects", new { key = "AI", name = "AI" });
+
+        var refused = await CallAsync<CreateTaskFunction>("POST", "/api/projects/AI/tasks", ManyBadLabels, routeValues: "AI");
+
+        Assert.Equal((400, JsonResponse.ProblemJson), (refused.Status, refused.ContentType));
+        Assert.True(refused.Body.Length < 4096, $"a {refused.Body.Length}-character problem");
+        Assert.Equal(20, refused.Json.GetProperty("errors").GetProperty("labels").GetArrayLength());
+        Assert.Equal(250_000, refused.Json.GetProperty("errorCount").GetInt32());
+    }
+
     /// <summary>Client mistakes answer exactly as the self-hosted server answers them: status, content type and body.</summary>
     [Fact]
     public async Task Errors_are_byte_for_byte_the_servers()
@@ -142,6 +158,7 @@ public sealed class FunctionHttpTests : IAsyncLifetime
                 ("GET", "/api/projects", null, "?limit=0", () => CallAsync<ListProjectsFunction>("GET", "/api/projects", query: "?limit=0")),
                 ("GET", "/api/projects/AI/tasks", null, "?status=later", () => CallAsync<ListTasksFunction>("GET", "/api/projects/AI/tasks", query: "?status=later", routeValues: "AI")),
                 ("GET", "/api/admin/dead-letters", null, "?limit=1000", () => CallAsync<ListDeadLettersFunction>("GET", "/api/admin/dead-letters", query: "?limit=1000")),
+                ("POST", "/api/projects/AI/tasks", ManyBadLabels, null, () => CallAsync<CreateTaskFunction>("POST", "/api/projects/AI/tasks", ManyBadLabels, routeValues: "AI")),
             };
             foreach (var (method, path, body, query, function) in cases)
             {

@@ -104,6 +104,37 @@ public sealed class BadInputTests : IClassFixture<KanbatteFactory>, IAsyncLifeti
     }
 
     [Fact]
+    public async Task A_body_with_a_quarter_million_mistakes_gets_a_problem_of_a_few_kilobytes()
+    {
+        var before = _factory.EventCount;
+        var body = "{\"title\":\"t\",\"labels\":[" + string.Join(",", Enumerable.Repeat("\"\"", 250_000)) + "]}";
+
+        var response = await _client.SendRawAsync(HttpMethod.Post, "/api/projects/BAD/tasks", body);
+
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(text.Length < 4096, $"a {text.Length}-character problem");
+        await AssertProblemAsync(response, HttpStatusCode.BadRequest, "labels");
+        var problem = await response.JsonAsync();
+        Assert.Equal(20, problem.GetProperty("errors").EnumerateObject().Sum(e => e.Value.GetArrayLength()));
+        Assert.Equal(250_000, problem.GetProperty("errorCount").GetInt32());
+        Assert.Contains("250000 errors were found; the first 20 are listed.", problem.GetProperty("detail").GetString());
+        Assert.Equal(before, _factory.EventCount);
+    }
+
+    [Fact]
+    public async Task A_body_of_unknown_fields_reports_the_first_twenty()
+    {
+        var body = "{" + string.Join(",", Enumerable.Range(0, 50_000).Select(i => $"\"f{i}\":1")) + "}";
+
+        var response = await _client.SendRawAsync(HttpMethod.Post, "/api/projects", body);
+
+        await AssertProblemAsync(response, HttpStatusCode.BadRequest, "f0");
+        var problem = await response.JsonAsync();
+        Assert.Equal(Enumerable.Range(0, 20).Select(i => $"f{i}"), problem.GetProperty("errors").EnumerateObject().Select(e => e.Name));
+        Assert.Equal(50_000, problem.GetProperty("errorCount").GetInt32());
+    }
+
+    [Fact]
     public async Task A_body_that_is_not_json_by_content_type_is_refused()
     {
         var response = await _client.SendRawAsync(HttpMethod.Post, "/api/projects/BAD/tasks", "title=t", "application/x-www-form-urlencoded");
