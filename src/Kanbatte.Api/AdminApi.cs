@@ -14,7 +14,7 @@ public sealed class AdminApi(IDeadLetterStore deadLetters, ResilientProjector pr
     public sealed record ParkedList(IReadOnlyList<ParkedEvent> Items, int Count);
 
     /// <summary><c>GET /api/admin/dead-letters?limit=N</c>: the parked events, by stream and version.</summary>
-    public Task<IResult> ListDeadLettersAsync(HttpRequest request) => handler.HandleAsync(request, async (_, ct) =>
+    public Task<IResult> ListDeadLettersAsync(HttpRequest request) => handler.HandleAsync(request, QueryParameters.Of("limit"), async (_, ct) =>
     {
         var parked = await deadLetters.ListAsync(paging.Limit(request), ct);
         var items = parked.Select(p => new ParkedEvent(p.Event.StreamId, p.Event.Version, p.Event.Type, p.Error, p.ParkedAt, p.Attempts, p.Event.Data)).ToList();
@@ -22,6 +22,6 @@ public sealed class AdminApi(IDeadLetterStore deadLetters, ResilientProjector pr
     });
 
     /// <summary><c>POST /api/admin/dead-letters/redrive</c>: projects parked events again; those applied are removed.</summary>
-    public Task<IResult> RedriveAsync(HttpRequest request) => handler.HandleAsync(request, async (_, ct) =>
+    public Task<IResult> RedriveAsync(HttpRequest request) => handler.HandleAsync(request, QueryParameters.None, async (_, ct) =>
         JsonResponse.Of(StatusCodes.Status200OK, await projector.RedriveAsync(ct)));
 }

@@ -11,11 +11,13 @@ namespace Kanbatte.Api;
 /// </summary>
 public sealed class ApiHandler(Idempotency idempotency, ILogger<ApiHandler> logger)
 {
-    public async Task<IResult> HandleAsync(HttpRequest request, Func<EventMetadata, CancellationToken, Task<JsonResponse>> work)
+    /// <summary>Runs <paramref name="work"/> once the query names only parameters in <paramref name="accepted"/>.</summary>
+    public async Task<IResult> HandleAsync(HttpRequest request, QueryParameters accepted, Func<EventMetadata, CancellationToken, Task<JsonResponse>> work)
     {
         var correlationId = CorrelationId.Stamp(request);
         try
         {
+            accepted.ThrowIfUnknown(request);
             return await work(new EventMetadata(correlationId), request.HttpContext.RequestAborted);
         }
         catch (Exception e) when (e is not OperationCanceledException)
@@ -25,8 +27,8 @@ public sealed class ApiHandler(Idempotency idempotency, ILogger<ApiHandler> logg
     }
 
     /// <summary>A write that honours <c>Idempotency-Key</c> (on POST): a retry gets the first answer and appends nothing.</summary>
-    public Task<IResult> HandleIdempotentAsync(HttpRequest request, Func<EventMetadata, CancellationToken, Task<JsonResponse>> work) =>
-        HandleAsync(request, (metadata, ct) => Idempotency.KeyOf(request) is { } key
+    public Task<IResult> HandleIdempotentAsync(HttpRequest request, QueryParameters accepted, Func<EventMetadata, CancellationToken, Task<JsonResponse>> work) =>
+        HandleAsync(request, accepted, (metadata, ct) => Idempotency.KeyOf(request) is { } key
             ? idempotency.RunAsync(request, key, () => work(metadata, ct), ct)
             : work(metadata, ct));
 

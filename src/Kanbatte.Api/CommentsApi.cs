@@ -10,7 +10,7 @@ public sealed class CommentsApi(KanbatteCommands commands, KanbatteQueries queri
     private static readonly string[] AddFields = ["body", "author"];
     private static readonly string[] EditFields = ["body"];
 
-    public Task<IResult> AddAsync(HttpRequest request, string id) => handler.HandleIdempotentAsync(request, async (metadata, ct) =>
+    public Task<IResult> AddAsync(HttpRequest request, string id) => handler.HandleIdempotentAsync(request, QueryParameters.None, async (metadata, ct) =>
     {
         var body = await RequestBody.ReadAsync(request, AddFields, ct);
         var cmd = new AddComment(body.String("body"), body.String("author"));
@@ -20,7 +20,7 @@ public sealed class CommentsApi(KanbatteCommands commands, KanbatteQueries queri
     });
 
     /// <summary>The task's comments, oldest first.</summary>
-    public Task<IResult> ListAsync(HttpRequest request, string id) => handler.HandleAsync(request, async (_, ct) =>
+    public Task<IResult> ListAsync(HttpRequest request, string id) => handler.HandleAsync(request, QueryParameters.Page, async (_, ct) =>
     {
         var scope = $"comments|{id}";
         var limit = paging.Limit(request);
@@ -28,7 +28,7 @@ public sealed class CommentsApi(KanbatteCommands commands, KanbatteQueries queri
         return paging.Page(page, scope);
     });
 
-    public Task<IResult> EditAsync(HttpRequest request, string id, string commentId) => handler.HandleAsync(request, async (metadata, ct) =>
+    public Task<IResult> EditAsync(HttpRequest request, string id, string commentId) => handler.HandleAsync(request, QueryParameters.None, async (metadata, ct) =>
     {
         var body = await RequestBody.ReadAsync(request, EditFields, ct);
         var text = body.String("body");
@@ -37,7 +37,7 @@ public sealed class CommentsApi(KanbatteCommands commands, KanbatteQueries queri
         return JsonResponse.Of(StatusCodes.Status200OK, comment);
     });
 
-    public Task<IResult> DeleteAsync(HttpRequest request, string id, string commentId) => handler.HandleAsync(request, async (metadata, ct) =>
+    public Task<IResult> DeleteAsync(HttpRequest request, string id, string commentId) => handler.HandleAsync(request, QueryParameters.None, async (metadata, ct) =>
     {
         await commands.DeleteCommentAsync(id, commentId, metadata, ct);
         return new JsonResponse(StatusCodes.Status204NoContent, null);

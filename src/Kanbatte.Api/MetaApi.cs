@@ -8,9 +8,9 @@ public sealed class MetaApi(ApiHandler handler)
     private static readonly byte[] Healthy = "{\"status\":\"healthy\"}"u8.ToArray();
 
     /// <summary>Liveness only: answers without touching the store.</summary>
-    public Task<IResult> HealthAsync(HttpRequest request) => handler.HandleAsync(request, (_, _) =>
+    public Task<IResult> HealthAsync(HttpRequest request) => handler.HandleAsync(request, QueryParameters.None, (_, _) =>
         Task.FromResult(new JsonResponse(StatusCodes.Status200OK, Healthy)));
 
-    public Task<IResult> OpenApiAsync(HttpRequest request) => handler.HandleAsync(request, (_, _) =>
+    public Task<IResult> OpenApiAsync(HttpRequest request) => handler.HandleAsync(request, QueryParameters.None, (_, _) =>
         Task.FromResult(new JsonResponse(StatusCodes.Status200OK, OpenApiDocument.Bytes)));
 }

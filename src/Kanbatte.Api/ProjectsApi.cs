@@ -11,8 +11,9 @@ public sealed class ProjectsApi(KanbatteCommands commands, KanbatteQueries queri
 {
     private static readonly string[] CreateFields = ["key", "name", "description", "repository"];
     private static readonly string[] ChangeFields = ["name", "description", "repository"];
+    private static readonly QueryParameters BoardParameters = QueryParameters.Of("limit", "asOf");
 
-    public Task<IResult> CreateAsync(HttpRequest request) => handler.HandleIdempotentAsync(request, async (metadata, ct) =>
+    public Task<IResult> CreateAsync(HttpRequest request) => handler.HandleIdempotentAsync(request, QueryParameters.None, async (metadata, ct) =>
     {
         var body = await RequestBody.ReadAsync(request, CreateFields, ct);
         var cmd = new CreateProject(body.String("key"), body.String("name"), body.String("description"), body.String("repository"));
@@ -21,7 +22,7 @@ public sealed class ProjectsApi(KanbatteCommands commands, KanbatteQueries queri
         return Response(StatusCodes.Status201Created, project) with { Location = $"/{ApiRoutes.Prefix}/projects/{project.Key}" };
     });
 
-    public Task<IResult> ListAsync(HttpRequest request) => handler.HandleAsync(request, async (_, ct) =>
+    public Task<IResult> ListAsync(HttpRequest request) => handler.HandleAsync(request, QueryParameters.Page, async (_, ct) =>
     {
         const string scope = "projects";
         var limit = paging.Limit(request);
@@ -29,13 +30,13 @@ public sealed class ProjectsApi(KanbatteCommands commands, KanbatteQueries queri
         return paging.Page(page, scope);
     });
 
-    public Task<IResult> GetAsync(HttpRequest request, string key) => handler.HandleAsync(request, async (_, ct) =>
+    public Task<IResult> GetAsync(HttpRequest request, string key) => handler.HandleAsync(request, QueryParameters.None, async (_, ct) =>
     {
         var doc = await queries.GetProjectAsync(key, ct);
         return new JsonResponse(StatusCodes.Status200OK, Encoding.UTF8.GetBytes(doc.Json)) { ETag = ETags.Of(doc.Version) };
     });
 
-    public Task<IResult> UpdateAsync(HttpRequest request, string key) => handler.HandleAsync(request, async (metadata, ct) =>
+    public Task<IResult> UpdateAsync(HttpRequest request, string key) => handler.HandleAsync(request, QueryParameters.None, async (metadata, ct) =>
     {
         var ifMatch = ETags.IfMatch(request);
         var body = await RequestBody.ReadAsync(request, ChangeFields, ct);
@@ -47,7 +48,7 @@ public sealed class ProjectsApi(KanbatteCommands commands, KanbatteQueries queri
     });
 
     /// <summary>The board now (from the view), or with <c>asOf</c> as it was then (from snapshots and the log).</summary>
-    public Task<IResult> BoardAsync(HttpRequest request, string key) => handler.HandleAsync(request, async (_, ct) =>
+    public Task<IResult> BoardAsync(HttpRequest request, string key) => handler.HandleAsync(request, BoardParameters, async (_, ct) =>
     {
         var limit = paging.Limit(request);
         var columns = QueryValues.AsOf(request) is { } asOf
@@ -59,7 +60,7 @@ public sealed class ProjectsApi(KanbatteCommands commands, KanbatteQueries queri
     });
 
     /// <summary>The project's events, newest first.</summary>
-    public Task<IResult> ActivityAsync(HttpRequest request, string key) => handler.HandleAsync(request, async (_, ct) =>
+    public Task<IResult> ActivityAsync(HttpRequest request, string key) => handler.HandleAsync(request, QueryParameters.Page, async (_, ct) =>
     {
         var scope = $"activity|{key}";
         var limit = paging.Limit(request);

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Kanbatte.Application;
 using Kanbatte.Domain;
 using Microsoft.AspNetCore.Http;
@@ -7,6 +8,9 @@ namespace Kanbatte.Api;
 /// <summary>A task list's filters and sort from the query string, and the list's identity for its continuation tokens.</summary>
 public static class TaskListRequest
 {
+    /// <summary>The filters and sort this list takes, besides its page position.</summary>
+    public static readonly QueryParameters Parameters = QueryParameters.Page.And("status", "priority", "assignee", "label", "archived", "q", "sort");
+
     private static readonly Dictionary<string, TaskSort> Sorts = new(StringComparer.Ordinal)
     {
         ["number"] = TaskSort.Number, ["rank"] = TaskSort.Rank, ["priority"] = TaskSort.Priority,
@@ -41,13 +45,18 @@ public static class TaskListRequest
             Priorities = priorities, Assignee = assignee, Label = label, Archived = archived,
             Text = string.IsNullOrEmpty(text) ? null : text, Sort = sort, Descending = descending,
         };
-        return (query, ScopeWithoutToken(request, key));
+        return (query, ScopeOf(query));
     }
 
-    /// <summary>A list's identity for its tokens: everything in the query but the page position.</summary>
-    private static string ScopeWithoutToken(HttpRequest request, string key) =>
-        $"tasks|{key}|" + string.Join('&', request.Query.Where(p => p.Key is not ("continuationToken" or "limit"))
-            .OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{p.Key}={p.Value}"));
+    /// <summary>
+    /// A list's identity for its tokens: the parsed filters and sort, not the query's text, so the same list written
+    /// another way (values or parameters in another order, duplicates, a default spelt out) continues with the same token.
+    /// </summary>
+    private static string ScopeOf(TaskListQuery q) =>
+        "tasks|" + JsonSerializer.Serialize(new ListScope(q.ProjectKey, q.Statuses, q.Priorities, q.Assignee, q.Label, q.Archived, q.Text, q.Sort.ToString(), q.Descending));
+
+    private sealed record ListScope(string Key, IReadOnlyList<string> Statuses, IReadOnlyList<string> Priorities, string? Assignee, string? Label,
+        bool Archived, string? Text, string Sort, bool Descending);
 
     private static bool Invalid(Violations v, string field, string message)
     {

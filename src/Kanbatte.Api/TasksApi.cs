@@ -11,8 +11,9 @@ public sealed class TasksApi(KanbatteCommands commands, KanbatteQueries queries,
 {
     private static readonly string[] TaskFields = ["title", "description", "status", "priority", "assignee", "labels", "dueDate"];
     private static readonly string[] MoveFields = ["status", "before", "after"];
+    private static readonly QueryParameters GetParameters = QueryParameters.Of("asOf", "version");
 
-    public Task<IResult> CreateAsync(HttpRequest request, string key) => handler.HandleIdempotentAsync(request, async (metadata, ct) =>
+    public Task<IResult> CreateAsync(HttpRequest request, string key) => handler.HandleIdempotentAsync(request, QueryParameters.None, async (metadata, ct) =>
     {
         var body = await RequestBody.ReadAsync(request, TaskFields, ct);
         var cmd = new CreateTask(body.String("title"), body.String("description"), body.String("status"),
@@ -22,7 +23,7 @@ public sealed class TasksApi(KanbatteCommands commands, KanbatteQueries queries,
         return Response(StatusCodes.Status201Created, task) with { Location = $"/{ApiRoutes.Prefix}/tasks/{task.Id}" };
     });
 
-    public Task<IResult> ListAsync(HttpRequest request, string key) => handler.HandleAsync(request, async (_, ct) =>
+    public Task<IResult> ListAsync(HttpRequest request, string key) => handler.HandleAsync(request, TaskListRequest.Parameters, async (_, ct) =>
     {
         var (query, scope) = TaskListRequest.Parse(request, key, paging);
         var after = paging.After(request, scope);
@@ -33,7 +34,7 @@ public sealed class TasksApi(KanbatteCommands commands, KanbatteQueries queries,
     });
 
     /// <summary>The task from the view; with <c>asOf</c> or <c>version</c>, exactly as it was then, folded from the log.</summary>
-    public Task<IResult> GetAsync(HttpRequest request, string id) => handler.HandleAsync(request, async (_, ct) =>
+    public Task<IResult> GetAsync(HttpRequest request, string id) => handler.HandleAsync(request, GetParameters, async (_, ct) =>
     {
         var asOf = QueryValues.AsOf(request);
         var version = QueryValues.Single(request, "version") is { } v
@@ -45,7 +46,7 @@ public sealed class TasksApi(KanbatteCommands commands, KanbatteQueries queries,
         return new JsonResponse(StatusCodes.Status200OK, Encoding.UTF8.GetBytes(doc.Json)) { ETag = ETags.Of(doc.Version) };
     });
 
-    public Task<IResult> UpdateAsync(HttpRequest request, string id) => handler.HandleAsync(request, async (metadata, ct) =>
+    public Task<IResult> UpdateAsync(HttpRequest request, string id) => handler.HandleAsync(request, QueryParameters.None, async (metadata, ct) =>
     {
         var ifMatch = ETags.IfMatch(request);
         var body = await RequestBody.ReadAsync(request, TaskFields, ct);
@@ -57,7 +58,7 @@ public sealed class TasksApi(KanbatteCommands commands, KanbatteQueries queries,
         return Response(StatusCodes.Status200OK, task);
     });
 
-    public Task<IResult> MoveAsync(HttpRequest request, string id) => handler.HandleIdempotentAsync(request, async (metadata, ct) =>
+    public Task<IResult> MoveAsync(HttpRequest request, string id) => handler.HandleIdempotentAsync(request, QueryParameters.None, async (metadata, ct) =>
     {
         var ifMatch = ETags.IfMatch(request);
         var body = await RequestBody.ReadAsync(request, MoveFields, ct);
@@ -71,14 +72,14 @@ public sealed class TasksApi(KanbatteCommands commands, KanbatteQueries queries,
 
     public Task<IResult> RestoreAsync(HttpRequest request, string id) => ArchiveOrRestoreAsync(request, id, archive: false);
 
-    private Task<IResult> ArchiveOrRestoreAsync(HttpRequest request, string id, bool archive) => handler.HandleIdempotentAsync(request, async (metadata, ct) =>
+    private Task<IResult> ArchiveOrRestoreAsync(HttpRequest request, string id, bool archive) => handler.HandleIdempotentAsync(request, QueryParameters.None, async (metadata, ct) =>
     {
         var task = await commands.ArchiveTaskAsync(id, archive, ETags.IfMatch(request), metadata, ct);
         return Response(StatusCodes.Status200OK, task);
     });
 
     /// <summary>The task's events from the log, oldest first.</summary>
-    public Task<IResult> HistoryAsync(HttpRequest request, string id) => handler.HandleAsync(request, async (_, ct) =>
+    public Task<IResult> HistoryAsync(HttpRequest request, string id) => handler.HandleAsync(request, QueryParameters.Page, async (_, ct) =>
     {
         var scope = $"history|{id}";
         var limit = paging.Limit(request);

@@ -118,6 +118,29 @@ public sealed class FunctionHttpTests : IAsyncLifetime
         Assert.Equal((200, "3.1.0"), (openApi.Status, openApi.Json.GetProperty("openapi").GetString()));
     }
 
+    [Fact]
+    public async Task Unknown_query_parameters_are_refused_but_the_hosts_function_key_is_not_one()
+    {
+        var unknown = await CallAsync<ListProjectsFunction>("GET", "/api/projects", query: "?limt=5&code=k");
+        Assert.Equal((400, JsonResponse.ProblemJson), (unknown.Status, unknown.ContentType));
+        Assert.Equal(["limt"], unknown.Json.GetProperty("errors").EnumerateObject().Select(e => e.Name));
+
+        // The Functions host checks ?code= (the function key) and passes the whole query on to the worker.
+        Assert.Equal(200, (await CallAsync<ListProjectsFunction>("GET", "/api/projects", query: "?limit=5&code=k")).Status);
+        Assert.Equal(200, (await CallAsync<ListDeadLettersFunction>("GET", "/api/admin/dead-letters", query: "?code=k")).Status);
+    }
+
+    [Fact]
+    public async Task Admin_routes_carry_the_correlation_id_as_every_route_does()
+    {
+        var listed = await CallAsync<ListDeadLettersFunction>("GET", "/api/admin/dead-letters");
+        var refused = await CallAsync<ListDeadLettersFunction>("GET", "/api/admin/dead-letters", query: "?limit=0");
+        var redriven = await CallAsync<RedriveDeadLettersFunction>("POST", "/api/admin/dead-letters/redrive");
+
+        Assert.Equal((200, 400, 200), (listed.Status, refused.Status, redriven.Status));
+        Assert.All([listed, refused, redriven], r => Assert.False(string.IsNullOrEmpty(r.Headers[CorrelationId.Header])));
+    }
+
     private static readonly byte[] ManyBadLabels =
         Encoding.UTF8.GetBytes("{\"title\":\"t\",\"labels\":[" + string.Join(",", Enumerable.Repeat("\"\"", 250_000)) + "]}");
 
@@ -158,6 +181,9 @@ public sealed class FunctionHttpTests : IAsyncLifetime
                 ("GET", "/api/projects", null, "?limit=0", () => CallAsync<ListProjectsFunction>("GET", "/api/projects", query: "?limit=0")),
                 ("GET", "/api/projects/AI/tasks", null, "?status=later", () => CallAsync<ListTasksFunction>("GET", "/api/projects/AI/tasks", query: "?status=later", routeValues: "AI")),
                 ("GET", "/api/admin/dead-letters", null, "?limit=1000", () => CallAsync<ListDeadLettersFunction>("GET", "/api/admin/dead-letters", query: "?limit=1000")),
+                ("GET", "/api/projects/AI/tasks", null, "?assigne=ana", () => CallAsync<ListTasksFunction>("GET", "/api/projects/AI/tasks", query: "?assigne=ana", routeValues: "AI")),
+                ("GET", "/api/tasks/AI-001", null, "?verison=3", () => CallAsync<GetTaskFunction>("GET", "/api/tasks/AI-001", query: "?verison=3", routeValues: "AI-001")),
+                ("POST", "/api/admin/dead-letters/redrive", null, "?all=true", () => CallAsync<RedriveDeadLettersFunction>("POST", "/api/admin/dead-letters/redrive", query: "?all=true")),
                 ("POST", "/api/projects/AI/tasks", ManyBadLabels, null, () => CallAsync<CreateTaskFunction>("POST", "/api/projects/AI/tasks", ManyBadLabels, routeValues: "AI")),
             };
             foreach (var (method, path, body, query, function) in cases)
