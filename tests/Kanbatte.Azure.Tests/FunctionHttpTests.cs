@@ -138,7 +138,7 @@ public sealed class FunctionHttpTests : IAsyncLifetime
         var redriven = await CallAsync<RedriveDeadLettersFunction>("POST", "/api/admin/dead-letters/redrive");
 
         Assert.Equal((200, 400, 200), (listed.Status, refused.Status, redriven.Status));
-        Assert.All([listed, refused, redriven], r => Assert.False(string.IsNullOrEmpty(r.Headers[CorrelationId.Header])));
+        Assert.All(new[] { listed, refused, redriven }, r => Assert.False(string.IsNullOrEmpty(r.Headers[CorrelationId.Header])));
     }
 
     private static readonly byte[] ManyBadLabels =
