@@ -10,28 +10,34 @@ public static class KanbatteRoutes
     public static IEndpointRouteBuilder MapKanbatteApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/" + ApiRoutes.Prefix);
-        api.MapGet(ApiRoutes.Health, (HttpRequest r, MetaApi a) => a.HealthAsync(r));
-        api.MapGet(ApiRoutes.OpenApi, (HttpRequest r, MetaApi a) => a.OpenApiAsync(r));
+        api.MapGetAndHead(ApiRoutes.Health, (HttpRequest r, MetaApi a) => a.HealthAsync(r));
+        api.MapGetAndHead(ApiRoutes.OpenApi, (HttpRequest r, MetaApi a) => a.OpenApiAsync(r));
         api.MapPost(ApiRoutes.Projects, (HttpRequest r, ProjectsApi a) => a.CreateAsync(r));
-        api.MapGet(ApiRoutes.Projects, (HttpRequest r, ProjectsApi a) => a.ListAsync(r));
-        api.MapGet(ApiRoutes.ProjectByKey, (HttpRequest r, string key, ProjectsApi a) => a.GetAsync(r, key));
+        api.MapGetAndHead(ApiRoutes.Projects, (HttpRequest r, ProjectsApi a) => a.ListAsync(r));
+        api.MapGetAndHead(ApiRoutes.ProjectByKey, (HttpRequest r, string key, ProjectsApi a) => a.GetAsync(r, key));
         api.MapPatch(ApiRoutes.ProjectByKey, (HttpRequest r, string key, ProjectsApi a) => a.UpdateAsync(r, key));
-        api.MapGet(ApiRoutes.ProjectBoard, (HttpRequest r, string key, ProjectsApi a) => a.BoardAsync(r, key));
-        api.MapGet(ApiRoutes.ProjectActivity, (HttpRequest r, string key, ProjectsApi a) => a.ActivityAsync(r, key));
+        api.MapGetAndHead(ApiRoutes.ProjectBoard, (HttpRequest r, string key, ProjectsApi a) => a.BoardAsync(r, key));
+        api.MapGetAndHead(ApiRoutes.ProjectActivity, (HttpRequest r, string key, ProjectsApi a) => a.ActivityAsync(r, key));
         api.MapPost(ApiRoutes.ProjectTasks, (HttpRequest r, string key, TasksApi a) => a.CreateAsync(r, key));
-        api.MapGet(ApiRoutes.ProjectTasks, (HttpRequest r, string key, TasksApi a) => a.ListAsync(r, key));
-        api.MapGet(ApiRoutes.TaskById, (HttpRequest r, string id, TasksApi a) => a.GetAsync(r, id));
+        api.MapGetAndHead(ApiRoutes.ProjectTasks, (HttpRequest r, string key, TasksApi a) => a.ListAsync(r, key));
+        api.MapGetAndHead(ApiRoutes.TaskById, (HttpRequest r, string id, TasksApi a) => a.GetAsync(r, id));
         api.MapPatch(ApiRoutes.TaskById, (HttpRequest r, string id, TasksApi a) => a.UpdateAsync(r, id));
         api.MapPost(ApiRoutes.TaskMove, (HttpRequest r, string id, TasksApi a) => a.MoveAsync(r, id));
         api.MapPost(ApiRoutes.TaskArchive, (HttpRequest r, string id, TasksApi a) => a.ArchiveAsync(r, id));
         api.MapPost(ApiRoutes.TaskRestore, (HttpRequest r, string id, TasksApi a) => a.RestoreAsync(r, id));
-        api.MapGet(ApiRoutes.TaskHistory, (HttpRequest r, string id, TasksApi a) => a.HistoryAsync(r, id));
+        api.MapGetAndHead(ApiRoutes.TaskHistory, (HttpRequest r, string id, TasksApi a) => a.HistoryAsync(r, id));
         api.MapPost(ApiRoutes.TaskComments, (HttpRequest r, string id, CommentsApi a) => a.AddAsync(r, id));
-        api.MapGet(ApiRoutes.TaskComments, (HttpRequest r, string id, CommentsApi a) => a.ListAsync(r, id));
+        api.MapGetAndHead(ApiRoutes.TaskComments, (HttpRequest r, string id, CommentsApi a) => a.ListAsync(r, id));
         api.MapPatch(ApiRoutes.CommentById, (HttpRequest r, string id, string commentId, CommentsApi a) => a.EditAsync(r, id, commentId));
         api.MapDelete(ApiRoutes.CommentById, (HttpRequest r, string id, string commentId, CommentsApi a) => a.DeleteAsync(r, id, commentId));
-        api.MapGet(ApiRoutes.DeadLetters, (HttpRequest r, AdminApi a) => a.ListDeadLettersAsync(r));
+        api.MapGetAndHead(ApiRoutes.DeadLetters, (HttpRequest r, AdminApi a) => a.ListDeadLettersAsync(r));
         api.MapPost(ApiRoutes.DeadLettersRedrive, (HttpRequest r, AdminApi a) => a.RedriveAsync(r));
         return app;
     }
+
+    private static readonly string[] GetAndHead = [HttpMethods.Get, HttpMethods.Head];
+
+    /// <summary>Every GET answers HEAD too: the same status and headers, no body (<see cref="JsonResponse"/> leaves it out).</summary>
+    private static RouteHandlerBuilder MapGetAndHead(this IEndpointRouteBuilder app, string template, Delegate handler) =>
+        app.MapMethods(template, GetAndHead, handler);
 }

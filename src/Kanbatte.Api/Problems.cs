@@ -29,15 +29,20 @@ public static class Problems
 
     public static JsonResponse Conflict(string detail) => Create(StatusCodes.Status409Conflict, "Conflict.", detail);
 
+    public static JsonResponse UnsupportedMediaType(string field, string message) =>
+        Create(StatusCodes.Status415UnsupportedMediaType, "Unsupported media type.", $"{field}: {message}", new Dictionary<string, string[]> { [field] = [message] });
+
+    /// <summary>The statuses this API answers with; any other the framework makes is "about:blank" (RFC 9457: just the status).</summary>
     private static string TypeOf(int status) => status switch
     {
         400 => "https://www.rfc-editor.org/rfc/rfc9110#section-15.5.1",
         404 => "https://www.rfc-editor.org/rfc/rfc9110#section-15.5.5",
+        405 => "https://www.rfc-editor.org/rfc/rfc9110#section-15.5.6",
         409 => "https://www.rfc-editor.org/rfc/rfc9110#section-15.5.10",
         412 => "https://www.rfc-editor.org/rfc/rfc9110#section-15.5.13",
-        413 => "https://www.rfc-editor.org/rfc/rfc9110#section-15.5.14",
         415 => "https://www.rfc-editor.org/rfc/rfc9110#section-15.5.16",
         422 => "https://www.rfc-editor.org/rfc/rfc9110#section-15.5.21",
-        _ => "https://www.rfc-editor.org/rfc/rfc9110#section-15.6.1",
+        500 => "https://www.rfc-editor.org/rfc/rfc9110#section-15.6.1",
+        _ => "about:blank",
     };
 }

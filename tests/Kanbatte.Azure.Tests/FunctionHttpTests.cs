@@ -18,9 +18,11 @@ public sealed class FunctionHttpTests : IAsyncLifetime
     public async Task InitializeAsync() => _app = await FunctionApp.StartAsync();
     public async Task DisposeAsync() => await _app.DisposeAsync();
 
-    private async Task<DirectHttp.Response> CallAsync<TFunction>(string method, string path, object? body = null, string? query = null, params string[] routeValues)
+    private Task<DirectHttp.Response> CallAsync<TFunction>(string method, string path, object? body = null, string? query = null, params string[] routeValues) =>
+        CallAsync<TFunction>(DirectHttp.Request(_app.Services, method, path, body, query), routeValues);
+
+    private async Task<DirectHttp.Response> CallAsync<TFunction>(Microsoft.AspNetCore.Http.HttpRequest request, params string[] routeValues)
     {
-        var request = DirectHttp.Request(_app.Services, method, path, body, query);
         var function = _app.Function<TFunction>();
         var run = typeof(TFunction).GetMethod("Run")!;
         var result = await (Task<Microsoft.AspNetCore.Mvc.IActionResult>)run.Invoke(function, [request, .. routeValues])!;
@@ -139,6 +141,43 @@ public sealed class FunctionHttpTests : IAsyncLifetime
 
         Assert.Equal((200, 400, 200), (listed.Status, refused.Status, redriven.Status));
         Assert.All(new[] { listed, refused, redriven }, r => Assert.False(string.IsNullOrEmpty(r.Headers[CorrelationId.Header])));
+    }
+
+    [Fact]
+    public async Task Head_answers_with_the_gets_status_and_headers_without_the_body()
+    {
+        await CallAsync<CreateProjectFunction>("POST", "/api/projects", new { key = "HD", name = "Head" });
+        await CallAsync<CreateTaskFunction>("POST", "/api/projects/HD/tasks", new { title = "One" }, routeValues: "HD");
+        await ProjectAsync();
+
+        foreach (var (name, call) in new (string, Func<string, Task<DirectHttp.Response>>)[]
+                 {
+                     ("task", m => CallAsync<GetTaskFunction>(m, "/api/tasks/HD-001", routeValues: "HD-001")),
+                     ("missing task", m => CallAsync<GetTaskFunction>(m, "/api/tasks/HD-404", routeValues: "HD-404")),
+                     ("list", m => CallAsync<ListTasksFunction>(m, "/api/projects/HD/tasks", query: "?limit=1", routeValues: "HD")),
+                     ("dead letters", m => CallAsync<ListDeadLettersFunction>(m, "/api/admin/dead-letters")),
+                     ("health", m => CallAsync<HealthFunction>(m, "/api/health")),
+                 })
+        {
+            var get = await call("GET");
+            var head = await call("HEAD");
+            Assert.Equal((name, get.Status, get.ContentType, get.Headers.ContentLength, get.Headers.ETag.ToString()),
+                (name, head.Status, head.ContentType, head.Headers.ContentLength, head.Headers.ETag.ToString()));
+            Assert.Equal((name, ""), (name, head.Body));
+            Assert.True(get.Body.Length > 0 && get.Headers.ContentLength == Encoding.UTF8.GetByteCount(get.Body), name);
+        }
+    }
+
+    [Fact]
+    public async Task A_body_that_is_not_json_is_415()
+    {
+        var request = DirectHttp.Request(_app.Services, "POST", "/api/projects", Encoding.UTF8.GetBytes("key=AI&name=AI"), contentType: "application/x-www-form-urlencoded");
+
+        var refused = await CallAsync<CreateProjectFunction>(request);
+
+        Assert.Equal((415, JsonResponse.ProblemJson), (refused.Status, refused.ContentType));
+        Assert.True(refused.Json.GetProperty("errors").TryGetProperty("body", out _), refused.Body);
+        Assert.False(string.IsNullOrEmpty(refused.Headers[CorrelationId.Header]));
     }
 
     private static readonly byte[] ManyBadLabels =

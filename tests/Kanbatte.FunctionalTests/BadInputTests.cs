@@ -138,7 +138,7 @@ public sealed class BadInputTests : IClassFixture<KanbatteFactory>, IAsyncLifeti
     public async Task A_body_that_is_not_json_by_content_type_is_refused()
     {
         var response = await _client.SendRawAsync(HttpMethod.Post, "/api/projects/BAD/tasks", "title=t", "application/x-www-form-urlencoded");
-        await AssertProblemAsync(response, HttpStatusCode.BadRequest, "body");
+        await AssertProblemAsync(response, HttpStatusCode.UnsupportedMediaType, "body");
     }
 
     [Theory]
