@@ -55,8 +55,11 @@ public sealed class Paging(PagingOptions options)
         return Base64Url.EncodeToString(payload) + "." + Base64Url.EncodeToString(Sign(payload));
     }
 
-    /// <summary>Writes <c>{"items": [...], "continuationToken": ...}</c>; items are JSON already serialized.</summary>
-    public JsonResponse Page(IEnumerable<string> itemsJson, string scope, string? after)
+    /// <summary>
+    /// Writes <c>{"items": [...], "continuationToken": ...}</c>; items are JSON already serialized. A list that reports
+    /// its whole size (the dead letters) gives <paramref name="count"/>, written as <c>count</c>.
+    /// </summary>
+    public JsonResponse Page(IEnumerable<string> itemsJson, string scope, string? after, long? count = null)
     {
         using var buffer = new MemoryStream();
         using (var writer = new Utf8JsonWriter(buffer))
@@ -66,6 +69,7 @@ public sealed class Paging(PagingOptions options)
             foreach (var item in itemsJson) writer.WriteRawValue(item, skipInputValidation: true);
             writer.WriteEndArray();
             writer.WriteString("continuationToken", Token(scope, after));
+            if (count is { } n) writer.WriteNumber("count", n);
             writer.WriteEndObject();
         }
         return new JsonResponse(StatusCodes.Status200OK, buffer.ToArray());

@@ -180,6 +180,32 @@ public sealed class FunctionHttpTests : IAsyncLifetime
         Assert.False(string.IsNullOrEmpty(refused.Headers[CorrelationId.Header]));
     }
 
+    [Fact]
+    public async Task Dead_letters_page_through_the_function_and_count_all_that_is_parked()
+    {
+        var store = _app.Get<Kanbatte.Application.IDeadLetterStore>();
+        var parked = new[] { ("task:DL-002", 1), ("task:DL-001", 10), ("project:DL", 3), ("task:DL-001", 2), ("task:DL-001", 9) };
+        foreach (var (stream, version) in parked)
+            await store.ParkAsync(new Kanbatte.Application.EventEnvelope(stream, version, "task_teleported", 1, System.Text.Json.JsonSerializer.SerializeToElement(new { to = "mars" }),
+                DateTimeOffset.UtcNow, new Kanbatte.Application.EventMetadata("poison")), "boom", DateTimeOffset.UtcNow);
+
+        var seen = new List<(string, int)>();
+        string? token = null;
+        var pages = 0;
+        do
+        {
+            var page = await CallAsync<ListDeadLettersFunction>("GET", "/api/admin/dead-letters", query: "?limit=2" + (token is null ? "" : "&continuationToken=" + Uri.EscapeDataString(token)));
+            Assert.True(page.Status == 200, page.Body);
+            Assert.Equal(5, page.Json.GetProperty("count").GetInt32());
+            seen.AddRange(page.Json.GetProperty("items").EnumerateArray().Select(i => (i.GetProperty("streamId").GetString()!, i.GetProperty("version").GetInt32())));
+            token = page.Json.GetProperty("continuationToken").GetString();
+            pages++;
+        } while (token is not null && pages < 10);
+
+        Assert.Equal(parked.OrderBy(p => p.Item1, StringComparer.Ordinal).ThenBy(p => p.Item2), seen);
+        Assert.Equal(3, pages);
+    }
+
     private static readonly byte[] ManyBadLabels =
         Encoding.UTF8.GetBytes("{\"title\":\"t\",\"labels\":[" + string.Join(",", Enumerable.Repeat("\"\"", 250_000)) + "]}");
 
