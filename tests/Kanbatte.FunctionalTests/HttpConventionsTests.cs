@@ -146,6 +146,8 @@ public sealed class HttpConventionsTests : IClassFixture<KanbatteFactory>, IAsyn
                          ("GET /api/tasks/HC-001%00 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", 400),
                          ("GET /api/tasks/\u00ff HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", 400),
                          ("GET /api/health HTTP/1.1\r\nConnection: close\r\n\r\n", 400),
+                         ("POST /api/projects HTTP/1.1\r\nHost: x\r\nContent-Length: abc\r\nConnection: close\r\n\r\n{}", 400),
+                         ("POST /api/projects HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip\r\nConnection: close\r\n\r\n{}", 400),
                          ("GET /api/health HTTP/9.9\r\nHost: x\r\n\r\n", 505),
                      })
             {
