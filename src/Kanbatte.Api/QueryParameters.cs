@@ -34,6 +34,7 @@ public sealed class QueryParameters
     /// <summary>Refuses the request when its query names a parameter this route does not take, naming each.</summary>
     public void ThrowIfUnknown(HttpRequest request)
     {
+        if (request.Query.Count == 0) return;
         var v = new Violations();
         foreach (var name in request.Query.Keys)
             if (!_names.Contains(name) && !name.Equals(FunctionKey, StringComparison.OrdinalIgnoreCase))
