@@ -144,8 +144,9 @@ resource leases 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containers@2
   }
 }
 
-// Events the projector failed to apply, parked with their error: listed and counted, never searched by the
-// parked event's content, so that copy stays out of the index.
+// Events the projector failed to apply, parked with their error: listed (keyset-paged by stream and version, an
+// ORDER BY on two paths that needs the composite index) and counted, never searched by the parked event's content,
+// so that copy stays out of the index.
 resource deadLetter 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containers@2025-04-15' = {
   parent: database
   name: containerNames.deadLetter
@@ -173,6 +174,18 @@ resource deadLetter 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containe
           {
             path: '/"_etag"/?'
           }
+        ]
+        compositeIndexes: [
+          [
+            {
+              path: '/streamId'
+              order: 'ascending'
+            }
+            {
+              path: '/version'
+              order: 'ascending'
+            }
+          ]
         ]
       }
     }

@@ -5,12 +5,6 @@ using Microsoft.AspNetCore.Http;
 
 namespace Kanbatte.Api;
 
-/// <summary>A problem decided outside the domain (e.g. by the idempotency check), returned as it is.</summary>
-public sealed class ApiProblemException(JsonResponse problem) : Exception(problem.StatusCode.ToString(System.Globalization.CultureInfo.InvariantCulture))
-{
-    public JsonResponse Problem { get; } = problem;
-}
-
 /// <summary>
 /// <c>Idempotency-Key</c> on POST: a retry of the same request (same method, path and body) within 24 hours gets the
 /// original response and appends nothing; the same key with another request gets 422. A request still running under

@@ -29,6 +29,8 @@ public sealed record JsonResponse(int StatusCode, byte[]? Body, string ContentTy
         if (Body is null) return Task.CompletedTask;
         response.ContentType = ContentType;
         response.ContentLength = Body.Length;
+        // HEAD: the GET's status and headers, Content-Length included, without the body.
+        if (HttpMethods.IsHead(httpContext.Request.Method)) return Task.CompletedTask;
         return response.Body.WriteAsync(Body, 0, Body.Length, httpContext.RequestAborted);
     }
 }

@@ -4,34 +4,40 @@ using Microsoft.AspNetCore.Routing;
 
 namespace Kanbatte.Api;
 
-/// <summary>The route table of the self-hosted server. The function app declares the same routes, one function each.</summary>
+/// <summary>The self-hosted server's route table, from <see cref="ApiRoutes"/>; the function app declares the same templates, one function each.</summary>
 public static class KanbatteRoutes
 {
     public static IEndpointRouteBuilder MapKanbatteApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api");
-        api.MapGet("/health", (HttpRequest r, KanbatteApi a) => a.HealthAsync(r));
-        api.MapGet("/openapi.json", (HttpRequest r, KanbatteApi a) => a.OpenApiAsync(r));
-        api.MapPost("/projects", (HttpRequest r, KanbatteApi a) => a.CreateProjectAsync(r));
-        api.MapGet("/projects", (HttpRequest r, KanbatteApi a) => a.ListProjectsAsync(r));
-        api.MapGet("/projects/{key}", (HttpRequest r, string key, KanbatteApi a) => a.GetProjectAsync(r, key));
-        api.MapPatch("/projects/{key}", (HttpRequest r, string key, KanbatteApi a) => a.UpdateProjectAsync(r, key));
-        api.MapGet("/projects/{key}/board", (HttpRequest r, string key, KanbatteApi a) => a.BoardAsync(r, key));
-        api.MapGet("/projects/{key}/activity", (HttpRequest r, string key, KanbatteApi a) => a.ActivityAsync(r, key));
-        api.MapPost("/projects/{key}/tasks", (HttpRequest r, string key, KanbatteApi a) => a.CreateTaskAsync(r, key));
-        api.MapGet("/projects/{key}/tasks", (HttpRequest r, string key, KanbatteApi a) => a.ListTasksAsync(r, key));
-        api.MapGet("/tasks/{id}", (HttpRequest r, string id, KanbatteApi a) => a.GetTaskAsync(r, id));
-        api.MapPatch("/tasks/{id}", (HttpRequest r, string id, KanbatteApi a) => a.UpdateTaskAsync(r, id));
-        api.MapPost("/tasks/{id}/move", (HttpRequest r, string id, KanbatteApi a) => a.MoveTaskAsync(r, id));
-        api.MapPost("/tasks/{id}/archive", (HttpRequest r, string id, KanbatteApi a) => a.ArchiveTaskAsync(r, id));
-        api.MapPost("/tasks/{id}/restore", (HttpRequest r, string id, KanbatteApi a) => a.RestoreTaskAsync(r, id));
-        api.MapPost("/tasks/{id}/comments", (HttpRequest r, string id, KanbatteApi a) => a.AddCommentAsync(r, id));
-        api.MapGet("/tasks/{id}/comments", (HttpRequest r, string id, KanbatteApi a) => a.ListCommentsAsync(r, id));
-        api.MapPatch("/tasks/{id}/comments/{commentId}", (HttpRequest r, string id, string commentId, KanbatteApi a) => a.EditCommentAsync(r, id, commentId));
-        api.MapDelete("/tasks/{id}/comments/{commentId}", (HttpRequest r, string id, string commentId, KanbatteApi a) => a.DeleteCommentAsync(r, id, commentId));
-        api.MapGet("/tasks/{id}/history", (HttpRequest r, string id, KanbatteApi a) => a.TaskHistoryAsync(r, id));
-        api.MapGet("/admin/dead-letters", (HttpRequest r, KanbatteAdminApi a) => a.ListDeadLettersAsync(r));
-        api.MapPost("/admin/dead-letters/redrive", (HttpRequest r, KanbatteAdminApi a) => a.RedriveAsync(r));
+        var api = app.MapGroup("/" + ApiRoutes.Prefix);
+        api.MapGetAndHead(ApiRoutes.Health, (HttpRequest r, MetaApi a) => a.HealthAsync(r));
+        api.MapGetAndHead(ApiRoutes.OpenApi, (HttpRequest r, MetaApi a) => a.OpenApiAsync(r));
+        api.MapPost(ApiRoutes.Projects, (HttpRequest r, ProjectsApi a) => a.CreateAsync(r));
+        api.MapGetAndHead(ApiRoutes.Projects, (HttpRequest r, ProjectsApi a) => a.ListAsync(r));
+        api.MapGetAndHead(ApiRoutes.ProjectByKey, (HttpRequest r, string key, ProjectsApi a) => a.GetAsync(r, key));
+        api.MapPatch(ApiRoutes.ProjectByKey, (HttpRequest r, string key, ProjectsApi a) => a.UpdateAsync(r, key));
+        api.MapGetAndHead(ApiRoutes.ProjectBoard, (HttpRequest r, string key, ProjectsApi a) => a.BoardAsync(r, key));
+        api.MapGetAndHead(ApiRoutes.ProjectActivity, (HttpRequest r, string key, ProjectsApi a) => a.ActivityAsync(r, key));
+        api.MapPost(ApiRoutes.ProjectTasks, (HttpRequest r, string key, TasksApi a) => a.CreateAsync(r, key));
+        api.MapGetAndHead(ApiRoutes.ProjectTasks, (HttpRequest r, string key, TasksApi a) => a.ListAsync(r, key));
+        api.MapGetAndHead(ApiRoutes.TaskById, (HttpRequest r, string id, TasksApi a) => a.GetAsync(r, id));
+        api.MapPatch(ApiRoutes.TaskById, (HttpRequest r, string id, TasksApi a) => a.UpdateAsync(r, id));
+        api.MapPost(ApiRoutes.TaskMove, (HttpRequest r, string id, TasksApi a) => a.MoveAsync(r, id));
+        api.MapPost(ApiRoutes.TaskArchive, (HttpRequest r, string id, TasksApi a) => a.ArchiveAsync(r, id));
+        api.MapPost(ApiRoutes.TaskRestore, (HttpRequest r, string id, TasksApi a) => a.RestoreAsync(r, id));
+        api.MapGetAndHead(ApiRoutes.TaskHistory, (HttpRequest r, string id, TasksApi a) => a.HistoryAsync(r, id));
+        api.MapPost(ApiRoutes.TaskComments, (HttpRequest r, string id, CommentsApi a) => a.AddAsync(r, id));
+        api.MapGetAndHead(ApiRoutes.TaskComments, (HttpRequest r, string id, CommentsApi a) => a.ListAsync(r, id));
+        api.MapPatch(ApiRoutes.CommentById, (HttpRequest r, string id, string commentId, CommentsApi a) => a.EditAsync(r, id, commentId));
+        api.MapDelete(ApiRoutes.CommentById, (HttpRequest r, string id, string commentId, CommentsApi a) => a.DeleteAsync(r, id, commentId));
+        api.MapGetAndHead(ApiRoutes.DeadLetters, (HttpRequest r, AdminApi a) => a.ListDeadLettersAsync(r));
+        api.MapPost(ApiRoutes.DeadLettersRedrive, (HttpRequest r, AdminApi a) => a.RedriveAsync(r));
         return app;
     }
+
+    private static readonly string[] GetAndHead = [HttpMethods.Get, HttpMethods.Head];
+
+    /// <summary>Every GET answers HEAD too: the same status and headers, no body (<see cref="JsonResponse"/> leaves it out).</summary>
+    private static RouteHandlerBuilder MapGetAndHead(this IEndpointRouteBuilder app, string template, Delegate handler) =>
+        app.MapMethods(template, GetAndHead, handler);
 }

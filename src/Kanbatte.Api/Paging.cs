@@ -6,18 +6,8 @@ using System.Text.Json;
 using Kanbatte.Application;
 using Kanbatte.Domain;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Primitives;
 
 namespace Kanbatte.Api;
-
-public sealed class PagingOptions
-{
-    /// <summary>
-    /// Signs continuation tokens so a tampered token, or one taken from another list, is refused with 400. Set the
-    /// same value on every instance; tokens hold only list positions, never data, so the default is safe but public.
-    /// </summary>
-    public string TokenKey { get; set; } = "kanbatte-continuation-token";
-}
 
 /// <summary>The <c>limit</c> and <c>continuationToken</c> of a list request, and the page it answers with.</summary>
 public sealed class Paging(PagingOptions options)
@@ -28,25 +18,17 @@ public sealed class Paging(PagingOptions options)
 
     public int Limit(HttpRequest request)
     {
-        var raw = Single(request, "limit");
+        var raw = QueryValues.Single(request, "limit");
         if (raw is null) return DefaultLimit;
-        return TryParseWhole(raw, out var limit) && limit is >= 1 and <= MaxLimit
+        return QueryValues.TryParseWhole(raw, out var limit) && limit is >= 1 and <= MaxLimit
             ? limit
             : throw new ValidationException("limit", $"must be a whole number from 1 to {MaxLimit}.");
-    }
-
-    /// <summary>A whole number written in plain ASCII digits (int.TryParse alone ignores trailing NULs: "5\0" would be 5).</summary>
-    public static bool TryParseWhole(string text, out int value)
-    {
-        value = 0;
-        return text.Length is > 0 and <= 10 && text.All(char.IsAsciiDigit) &&
-               int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out value);
     }
 
     /// <summary>The position the previous page ended at, or null for the first page. <paramref name="scope"/> names the list.</summary>
     public string? After(HttpRequest request, string scope)
     {
-        var token = Single(request, "continuationToken");
+        var token = QueryValues.Single(request, "continuationToken");
         if (string.IsNullOrEmpty(token)) return null;
         var dot = token.IndexOf('.');
         try
@@ -73,8 +55,11 @@ public sealed class Paging(PagingOptions options)
         return Base64Url.EncodeToString(payload) + "." + Base64Url.EncodeToString(Sign(payload));
     }
 
-    /// <summary>Writes <c>{"items": [...], "continuationToken": ...}</c>; items are JSON already serialized.</summary>
-    public JsonResponse Page(IEnumerable<string> itemsJson, string scope, string? after)
+    /// <summary>
+    /// Writes <c>{"items": [...], "continuationToken": ...}</c>; items are JSON already serialized. A list that reports
+    /// its whole size (the dead letters) gives <paramref name="count"/>, written as <c>count</c>.
+    /// </summary>
+    public JsonResponse Page(IEnumerable<string> itemsJson, string scope, string? after, long? count = null)
     {
         using var buffer = new MemoryStream();
         using (var writer = new Utf8JsonWriter(buffer))
@@ -84,6 +69,7 @@ public sealed class Paging(PagingOptions options)
             foreach (var item in itemsJson) writer.WriteRawValue(item, skipInputValidation: true);
             writer.WriteEndArray();
             writer.WriteString("continuationToken", Token(scope, after));
+            if (count is { } n) writer.WriteNumber("count", n);
             writer.WriteEndObject();
         }
         return new JsonResponse(StatusCodes.Status200OK, buffer.ToArray());
@@ -96,16 +82,4 @@ public sealed class Paging(PagingOptions options)
             : throw new ValidationException("continuationToken", "is not a token this list issued.");
 
     private byte[] Sign(ReadOnlySpan<byte> payload) => HMACSHA256.HashData(_key, payload)[..16];
-
-    /// <summary>A query parameter given at most once.</summary>
-    public static string? Single(HttpRequest request, string name)
-    {
-        var values = request.Query.TryGetValue(name, out var v) ? v : StringValues.Empty;
-        return values.Count switch
-        {
-            0 => null,
-            1 => values[0],
-            _ => throw new ValidationException(name, "must be given at most once."),
-        };
-    }
 }

@@ -1,22 +1,23 @@
-using System.Text.Json.Serialization;
+using System.Globalization;
 using Microsoft.AspNetCore.Http;
 
 namespace Kanbatte.Api;
 
-/// <summary>RFC 9457 problem details. <c>errors</c> maps each offending field to what is wrong with it.</summary>
-public sealed record Problem(
-    string Type, string Title, int Status, string Detail,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyDictionary<string, string[]>? Errors = null,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? CurrentVersion = null);
-
 public static class Problems
 {
-    public static JsonResponse Create(int status, string title, string detail, IReadOnlyDictionary<string, string[]>? errors = null, int? currentVersion = null) =>
-        JsonResponse.Of(status, new Problem(TypeOf(status), title, status, detail, errors, currentVersion), JsonResponse.ProblemJson);
+    public static JsonResponse Create(int status, string title, string detail, IReadOnlyDictionary<string, string[]>? errors = null,
+        int? currentVersion = null, int? errorCount = null) =>
+        JsonResponse.Of(status, new Problem(TypeOf(status), title, status, detail, errors, currentVersion, errorCount), JsonResponse.ProblemJson);
 
-    public static JsonResponse Validation(IReadOnlyDictionary<string, string[]> errors) =>
-        Create(StatusCodes.Status400BadRequest, "The request is invalid.",
-            string.Join(" ", errors.Select(e => $"{e.Key}: {string.Join(" ", e.Value)}")), errors);
+    /// <summary>A 400 listing <paramref name="errors"/>; when <paramref name="found"/> is more, the detail and <c>errorCount</c> say so.</summary>
+    public static JsonResponse Validation(IReadOnlyDictionary<string, string[]> errors, int found = 0)
+    {
+        var listed = errors.Sum(e => e.Value.Length);
+        var detail = string.Join(" ", errors.Select(e => $"{e.Key}: {string.Join(" ", e.Value)}"));
+        if (found <= listed) return Create(StatusCodes.Status400BadRequest, "The request is invalid.", detail, errors);
+        var more = string.Create(CultureInfo.InvariantCulture, $" ({found} errors were found; the first {listed} are listed.)");
+        return Create(StatusCodes.Status400BadRequest, "The request is invalid.", detail + more, errors, errorCount: found);
+    }
 
     public static JsonResponse BadRequest(string field, string message) =>
         Validation(new Dictionary<string, string[]> { [field] = [message] });
@@ -28,15 +29,20 @@ public static class Problems
 
     public static JsonResponse Conflict(string detail) => Create(StatusCodes.Status409Conflict, "Conflict.", detail);
 
+    public static JsonResponse UnsupportedMediaType(string field, string message) =>
+        Create(StatusCodes.Status415UnsupportedMediaType, "Unsupported media type.", $"{field}: {message}", new Dictionary<string, string[]> { [field] = [message] });
+
+    /// <summary>The statuses this API answers with; any other the framework makes is "about:blank" (RFC 9457: just the status).</summary>
     private static string TypeOf(int status) => status switch
     {
         400 => "https://www.rfc-editor.org/rfc/rfc9110#section-15.5.1",
         404 => "https://www.rfc-editor.org/rfc/rfc9110#section-15.5.5",
+        405 => "https://www.rfc-editor.org/rfc/rfc9110#section-15.5.6",
         409 => "https://www.rfc-editor.org/rfc/rfc9110#section-15.5.10",
         412 => "https://www.rfc-editor.org/rfc/rfc9110#section-15.5.13",
-        413 => "https://www.rfc-editor.org/rfc/rfc9110#section-15.5.14",
         415 => "https://www.rfc-editor.org/rfc/rfc9110#section-15.5.16",
         422 => "https://www.rfc-editor.org/rfc/rfc9110#section-15.5.21",
-        _ => "https://www.rfc-editor.org/rfc/rfc9110#section-15.6.1",
+        500 => "https://www.rfc-editor.org/rfc/rfc9110#section-15.6.1",
+        _ => "about:blank",
     };
 }

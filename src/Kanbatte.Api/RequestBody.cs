@@ -7,7 +7,7 @@ namespace Kanbatte.Api;
 
 /// <summary>
 /// A request's JSON object, read with the contract's limits. Shape mistakes (malformed JSON, a wrong type, an unknown
-/// field, a body over 1 MB) become field errors here; value rules are the domain's.
+/// field, a body over 1 MB) become field errors here, a content type other than JSON a 415; value rules are the domain's.
 /// </summary>
 public sealed class RequestBody
 {
@@ -24,7 +24,7 @@ public sealed class RequestBody
     {
         if (request.ContentType is { Length: > 0 } contentType &&
             (!MediaTypeHeaderValue.TryParse(contentType, out var media) || !IsJson(media.MediaType.Value)))
-            throw new ValidationException("body", "must be sent as application/json.");
+            throw new ApiProblemException(Problems.UnsupportedMediaType("body", "must be sent as application/json."));
         var bytes = await ReadBytesAsync(request, ct);
         JsonDocument document;
         try

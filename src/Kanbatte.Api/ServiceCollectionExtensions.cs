@@ -21,8 +21,12 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<KanbatteQueries>();
         services.AddSingleton<Projector>();
         services.AddSingleton<Idempotency>();
-        services.AddSingleton<KanbatteApi>();
-        services.AddSingleton<KanbatteAdminApi>();
+        services.AddSingleton<ApiHandler>();
+        services.AddSingleton<MetaApi>();
+        services.AddSingleton<ProjectsApi>();
+        services.AddSingleton<TasksApi>();
+        services.AddSingleton<CommentsApi>();
+        services.AddSingleton<AdminApi>();
         return services;
     }
 }

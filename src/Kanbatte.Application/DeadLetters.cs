@@ -3,6 +3,9 @@ namespace Kanbatte.Application;
 /// <summary>An event the projector could not apply, kept with the error until a re-drive applies it.</summary>
 public sealed record DeadLetter(EventEnvelope Event, string Error, DateTimeOffset ParkedAt, int Attempts);
 
+/// <summary>A parked event's place in the list (stream, then version): where a page ended and the next begins.</summary>
+public sealed record DeadLetterKey(string StreamId, int Version);
+
 /// <summary>
 /// The durable place for events the projector failed on, so a failing event is never lost and never blocks the feed.
 /// One entry per (stream, version): parking the same event again records the new error and counts the attempt.
@@ -11,8 +14,11 @@ public interface IDeadLetterStore
 {
     Task ParkAsync(EventEnvelope e, string error, DateTimeOffset at, CancellationToken ct = default);
 
-    /// <summary>At most <paramref name="limit"/> parked events, those returned ordered by stream, then version.</summary>
-    Task<IReadOnlyList<DeadLetter>> ListAsync(int limit, CancellationToken ct = default);
+    /// <summary>
+    /// At most <paramref name="limit"/> parked events ordered by stream, then version: those after <paramref name="after"/>,
+    /// or from the first when it is null (keyset paging: a page costs its size, whatever is parked).
+    /// </summary>
+    Task<IReadOnlyList<DeadLetter>> ListAsync(int limit, DeadLetterKey? after = null, CancellationToken ct = default);
 
     /// <summary>Removes an entry; removing one that is not there is not an error.</summary>
     Task RemoveAsync(string streamId, int version, CancellationToken ct = default);

@@ -48,7 +48,7 @@ public sealed class ResilientProjector(
     public async Task<RedriveResult> RedriveAsync(CancellationToken ct = default)
     {
         var (applied, failing) = (0, 0);
-        foreach (var parked in await deadLetters.ListAsync(RedriveLimit, ct))
+        foreach (var parked in await deadLetters.ListAsync(RedriveLimit, ct: ct))
         {
             var e = parked.Event;
             try

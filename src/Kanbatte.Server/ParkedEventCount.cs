@@ -66,7 +66,7 @@ public sealed class ObservedDeadLetterStore(IDeadLetterStore inner, ParkedEventC
         count.Changed();
     }
 
-    public Task<IReadOnlyList<DeadLetter>> ListAsync(int limit, CancellationToken ct = default) => inner.ListAsync(limit, ct);
+    public Task<IReadOnlyList<DeadLetter>> ListAsync(int limit, DeadLetterKey? after = null, CancellationToken ct = default) => inner.ListAsync(limit, after, ct);
 
     public Task<long> CountAsync(CancellationToken ct = default) => inner.CountAsync(ct);
 }

@@ -31,6 +31,7 @@ switch (builder.Configuration["Kanbatte:Store"] ?? "Sqlite")
 builder.AddKanbatteTelemetry();
 
 var app = builder.Build();
+app.UseKanbatteProblems();
 app.MapKanbatteApi();
 app.Run();
 

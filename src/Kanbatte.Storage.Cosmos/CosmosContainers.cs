@@ -27,10 +27,14 @@ public sealed class CosmosContainers(CosmosClient client, CosmosOptions options)
                      (Options.EventLogContainer, CosmosOptions.PartitionKeys.EventLog),
                      (Options.ViewContainer, CosmosOptions.PartitionKeys.View),
                      (Options.CountersContainer, CosmosOptions.PartitionKeys.Counters),
-                     (Options.DeadLetterContainer, CosmosOptions.PartitionKeys.DeadLetter),
                      (Options.LeasesContainer, CosmosOptions.PartitionKeys.Leases),
                  })
             await database.CreateContainerIfNotExistsAsync(new ContainerProperties(name, key), cancellationToken: ct);
+        // The dead letters page ordered by (streamId, version): Cosmos DB serves that ORDER BY from a composite index.
+        var deadLetter = new ContainerProperties(Options.DeadLetterContainer, CosmosOptions.PartitionKeys.DeadLetter);
+        deadLetter.IndexingPolicy.CompositeIndexes.Add(
+            [new CompositePath { Path = "/streamId", Order = CompositePathSortOrder.Ascending }, new CompositePath { Path = "/version", Order = CompositePathSortOrder.Ascending }]);
+        await database.CreateContainerIfNotExistsAsync(deadLetter, cancellationToken: ct);
         await database.CreateContainerIfNotExistsAsync(
             new ContainerProperties(Options.IdempotencyContainer, CosmosOptions.PartitionKeys.Idempotency) { DefaultTimeToLive = CosmosOptions.IdempotencyTtlSeconds },
             cancellationToken: ct);

@@ -26,14 +26,18 @@ public sealed class CosmosDeadLetterStore(CosmosContainers containers) : IDeadLe
             new ItemRequestOptions { EnableContentResponseOnWrite = false }, ct);
     }
 
-    public async Task<IReadOnlyList<DeadLetter>> ListAsync(int limit, CancellationToken ct = default)
+    /// <summary>
+    /// Across partitions, as an operator's list is, keyset-paged on (streamId, version): that ORDER BY needs the
+    /// container's composite index (infra/modules/cosmos.bicep, <see cref="CosmosContainers"/>).
+    /// </summary>
+    public async Task<IReadOnlyList<DeadLetter>> ListAsync(int limit, DeadLetterKey? after = null, CancellationToken ct = default)
     {
-        // Across partitions, as an operator's query is: parked events are few. Sorted here, because ordering by two
-        // fields would need a composite index; a re-drive out of order is still right (the projector fills gaps).
-        var query = new QueryDefinition("SELECT TOP @limit * FROM c").WithParameter("@limit", limit);
-        var items = await CosmosQueries.ReadAllAsync<CosmosDeadLetterItem>(DeadLetter, query, null, ct);
-        return items.OrderBy(i => i.StreamId, StringComparer.Ordinal).ThenBy(i => i.Version)
-            .Select(i => new DeadLetter(i.Event, i.Error, i.ParkedAt, i.Attempts)).ToList();
+        var query = after is null
+            ? new QueryDefinition("SELECT TOP @limit * FROM c ORDER BY c.streamId, c.version")
+            : new QueryDefinition("SELECT TOP @limit * FROM c WHERE c.streamId > @s OR (c.streamId = @s AND c.version > @v) ORDER BY c.streamId, c.version")
+                .WithParameter("@s", after.StreamId).WithParameter("@v", after.Version);
+        var items = await CosmosQueries.ReadAllAsync<CosmosDeadLetterItem>(DeadLetter, query.WithParameter("@limit", limit), null, ct);
+        return items.Select(i => new DeadLetter(i.Event, i.Error, i.ParkedAt, i.Attempts)).ToList();
     }
 
     /// <summary>A cross-partition COUNT: a few RU while few events are parked; the gauge caches it, so it runs seldom.</summary>

@@ -22,11 +22,19 @@ public sealed class SqliteDeadLetterStore(SqliteDatabase db) : IDeadLetterStore
             return await command.ExecuteNonQueryAsync(ct);
         }, ct);
 
-    public async Task<IReadOnlyList<DeadLetter>> ListAsync(int limit, CancellationToken ct = default)
+    public async Task<IReadOnlyList<DeadLetter>> ListAsync(int limit, DeadLetterKey? after = null, CancellationToken ct = default)
     {
         await using var session = db.Read();
-        var command = session.Command("SELECT event, error, parked_at, attempts FROM dead_letter ORDER BY stream_id, version LIMIT $limit");
+        // The row value comparison walks the primary key (stream_id, version) from the position given.
+        var command = session.Command(after is null
+            ? "SELECT event, error, parked_at, attempts FROM dead_letter ORDER BY stream_id, version LIMIT $limit"
+            : "SELECT event, error, parked_at, attempts FROM dead_letter WHERE (stream_id, version) > ($s, $v) ORDER BY stream_id, version LIMIT $limit");
         command.Parameters.AddWithValue("$limit", limit);
+        if (after is not null)
+        {
+            command.Parameters.AddWithValue("$s", after.StreamId);
+            command.Parameters.AddWithValue("$v", after.Version);
+        }
         var parked = new List<DeadLetter>();
         await using var reader = await command.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))

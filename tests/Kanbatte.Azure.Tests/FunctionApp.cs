@@ -70,7 +70,7 @@ public sealed class FunctionApp : IAsyncDisposable
 /// <summary>A request built the way the ASP.NET Core integration hands one to a function, and its response read back.</summary>
 public static class DirectHttp
 {
-    public static HttpRequest Request(IServiceProvider services, string method, string path, object? body = null, string? query = null)
+    public static HttpRequest Request(IServiceProvider services, string method, string path, object? body = null, string? query = null, string contentType = "application/json")
     {
         var context = new DefaultHttpContext { RequestServices = services };
         context.Request.Method = method;
@@ -81,7 +81,7 @@ public static class DirectHttp
         if (body is not null)
         {
             var bytes = body as byte[] ?? JsonSerializer.SerializeToUtf8Bytes(body, KanbatteJson.Options);
-            context.Request.ContentType = "application/json";
+            context.Request.ContentType = contentType;
             context.Request.ContentLength = bytes.Length;
             context.Request.Body = new MemoryStream(bytes);
         }

@@ -18,9 +18,11 @@ public sealed class FunctionHttpTests : IAsyncLifetime
     public async Task InitializeAsync() => _app = await FunctionApp.StartAsync();
     public async Task DisposeAsync() => await _app.DisposeAsync();
 
-    private async Task<DirectHttp.Response> CallAsync<TFunction>(string method, string path, object? body = null, string? query = null, params string[] routeValues)
+    private Task<DirectHttp.Response> CallAsync<TFunction>(string method, string path, object? body = null, string? query = null, params string[] routeValues) =>
+        CallAsync<TFunction>(DirectHttp.Request(_app.Services, method, path, body, query), routeValues);
+
+    private async Task<DirectHttp.Response> CallAsync<TFunction>(Microsoft.AspNetCore.Http.HttpRequest request, params string[] routeValues)
     {
-        var request = DirectHttp.Request(_app.Services, method, path, body, query);
         var function = _app.Function<TFunction>();
         var run = typeof(TFunction).GetMethod("Run")!;
         var result = await (Task<Microsoft.AspNetCore.Mvc.IActionResult>)run.Invoke(function, [request, .. routeValues])!;
@@ -43,7 +45,7 @@ public sealed class FunctionHttpTests : IAsyncLifetime
         Assert.Equal(201, created.Status);
         Assert.Equal("/api/projects/AI", created.Headers.Location.ToString());
         Assert.Equal("\"1\"", created.Headers.ETag.ToString());
-        Assert.False(string.IsNullOrEmpty(created.Headers[KanbatteApi.CorrelationHeader]));
+        Assert.False(string.IsNullOrEmpty(created.Headers[CorrelationId.Header]));
         Assert.Equal("AI", created.Json.GetProperty("key").GetString());
 
         // Eventually consistent, as in Azure: the view has it once the change feed (here: the trigger, called) projected it.
@@ -118,6 +120,108 @@ public sealed class FunctionHttpTests : IAsyncLifetime
         Assert.Equal((200, "3.1.0"), (openApi.Status, openApi.Json.GetProperty("openapi").GetString()));
     }
 
+    [Fact]
+    public async Task Unknown_query_parameters_are_refused_but_the_hosts_function_key_is_not_one()
+    {
+        var unknown = await CallAsync<ListProjectsFunction>("GET", "/api/projects", query: "?limt=5&code=k");
+        Assert.Equal((400, JsonResponse.ProblemJson), (unknown.Status, unknown.ContentType));
+        Assert.Equal(["limt"], unknown.Json.GetProperty("errors").EnumerateObject().Select(e => e.Name));
+
+        // The Functions host checks ?code= (the function key) and passes the whole query on to the worker.
+        Assert.Equal(200, (await CallAsync<ListProjectsFunction>("GET", "/api/projects", query: "?limit=5&code=k")).Status);
+        Assert.Equal(200, (await CallAsync<ListDeadLettersFunction>("GET", "/api/admin/dead-letters", query: "?code=k")).Status);
+    }
+
+    [Fact]
+    public async Task Admin_routes_carry_the_correlation_id_as_every_route_does()
+    {
+        var listed = await CallAsync<ListDeadLettersFunction>("GET", "/api/admin/dead-letters");
+        var refused = await CallAsync<ListDeadLettersFunction>("GET", "/api/admin/dead-letters", query: "?limit=0");
+        var redriven = await CallAsync<RedriveDeadLettersFunction>("POST", "/api/admin/dead-letters/redrive");
+
+        Assert.Equal((200, 400, 200), (listed.Status, refused.Status, redriven.Status));
+        Assert.All(new[] { listed, refused, redriven }, r => Assert.False(string.IsNullOrEmpty(r.Headers[CorrelationId.Header])));
+    }
+
+    [Fact]
+    public async Task Head_answers_with_the_gets_status_and_headers_without_the_body()
+    {
+        await CallAsync<CreateProjectFunction>("POST", "/api/projects", new { key = "HD", name = "Head" });
+        await CallAsync<CreateTaskFunction>("POST", "/api/projects/HD/tasks", new { title = "One" }, routeValues: "HD");
+        await ProjectAsync();
+
+        foreach (var (name, call) in new (string, Func<string, Task<DirectHttp.Response>>)[]
+                 {
+                     ("task", m => CallAsync<GetTaskFunction>(m, "/api/tasks/HD-001", routeValues: "HD-001")),
+                     ("missing task", m => CallAsync<GetTaskFunction>(m, "/api/tasks/HD-404", routeValues: "HD-404")),
+                     ("list", m => CallAsync<ListTasksFunction>(m, "/api/projects/HD/tasks", query: "?limit=1", routeValues: "HD")),
+                     ("dead letters", m => CallAsync<ListDeadLettersFunction>(m, "/api/admin/dead-letters")),
+                     ("health", m => CallAsync<HealthFunction>(m, "/api/health")),
+                 })
+        {
+            var get = await call("GET");
+            var head = await call("HEAD");
+            Assert.Equal((name, get.Status, get.ContentType, get.Headers.ContentLength, get.Headers.ETag.ToString()),
+                (name, head.Status, head.ContentType, head.Headers.ContentLength, head.Headers.ETag.ToString()));
+            Assert.Equal((name, ""), (name, head.Body));
+            Assert.True(get.Body.Length > 0 && get.Headers.ContentLength == Encoding.UTF8.GetByteCount(get.Body), name);
+        }
+    }
+
+    [Fact]
+    public async Task A_body_that_is_not_json_is_415()
+    {
+        var request = DirectHttp.Request(_app.Services, "POST", "/api/projects", Encoding.UTF8.GetBytes("key=AI&name=AI"), contentType: "application/x-www-form-urlencoded");
+
+        var refused = await CallAsync<CreateProjectFunction>(request);
+
+        Assert.Equal((415, JsonResponse.ProblemJson), (refused.Status, refused.ContentType));
+        Assert.True(refused.Json.GetProperty("errors").TryGetProperty("body", out _), refused.Body);
+        Assert.False(string.IsNullOrEmpty(refused.Headers[CorrelationId.Header]));
+    }
+
+    [Fact]
+    public async Task Dead_letters_page_through_the_function_and_count_all_that_is_parked()
+    {
+        var store = _app.Get<Kanbatte.Application.IDeadLetterStore>();
+        var parked = new[] { ("task:DL-002", 1), ("task:DL-001", 10), ("project:DL", 3), ("task:DL-001", 2), ("task:DL-001", 9) };
+        foreach (var (stream, version) in parked)
+            await store.ParkAsync(new Kanbatte.Application.EventEnvelope(stream, version, "task_teleported", 1, System.Text.Json.JsonSerializer.SerializeToElement(new { to = "mars" }),
+                DateTimeOffset.UtcNow, new Kanbatte.Application.EventMetadata("poison")), "boom", DateTimeOffset.UtcNow);
+
+        var seen = new List<(string, int)>();
+        string? token = null;
+        var pages = 0;
+        do
+        {
+            var page = await CallAsync<ListDeadLettersFunction>("GET", "/api/admin/dead-letters", query: "?limit=2" + (token is null ? "" : "&continuationToken=" + Uri.EscapeDataString(token)));
+            Assert.True(page.Status == 200, page.Body);
+            Assert.Equal(5, page.Json.GetProperty("count").GetInt32());
+            seen.AddRange(page.Json.GetProperty("items").EnumerateArray().Select(i => (i.GetProperty("streamId").GetString()!, i.GetProperty("version").GetInt32())));
+            token = page.Json.GetProperty("continuationToken").GetString();
+            pages++;
+        } while (token is not null && pages < 10);
+
+        Assert.Equal(parked.OrderBy(p => p.Item1, StringComparer.Ordinal).ThenBy(p => p.Item2), seen);
+        Assert.Equal(3, pages);
+    }
+
+    private static readonly byte[] ManyBadLabels =
+        Encoding.UTF8.GetBytes("{\"title\":\"t\",\"labels\":[" + string.Join(",", Enumerable.Repeat("\"\"", 250_000)) + "]}");
+
+    [Fact]
+    public async Task A_quarter_million_mistakes_are_reported_as_twenty()
+    {
+        await CallAsync<CreateProjectFunction>("POST", "/api/projects", new { key = "AI", name = "AI" });
+
+        var refused = await CallAsync<CreateTaskFunction>("POST", "/api/projects/AI/tasks", ManyBadLabels, routeValues: "AI");
+
+        Assert.Equal((400, JsonResponse.ProblemJson), (refused.Status, refused.ContentType));
+        Assert.True(refused.Body.Length < 4096, $"a {refused.Body.Length}-character problem");
+        Assert.Equal(20, refused.Json.GetProperty("errors").GetProperty("labels").GetArrayLength());
+        Assert.Equal(250_000, refused.Json.GetProperty("errorCount").GetInt32());
+    }
+
     /// <summary>Client mistakes answer exactly as the self-hosted server answers them: status, content type and body.</summary>
     [Fact]
     public async Task Errors_are_byte_for_byte_the_servers()
@@ -142,6 +246,10 @@ public sealed class FunctionHttpTests : IAsyncLifetime
                 ("GET", "/api/projects", null, "?limit=0", () => CallAsync<ListProjectsFunction>("GET", "/api/projects", query: "?limit=0")),
                 ("GET", "/api/projects/AI/tasks", null, "?status=later", () => CallAsync<ListTasksFunction>("GET", "/api/projects/AI/tasks", query: "?status=later", routeValues: "AI")),
                 ("GET", "/api/admin/dead-letters", null, "?limit=1000", () => CallAsync<ListDeadLettersFunction>("GET", "/api/admin/dead-letters", query: "?limit=1000")),
+                ("GET", "/api/projects/AI/tasks", null, "?assigne=ana", () => CallAsync<ListTasksFunction>("GET", "/api/projects/AI/tasks", query: "?assigne=ana", routeValues: "AI")),
+                ("GET", "/api/tasks/AI-001", null, "?verison=3", () => CallAsync<GetTaskFunction>("GET", "/api/tasks/AI-001", query: "?verison=3", routeValues: "AI-001")),
+                ("POST", "/api/admin/dead-letters/redrive", null, "?all=true", () => CallAsync<RedriveDeadLettersFunction>("POST", "/api/admin/dead-letters/redrive", query: "?all=true")),
+                ("POST", "/api/projects/AI/tasks", ManyBadLabels, null, () => CallAsync<CreateTaskFunction>("POST", "/api/projects/AI/tasks", ManyBadLabels, routeValues: "AI")),
             };
             foreach (var (method, path, body, query, function) in cases)
             {

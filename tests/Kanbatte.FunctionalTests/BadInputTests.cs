@@ -104,10 +104,41 @@ public sealed class BadInputTests : IClassFixture<KanbatteFactory>, IAsyncLifeti
     }
 
     [Fact]
+    public async Task A_body_with_a_quarter_million_mistakes_gets_a_problem_of_a_few_kilobytes()
+    {
+        var before = _factory.EventCount;
+        var body = "{\"title\":\"t\",\"labels\":[" + string.Join(",", Enumerable.Repeat("\"\"", 250_000)) + "]}";
+
+        var response = await _client.SendRawAsync(HttpMethod.Post, "/api/projects/BAD/tasks", body);
+
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(text.Length < 4096, $"a {text.Length}-character problem");
+        await AssertProblemAsync(response, HttpStatusCode.BadRequest, "labels");
+        var problem = await response.JsonAsync();
+        Assert.Equal(20, problem.GetProperty("errors").EnumerateObject().Sum(e => e.Value.GetArrayLength()));
+        Assert.Equal(250_000, problem.GetProperty("errorCount").GetInt32());
+        Assert.Contains("250000 errors were found; the first 20 are listed.", problem.GetProperty("detail").GetString());
+        Assert.Equal(before, _factory.EventCount);
+    }
+
+    [Fact]
+    public async Task A_body_of_unknown_fields_reports_the_first_twenty()
+    {
+        var body = "{" + string.Join(",", Enumerable.Range(0, 50_000).Select(i => $"\"f{i}\":1")) + "}";
+
+        var response = await _client.SendRawAsync(HttpMethod.Post, "/api/projects", body);
+
+        await AssertProblemAsync(response, HttpStatusCode.BadRequest, "f0");
+        var problem = await response.JsonAsync();
+        Assert.Equal(Enumerable.Range(0, 20).Select(i => $"f{i}"), problem.GetProperty("errors").EnumerateObject().Select(e => e.Name));
+        Assert.Equal(50_000, problem.GetProperty("errorCount").GetInt32());
+    }
+
+    [Fact]
     public async Task A_body_that_is_not_json_by_content_type_is_refused()
     {
         var response = await _client.SendRawAsync(HttpMethod.Post, "/api/projects/BAD/tasks", "title=t", "application/x-www-form-urlencoded");
-        await AssertProblemAsync(response, HttpStatusCode.BadRequest, "body");
+        await AssertProblemAsync(response, HttpStatusCode.UnsupportedMediaType, "body");
     }
 
     [Theory]
@@ -147,6 +178,51 @@ public sealed class BadInputTests : IClassFixture<KanbatteFactory>, IAsyncLifeti
     [InlineData("/api/tasks/BAD-001/history?limit=1000", "limit")]
     public async Task Bad_query_parameters_are_400_problems(string url, string field) =>
         await AssertProblemAsync(await _client.GetAsync(url), HttpStatusCode.BadRequest, field);
+
+    [Theory]
+    [InlineData("GET", "/api/health?verbose=1", "verbose")]
+    [InlineData("GET", "/api/openapi.json?format=yaml", "format")]
+    [InlineData("POST", "/api/projects?dryRun=true", "dryRun")]
+    [InlineData("GET", "/api/projects?limt=1", "limt")]
+    [InlineData("GET", "/api/projects/BAD?version=1", "version")]
+    [InlineData("PATCH", "/api/projects/BAD?force=1", "force")]
+    [InlineData("GET", "/api/projects/BAD/board?status=todo", "status")]
+    [InlineData("GET", "/api/projects/BAD/activity?type=task_created", "type")]
+    [InlineData("POST", "/api/projects/BAD/tasks?x=1", "x")]
+    [InlineData("GET", "/api/projects/BAD/tasks?assigne=ana", "assigne")]
+    [InlineData("GET", "/api/tasks/BAD-001?verison=3", "verison")]
+    [InlineData("PATCH", "/api/tasks/BAD-001?status=done", "status")]
+    [InlineData("POST", "/api/tasks/BAD-001/move?after=BAD-001", "after")]
+    [InlineData("POST", "/api/tasks/BAD-001/archive?really=yes", "really")]
+    [InlineData("POST", "/api/tasks/BAD-001/restore?really=yes", "really")]
+    [InlineData("POST", "/api/tasks/BAD-001/comments?notify=all", "notify")]
+    [InlineData("GET", "/api/tasks/BAD-001/comments?sort=-number", "sort")]
+    [InlineData("PATCH", "/api/tasks/BAD-001/comments/CM-1?x=", "x")]
+    [InlineData("DELETE", "/api/tasks/BAD-001/comments/CM-1?x", "x")]
+    [InlineData("GET", "/api/tasks/BAD-001/history?asOf=2026-01-01T00:00:00Z", "asOf")]
+    [InlineData("GET", "/api/admin/dead-letters?stream=task:BAD-001", "stream")]
+    [InlineData("POST", "/api/admin/dead-letters/redrive?limit=1", "limit")]
+    public async Task Unknown_query_parameters_are_400_problems_naming_them_on_every_route(string method, string url, string parameter)
+    {
+        var before = _factory.EventCount;
+        var body = method is "POST" or "PATCH" ? new StringContent(url.Contains("/comments") ? "{\"body\":\"b\"}" : "{}", System.Text.Encoding.UTF8, "application/json") : null;
+
+        var response = await _client.SendAsync(new HttpRequestMessage(new HttpMethod(method), url) { Content = body });
+
+        await AssertProblemAsync(response, HttpStatusCode.BadRequest, parameter);
+        Assert.Equal(before, _factory.EventCount);
+    }
+
+    [Fact]
+    public async Task Every_unknown_query_parameter_is_named_and_the_function_key_is_not_one()
+    {
+        var problem = await (await _client.GetAsync("/api/projects/BAD/tasks?assigne=ana&stauts=done&limit=5")).JsonAsync();
+        Assert.Equal(["assigne", "stauts"], problem.GetProperty("errors").EnumerateObject().Select(e => e.Name).Order());
+
+        // The Functions host passes its function key (?code=) on to the function: it is not the route's mistake.
+        Assert.Equal(HttpStatusCode.OK, (await _client.GetAsync("/api/projects/BAD/tasks?code=secret&limit=5")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await _client.GetAsync("/api/health?code=secret")).StatusCode);
+    }
 
     private static async Task AssertProblemAsync(HttpResponseMessage response, HttpStatusCode status, string? field)
     {

@@ -44,7 +44,7 @@ public sealed class OpenApiContract
 
     public static byte[] EmbeddedDocument()
     {
-        using var stream = typeof(KanbatteApi).Assembly.GetManifestResourceStream("Kanbatte.Api.openapi.json")
+        using var stream = typeof(OpenApiDocument).Assembly.GetManifestResourceStream("Kanbatte.Api.openapi.json")
             ?? throw new InvalidOperationException("Kanbatte.Api has no embedded openapi.json.");
         using var buffer = new MemoryStream();
         stream.CopyTo(buffer);

@@ -192,6 +192,23 @@ public sealed class OpenApiTests(KanbatteFactory factory) : IClassFixture<Kanbat
         await run.SendAsync(HttpMethod.Get, $"/api/projects/{key}/board?asOf=yesterday", expected: HttpStatusCode.BadRequest);
         await run.SendAsync(HttpMethod.Get, "/api/projects/NOPE9/board", expected: HttpStatusCode.NotFound);
 
+        // HEAD on every GET route (the GET's status and headers, no body), unknown query parameters, a body that is not JSON.
+        foreach (var url in new[]
+                 {
+                     "/api/health", "/api/openapi.json", "/api/admin/dead-letters", "/api/projects", $"/api/projects/{key}", $"/api/projects/{key}/board",
+                     $"/api/projects/{key}/activity", $"/api/projects/{key}/tasks?status=todo", $"/api/tasks/{id1}", $"/api/tasks/{id1}/comments", $"/api/tasks/{id1}/history",
+                 })
+            await run.SendAsync(HttpMethod.Head, url);
+        await run.SendAsync(HttpMethod.Head, $"/api/tasks/{key}-999", expected: HttpStatusCode.NotFound);
+        await run.SendAsync(HttpMethod.Head, "/api/projects?limit=0", expected: HttpStatusCode.BadRequest);
+        await run.SendAsync(HttpMethod.Get, "/api/health?verbose=1", expected: HttpStatusCode.BadRequest);
+        await run.SendAsync(HttpMethod.Get, "/api/openapi.json?format=yaml", expected: HttpStatusCode.BadRequest);
+        await run.SendAsync(HttpMethod.Get, $"/api/projects/{key}/tasks?assigne=ann", expected: HttpStatusCode.BadRequest);
+        await run.SendAsync(HttpMethod.Get, "/api/admin/dead-letters?limit=0", expected: HttpStatusCode.BadRequest);
+        await run.SendAsync(HttpMethod.Post, "/api/admin/dead-letters/redrive?all=true", null, HttpStatusCode.BadRequest);
+        await run.SendAsync(HttpMethod.Post, $"/api/projects/{key}/tasks", new { title = "Plain text" }, HttpStatusCode.UnsupportedMediaType, contentType: "text/plain");
+        await run.SendAsync(HttpMethod.Patch, $"/api/tasks/{id1}/comments/{c1}", new { body = "XML" }, HttpStatusCode.UnsupportedMediaType, contentType: "application/xml");
+
         var eventTypes = history.Body.GetProperty("items").EnumerateArray().Concat(activity.Body.GetProperty("items").EnumerateArray())
             .Select(i => i.GetProperty("type").GetString()!).ToHashSet();
         var declaredTypes = Contract.Root.GetProperty("components").GetProperty("schemas").GetProperty("EventType").GetProperty("enum")
@@ -214,11 +231,12 @@ public sealed class OpenApiTests(KanbatteFactory factory) : IClassFixture<Kanbat
         public HashSet<(string Method, string Template, int Status)> Seen { get; } = [];
 
         public async Task<(HttpResponseMessage Response, JsonElement Body)> SendAsync(
-            HttpMethod method, string url, object? body = null, HttpStatusCode expected = HttpStatusCode.OK, string? ifMatch = null, string? idempotencyKey = null)
+            HttpMethod method, string url, object? body = null, HttpStatusCode expected = HttpStatusCode.OK, string? ifMatch = null, string? idempotencyKey = null,
+            string contentType = "application/json")
         {
             var request = new HttpRequestMessage(method, url);
             if (body is not null)
-                request.Content = new StringContent(JsonSerializer.Serialize(body, Http.Json), Encoding.UTF8, "application/json");
+                request.Content = new StringContent(JsonSerializer.Serialize(body, Http.Json), Encoding.UTF8, contentType);
             if (ifMatch is not null) request.Headers.IfMatch.Add(EntityTagHeaderValue.Parse(ifMatch));
             if (idempotencyKey is not null) request.Headers.Add("Idempotency-Key", idempotencyKey);
             var response = await client.SendAsync(request);

@@ -40,6 +40,32 @@ public abstract class DeadLetterStoreContract : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Pages_continue_after_the_key_given_in_stream_and_version_order()
+    {
+        var parked = new[] { ("task:AI-002", 1), ("task:AI-001", 10), ("project:AI", 3), ("task:AI-001", 2), ("task:AI-010", 1), ("task:AI-001", 9) };
+        foreach (var (stream, version) in parked) await Store.ParkAsync(Event(stream, version), "boom", T0);
+        var expected = parked.OrderBy(p => p.Item1, StringComparer.Ordinal).ThenBy(p => p.Item2).ToList();
+
+        var seen = new List<(string, int)>();
+        DeadLetterKey? after = null;
+        for (var pages = 0; pages < 10; pages++)
+        {
+            var page = await Store.ListAsync(2, after);
+            Assert.True(page.Count <= 2);
+            if (page.Count == 0) break;
+            seen.AddRange(page.Select(p => (p.Event.StreamId, p.Event.Version)));
+            after = new DeadLetterKey(page[^1].Event.StreamId, page[^1].Event.Version);
+        }
+
+        Assert.Equal(expected, seen);
+        // A position between parked events (or past one that was removed) continues with the next one.
+        Assert.Equal([("task:AI-001", 9), ("task:AI-001", 10)],
+            (await Store.ListAsync(2, new DeadLetterKey("task:AI-001", 5))).Select(p => (p.Event.StreamId, p.Event.Version)));
+        Assert.Equal([("task:AI-002", 1)], (await Store.ListAsync(1, new DeadLetterKey("task:AI-001", 99))).Select(p => (p.Event.StreamId, p.Event.Version)));
+        Assert.Empty(await Store.ListAsync(5, new DeadLetterKey("task:AI-010", 1)));
+    }
+
+    [Fact]
     public async Task Parking_again_counts_the_attempt_and_keeps_the_latest_error()
     {
         await Store.ParkAsync(Event("task:AI-001", 1), "first", T0);

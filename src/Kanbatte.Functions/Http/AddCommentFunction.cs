@@ -5,10 +5,10 @@ using Microsoft.Azure.Functions.Worker;
 
 namespace Kanbatte.Functions.Http;
 
-/// <summary><c>POST /api/tasks/{id}/comments</c>: <see cref="KanbatteApi.AddCommentAsync"/>.</summary>
-public sealed class AddCommentFunction(KanbatteApi api)
+/// <summary><c>POST /api/tasks/{id}/comments</c>: <see cref="CommentsApi.AddAsync"/>.</summary>
+public sealed class AddCommentFunction(CommentsApi api)
 {
     [Function("AddComment")]
-    public Task<IActionResult> Run([HttpTrigger(AuthorizationLevel.Function, "post", Route = "tasks/{id}/comments")] HttpRequest request, string id) =>
-        ActionResultOf.From(api.AddCommentAsync(request, id));
+    public Task<IActionResult> Run([HttpTrigger(AuthorizationLevel.Function, "post", Route = ApiRoutes.TaskComments)] HttpRequest request, string id) =>
+        ActionResultOf.From(api.AddAsync(request, id));
 }

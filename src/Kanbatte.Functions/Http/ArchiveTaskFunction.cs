@@ -5,10 +5,10 @@ using Microsoft.Azure.Functions.Worker;
 
 namespace Kanbatte.Functions.Http;
 
-/// <summary><c>POST /api/tasks/{id}/archive</c>: <see cref="KanbatteApi.ArchiveTaskAsync"/>.</summary>
-public sealed class ArchiveTaskFunction(KanbatteApi api)
+/// <summary><c>POST /api/tasks/{id}/archive</c>: <see cref="TasksApi.ArchiveAsync"/>.</summary>
+public sealed class ArchiveTaskFunction(TasksApi api)
 {
     [Function("ArchiveTask")]
-    public Task<IActionResult> Run([HttpTrigger(AuthorizationLevel.Function, "post", Route = "tasks/{id}/archive")] HttpRequest request, string id) =>
-        ActionResultOf.From(api.ArchiveTaskAsync(request, id));
+    public Task<IActionResult> Run([HttpTrigger(AuthorizationLevel.Function, "post", Route = ApiRoutes.TaskArchive)] HttpRequest request, string id) =>
+        ActionResultOf.From(api.ArchiveAsync(request, id));
 }

@@ -5,10 +5,10 @@ using Microsoft.Azure.Functions.Worker;
 
 namespace Kanbatte.Functions.Http;
 
-/// <summary><c>POST /api/projects</c>: <see cref="KanbatteApi.CreateProjectAsync"/>.</summary>
-public sealed class CreateProjectFunction(KanbatteApi api)
+/// <summary><c>POST /api/projects</c>: <see cref="ProjectsApi.CreateAsync"/>.</summary>
+public sealed class CreateProjectFunction(ProjectsApi api)
 {
     [Function("CreateProject")]
-    public Task<IActionResult> Run([HttpTrigger(AuthorizationLevel.Function, "post", Route = "projects")] HttpRequest request) =>
-        ActionResultOf.From(api.CreateProjectAsync(request));
+    public Task<IActionResult> Run([HttpTrigger(AuthorizationLevel.Function, "post", Route = ApiRoutes.Projects)] HttpRequest request) =>
+        ActionResultOf.From(api.CreateAsync(request));
 }

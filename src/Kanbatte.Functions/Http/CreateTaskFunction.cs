@@ -5,10 +5,10 @@ using Microsoft.Azure.Functions.Worker;
 
 namespace Kanbatte.Functions.Http;
 
-/// <summary><c>POST /api/projects/{key}/tasks</c>: <see cref="KanbatteApi.CreateTaskAsync"/>.</summary>
-public sealed class CreateTaskFunction(KanbatteApi api)
+/// <summary><c>POST /api/projects/{key}/tasks</c>: <see cref="TasksApi.CreateAsync"/>.</summary>
+public sealed class CreateTaskFunction(TasksApi api)
 {
     [Function("CreateTask")]
-    public Task<IActionResult> Run([HttpTrigger(AuthorizationLevel.Function, "post", Route = "projects/{key}/tasks")] HttpRequest request, string key) =>
-        ActionResultOf.From(api.CreateTaskAsync(request, key));
+    public Task<IActionResult> Run([HttpTrigger(AuthorizationLevel.Function, "post", Route = ApiRoutes.ProjectTasks)] HttpRequest request, string key) =>
+        ActionResultOf.From(api.CreateAsync(request, key));
 }

@@ -5,10 +5,10 @@ using Microsoft.Azure.Functions.Worker;
 
 namespace Kanbatte.Functions.Http;
 
-/// <summary><c>DELETE /api/tasks/{id}/comments/{commentId}</c>: <see cref="KanbatteApi.DeleteCommentAsync"/>.</summary>
-public sealed class DeleteCommentFunction(KanbatteApi api)
+/// <summary><c>DELETE /api/tasks/{id}/comments/{commentId}</c>: <see cref="CommentsApi.DeleteAsync"/>.</summary>
+public sealed class DeleteCommentFunction(CommentsApi api)
 {
     [Function("DeleteComment")]
-    public Task<IActionResult> Run([HttpTrigger(AuthorizationLevel.Function, "delete", Route = "tasks/{id}/comments/{commentId}")] HttpRequest request, string id, string commentId) =>
-        ActionResultOf.From(api.DeleteCommentAsync(request, id, commentId));
+    public Task<IActionResult> Run([HttpTrigger(AuthorizationLevel.Function, "delete", Route = ApiRoutes.CommentById)] HttpRequest request, string id, string commentId) =>
+        ActionResultOf.From(api.DeleteAsync(request, id, commentId));
 }

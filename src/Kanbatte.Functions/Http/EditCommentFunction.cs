@@ -5,10 +5,10 @@ using Microsoft.Azure.Functions.Worker;
 
 namespace Kanbatte.Functions.Http;
 
-/// <summary><c>PATCH /api/tasks/{id}/comments/{commentId}</c>: <see cref="KanbatteApi.EditCommentAsync"/>.</summary>
-public sealed class EditCommentFunction(KanbatteApi api)
+/// <summary><c>PATCH /api/tasks/{id}/comments/{commentId}</c>: <see cref="CommentsApi.EditAsync"/>.</summary>
+public sealed class EditCommentFunction(CommentsApi api)
 {
     [Function("EditComment")]
-    public Task<IActionResult> Run([HttpTrigger(AuthorizationLevel.Function, "patch", Route = "tasks/{id}/comments/{commentId}")] HttpRequest request, string id, string commentId) =>
-        ActionResultOf.From(api.EditCommentAsync(request, id, commentId));
+    public Task<IActionResult> Run([HttpTrigger(AuthorizationLevel.Function, "patch", Route = ApiRoutes.CommentById)] HttpRequest request, string id, string commentId) =>
+        ActionResultOf.From(api.EditAsync(request, id, commentId));
 }

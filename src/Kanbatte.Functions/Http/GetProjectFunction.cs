@@ -5,10 +5,10 @@ using Microsoft.Azure.Functions.Worker;
 
 namespace Kanbatte.Functions.Http;
 
-/// <summary><c>GET /api/projects/{key}</c>: <see cref="KanbatteApi.GetProjectAsync"/>.</summary>
-public sealed class GetProjectFunction(KanbatteApi api)
+/// <summary><c>GET /api/projects/{key}</c>: <see cref="ProjectsApi.GetAsync"/>.</summary>
+public sealed class GetProjectFunction(ProjectsApi api)
 {
     [Function("GetProject")]
-    public Task<IActionResult> Run([HttpTrigger(AuthorizationLevel.Function, "get", Route = "projects/{key}")] HttpRequest request, string key) =>
-        ActionResultOf.From(api.GetProjectAsync(request, key));
+    public Task<IActionResult> Run([HttpTrigger(AuthorizationLevel.Function, "get", "head", Route = ApiRoutes.ProjectByKey)] HttpRequest request, string key) =>
+        ActionResultOf.From(api.GetAsync(request, key));
 }

@@ -5,10 +5,10 @@ using Microsoft.Azure.Functions.Worker;
 
 namespace Kanbatte.Functions.Http;
 
-/// <summary><c>GET /api/tasks/{id}</c>: <see cref="KanbatteApi.GetTaskAsync"/>.</summary>
-public sealed class GetTaskFunction(KanbatteApi api)
+/// <summary><c>GET /api/tasks/{id}</c>: <see cref="TasksApi.GetAsync"/>.</summary>
+public sealed class GetTaskFunction(TasksApi api)
 {
     [Function("GetTask")]
-    public Task<IActionResult> Run([HttpTrigger(AuthorizationLevel.Function, "get", Route = "tasks/{id}")] HttpRequest request, string id) =>
-        ActionResultOf.From(api.GetTaskAsync(request, id));
+    public Task<IActionResult> Run([HttpTrigger(AuthorizationLevel.Function, "get", "head", Route = ApiRoutes.TaskById)] HttpRequest request, string id) =>
+        ActionResultOf.From(api.GetAsync(request, id));
 }

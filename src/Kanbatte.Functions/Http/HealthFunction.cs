@@ -5,10 +5,10 @@ using Microsoft.Azure.Functions.Worker;
 
 namespace Kanbatte.Functions.Http;
 
-/// <summary><c>GET /api/health</c>: <see cref="KanbatteApi.HealthAsync"/>.</summary>
-public sealed class HealthFunction(KanbatteApi api)
+/// <summary><c>GET /api/health</c>: <see cref="MetaApi.HealthAsync"/>.</summary>
+public sealed class HealthFunction(MetaApi api)
 {
     [Function("Health")]
-    public Task<IActionResult> Run([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "health")] HttpRequest request) =>
+    public Task<IActionResult> Run([HttpTrigger(AuthorizationLevel.Anonymous, "get", "head", Route = ApiRoutes.Health)] HttpRequest request) =>
         ActionResultOf.From(api.HealthAsync(request));
 }

@@ -5,10 +5,10 @@ using Microsoft.Azure.Functions.Worker;
 
 namespace Kanbatte.Functions.Http;
 
-/// <summary><c>GET /api/tasks/{id}/comments</c>: <see cref="KanbatteApi.ListCommentsAsync"/>.</summary>
-public sealed class ListCommentsFunction(KanbatteApi api)
+/// <summary><c>GET /api/tasks/{id}/comments</c>: <see cref="CommentsApi.ListAsync"/>.</summary>
+public sealed class ListCommentsFunction(CommentsApi api)
 {
     [Function("ListComments")]
-    public Task<IActionResult> Run([HttpTrigger(AuthorizationLevel.Function, "get", Route = "tasks/{id}/comments")] HttpRequest request, string id) =>
-        ActionResultOf.From(api.ListCommentsAsync(request, id));
+    public Task<IActionResult> Run([HttpTrigger(AuthorizationLevel.Function, "get", "head", Route = ApiRoutes.TaskComments)] HttpRequest request, string id) =>
+        ActionResultOf.From(api.ListAsync(request, id));
 }

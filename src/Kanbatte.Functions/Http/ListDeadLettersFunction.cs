@@ -5,10 +5,10 @@ using Microsoft.Azure.Functions.Worker;
 
 namespace Kanbatte.Functions.Http;
 
-/// <summary><c>GET /api/admin/dead-letters</c>: <see cref="KanbatteAdminApi.ListDeadLettersAsync"/>.</summary>
-public sealed class ListDeadLettersFunction(KanbatteAdminApi api)
+/// <summary><c>GET /api/admin/dead-letters</c>: <see cref="AdminApi.ListDeadLettersAsync"/>.</summary>
+public sealed class ListDeadLettersFunction(AdminApi api)
 {
     [Function("ListDeadLetters")]
-    public Task<IActionResult> Run([HttpTrigger(AuthorizationLevel.Function, "get", Route = "admin/dead-letters")] HttpRequest request) =>
+    public Task<IActionResult> Run([HttpTrigger(AuthorizationLevel.Function, "get", "head", Route = ApiRoutes.DeadLetters)] HttpRequest request) =>
         ActionResultOf.From(api.ListDeadLettersAsync(request));
 }

@@ -5,10 +5,10 @@ using Microsoft.Azure.Functions.Worker;
 
 namespace Kanbatte.Functions.Http;
 
-/// <summary><c>GET /api/projects</c>: <see cref="KanbatteApi.ListProjectsAsync"/>.</summary>
-public sealed class ListProjectsFunction(KanbatteApi api)
+/// <summary><c>GET /api/projects</c>: <see cref="ProjectsApi.ListAsync"/>.</summary>
+public sealed class ListProjectsFunction(ProjectsApi api)
 {
     [Function("ListProjects")]
-    public Task<IActionResult> Run([HttpTrigger(AuthorizationLevel.Function, "get", Route = "projects")] HttpRequest request) =>
-        ActionResultOf.From(api.ListProjectsAsync(request));
+    public Task<IActionResult> Run([HttpTrigger(AuthorizationLevel.Function, "get", "head", Route = ApiRoutes.Projects)] HttpRequest request) =>
+        ActionResultOf.From(api.ListAsync(request));
 }

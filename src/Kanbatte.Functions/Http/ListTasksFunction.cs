@@ -5,10 +5,10 @@ using Microsoft.Azure.Functions.Worker;
 
 namespace Kanbatte.Functions.Http;
 
-/// <summary><c>GET /api/projects/{key}/tasks</c>: <see cref="KanbatteApi.ListTasksAsync"/>.</summary>
-public sealed class ListTasksFunction(KanbatteApi api)
+/// <summary><c>GET /api/projects/{key}/tasks</c>: <see cref="TasksApi.ListAsync"/>.</summary>
+public sealed class ListTasksFunction(TasksApi api)
 {
     [Function("ListTasks")]
-    public Task<IActionResult> Run([HttpTrigger(AuthorizationLevel.Function, "get", Route = "projects/{key}/tasks")] HttpRequest request, string key) =>
-        ActionResultOf.From(api.ListTasksAsync(request, key));
+    public Task<IActionResult> Run([HttpTrigger(AuthorizationLevel.Function, "get", "head", Route = ApiRoutes.ProjectTasks)] HttpRequest request, string key) =>
+        ActionResultOf.From(api.ListAsync(request, key));
 }

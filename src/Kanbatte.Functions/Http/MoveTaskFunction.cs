@@ -5,10 +5,10 @@ using Microsoft.Azure.Functions.Worker;
 
 namespace Kanbatte.Functions.Http;
 
-/// <summary><c>POST /api/tasks/{id}/move</c>: <see cref="KanbatteApi.MoveTaskAsync"/>.</summary>
-public sealed class MoveTaskFunction(KanbatteApi api)
+/// <summary><c>POST /api/tasks/{id}/move</c>: <see cref="TasksApi.MoveAsync"/>.</summary>
+public sealed class MoveTaskFunction(TasksApi api)
 {
     [Function("MoveTask")]
-    public Task<IActionResult> Run([HttpTrigger(AuthorizationLevel.Function, "post", Route = "tasks/{id}/move")] HttpRequest request, string id) =>
-        ActionResultOf.From(api.MoveTaskAsync(request, id));
+    public Task<IActionResult> Run([HttpTrigger(AuthorizationLevel.Function, "post", Route = ApiRoutes.TaskMove)] HttpRequest request, string id) =>
+        ActionResultOf.From(api.MoveAsync(request, id));
 }

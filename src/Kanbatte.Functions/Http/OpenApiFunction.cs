@@ -5,10 +5,10 @@ using Microsoft.Azure.Functions.Worker;
 
 namespace Kanbatte.Functions.Http;
 
-/// <summary><c>GET /api/openapi.json</c>: <see cref="KanbatteApi.OpenApiAsync"/>.</summary>
-public sealed class OpenApiFunction(KanbatteApi api)
+/// <summary><c>GET /api/openapi.json</c>: <see cref="MetaApi.OpenApiAsync"/>.</summary>
+public sealed class OpenApiFunction(MetaApi api)
 {
     [Function("OpenApi")]
-    public Task<IActionResult> Run([HttpTrigger(AuthorizationLevel.Function, "get", Route = "openapi.json")] HttpRequest request) =>
+    public Task<IActionResult> Run([HttpTrigger(AuthorizationLevel.Function, "get", "head", Route = ApiRoutes.OpenApi)] HttpRequest request) =>
         ActionResultOf.From(api.OpenApiAsync(request));
 }

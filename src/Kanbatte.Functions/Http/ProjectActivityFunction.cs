@@ -5,10 +5,10 @@ using Microsoft.Azure.Functions.Worker;
 
 namespace Kanbatte.Functions.Http;
 
-/// <summary><c>GET /api/projects/{key}/activity</c>: <see cref="KanbatteApi.ActivityAsync"/>.</summary>
-public sealed class ProjectActivityFunction(KanbatteApi api)
+/// <summary><c>GET /api/projects/{key}/activity</c>: <see cref="ProjectsApi.ActivityAsync"/>.</summary>
+public sealed class ProjectActivityFunction(ProjectsApi api)
 {
     [Function("ProjectActivity")]
-    public Task<IActionResult> Run([HttpTrigger(AuthorizationLevel.Function, "get", Route = "projects/{key}/activity")] HttpRequest request, string key) =>
+    public Task<IActionResult> Run([HttpTrigger(AuthorizationLevel.Function, "get", "head", Route = ApiRoutes.ProjectActivity)] HttpRequest request, string key) =>
         ActionResultOf.From(api.ActivityAsync(request, key));
 }

@@ -5,10 +5,10 @@ using Microsoft.Azure.Functions.Worker;
 
 namespace Kanbatte.Functions.Http;
 
-/// <summary><c>GET /api/projects/{key}/board</c>: <see cref="KanbatteApi.BoardAsync"/>.</summary>
-public sealed class ProjectBoardFunction(KanbatteApi api)
+/// <summary><c>GET /api/projects/{key}/board</c>: <see cref="ProjectsApi.BoardAsync"/>.</summary>
+public sealed class ProjectBoardFunction(ProjectsApi api)
 {
     [Function("ProjectBoard")]
-    public Task<IActionResult> Run([HttpTrigger(AuthorizationLevel.Function, "get", Route = "projects/{key}/board")] HttpRequest request, string key) =>
+    public Task<IActionResult> Run([HttpTrigger(AuthorizationLevel.Function, "get", "head", Route = ApiRoutes.ProjectBoard)] HttpRequest request, string key) =>
         ActionResultOf.From(api.BoardAsync(request, key));
 }

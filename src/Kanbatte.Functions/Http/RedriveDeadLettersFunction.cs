@@ -5,10 +5,10 @@ using Microsoft.Azure.Functions.Worker;
 
 namespace Kanbatte.Functions.Http;
 
-/// <summary><c>POST /api/admin/dead-letters/redrive</c>: <see cref="KanbatteAdminApi.RedriveAsync"/>.</summary>
-public sealed class RedriveDeadLettersFunction(KanbatteAdminApi api)
+/// <summary><c>POST /api/admin/dead-letters/redrive</c>: <see cref="AdminApi.RedriveAsync"/>.</summary>
+public sealed class RedriveDeadLettersFunction(AdminApi api)
 {
     [Function("RedriveDeadLetters")]
-    public Task<IActionResult> Run([HttpTrigger(AuthorizationLevel.Function, "post", Route = "admin/dead-letters/redrive")] HttpRequest request) =>
+    public Task<IActionResult> Run([HttpTrigger(AuthorizationLevel.Function, "post", Route = ApiRoutes.DeadLettersRedrive)] HttpRequest request) =>
         ActionResultOf.From(api.RedriveAsync(request));
 }

@@ -5,10 +5,10 @@ using Microsoft.Azure.Functions.Worker;
 
 namespace Kanbatte.Functions.Http;
 
-/// <summary><c>POST /api/tasks/{id}/restore</c>: <see cref="KanbatteApi.RestoreTaskAsync"/>.</summary>
-public sealed class RestoreTaskFunction(KanbatteApi api)
+/// <summary><c>POST /api/tasks/{id}/restore</c>: <see cref="TasksApi.RestoreAsync"/>.</summary>
+public sealed class RestoreTaskFunction(TasksApi api)
 {
     [Function("RestoreTask")]
-    public Task<IActionResult> Run([HttpTrigger(AuthorizationLevel.Function, "post", Route = "tasks/{id}/restore")] HttpRequest request, string id) =>
-        ActionResultOf.From(api.RestoreTaskAsync(request, id));
+    public Task<IActionResult> Run([HttpTrigger(AuthorizationLevel.Function, "post", Route = ApiRoutes.TaskRestore)] HttpRequest request, string id) =>
+        ActionResultOf.From(api.RestoreAsync(request, id));
 }

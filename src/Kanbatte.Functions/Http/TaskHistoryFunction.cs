@@ -5,10 +5,10 @@ using Microsoft.Azure.Functions.Worker;
 
 namespace Kanbatte.Functions.Http;
 
-/// <summary><c>GET /api/tasks/{id}/history</c>: <see cref="KanbatteApi.TaskHistoryAsync"/>.</summary>
-public sealed class TaskHistoryFunction(KanbatteApi api)
+/// <summary><c>GET /api/tasks/{id}/history</c>: <see cref="TasksApi.HistoryAsync"/>.</summary>
+public sealed class TaskHistoryFunction(TasksApi api)
 {
     [Function("TaskHistory")]
-    public Task<IActionResult> Run([HttpTrigger(AuthorizationLevel.Function, "get", Route = "tasks/{id}/history")] HttpRequest request, string id) =>
-        ActionResultOf.From(api.TaskHistoryAsync(request, id));
+    public Task<IActionResult> Run([HttpTrigger(AuthorizationLevel.Function, "get", "head", Route = ApiRoutes.TaskHistory)] HttpRequest request, string id) =>
+        ActionResultOf.From(api.HistoryAsync(request, id));
 }

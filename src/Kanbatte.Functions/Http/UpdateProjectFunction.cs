@@ -5,10 +5,10 @@ using Microsoft.Azure.Functions.Worker;
 
 namespace Kanbatte.Functions.Http;
 
-/// <summary><c>PATCH /api/projects/{key}</c>: <see cref="KanbatteApi.UpdateProjectAsync"/>.</summary>
-public sealed class UpdateProjectFunction(KanbatteApi api)
+/// <summary><c>PATCH /api/projects/{key}</c>: <see cref="ProjectsApi.UpdateAsync"/>.</summary>
+public sealed class UpdateProjectFunction(ProjectsApi api)
 {
     [Function("UpdateProject")]
-    public Task<IActionResult> Run([HttpTrigger(AuthorizationLevel.Function, "patch", Route = "projects/{key}")] HttpRequest request, string key) =>
-        ActionResultOf.From(api.UpdateProjectAsync(request, key));
+    public Task<IActionResult> Run([HttpTrigger(AuthorizationLevel.Function, "patch", Route = ApiRoutes.ProjectByKey)] HttpRequest request, string key) =>
+        ActionResultOf.From(api.UpdateAsync(request, key));
 }

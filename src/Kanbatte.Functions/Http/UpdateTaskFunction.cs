@@ -5,10 +5,10 @@ using Microsoft.Azure.Functions.Worker;
 
 namespace Kanbatte.Functions.Http;
 
-/// <summary><c>PATCH /api/tasks/{id}</c>: <see cref="KanbatteApi.UpdateTaskAsync"/>.</summary>
-public sealed class UpdateTaskFunction(KanbatteApi api)
+/// <summary><c>PATCH /api/tasks/{id}</c>: <see cref="TasksApi.UpdateAsync"/>.</summary>
+public sealed class UpdateTaskFunction(TasksApi api)
 {
     [Function("UpdateTask")]
-    public Task<IActionResult> Run([HttpTrigger(AuthorizationLevel.Function, "patch", Route = "tasks/{id}")] HttpRequest request, string id) =>
-        ActionResultOf.From(api.UpdateTaskAsync(request, id));
+    public Task<IActionResult> Run([HttpTrigger(AuthorizationLevel.Function, "patch", Route = ApiRoutes.TaskById)] HttpRequest request, string id) =>
+        ActionResultOf.From(api.UpdateAsync(request, id));
 }
