@@ -16,7 +16,7 @@ public sealed class ResilientProjector(
     Projector projector, IDeadLetterStore deadLetters, ITransientErrorPolicy transient, TimeProvider clock, ILogger<ResilientProjector> logger)
     : IBatchProjection
 {
-    public const int RedriveLimit = 100;
+    public const int RedrivePageSize = 100;
 
     public async Task ProjectAsync(IReadOnlyList<EventEnvelope> batch, CancellationToken ct = default)
     {
@@ -48,22 +48,28 @@ public sealed class ResilientProjector(
     public async Task<RedriveResult> RedriveAsync(CancellationToken ct = default)
     {
         var (applied, failing) = (0, 0);
-        foreach (var parked in await deadLetters.ListAsync(RedriveLimit, ct: ct))
+        // Page by page, past those that fail again (they stay parked), so none is left out however many keep failing.
+        DeadLetterKey? after = null;
+        while (await deadLetters.ListAsync(RedrivePageSize, after, ct) is { Count: > 0 } page)
         {
-            var e = parked.Event;
-            try
+            foreach (var parked in page)
             {
-                await projector.ProjectAsync([e], ct);
+                var e = parked.Event;
+                try
+                {
+                    await projector.ProjectAsync([e], ct);
+                }
+                catch (Exception error) when (IsPerEvent(error, ct))
+                {
+                    failing++;
+                    logger.LogWarning(error, "Re-drive of {StreamId}@{Version} failed again", e.StreamId, e.Version);
+                    await deadLetters.ParkAsync(e, Describe(error), clock.GetUtcNow(), ct);
+                    continue;
+                }
+                await deadLetters.RemoveAsync(e.StreamId, e.Version, ct);
+                applied++;
             }
-            catch (Exception error) when (IsPerEvent(error, ct))
-            {
-                failing++;
-                logger.LogWarning(error, "Re-drive of {StreamId}@{Version} failed again", e.StreamId, e.Version);
-                await deadLetters.ParkAsync(e, Describe(error), clock.GetUtcNow(), ct);
-                continue;
-            }
-            await deadLetters.RemoveAsync(e.StreamId, e.Version, ct);
-            applied++;
+            after = new DeadLetterKey(page[^1].Event.StreamId, page[^1].Event.Version);
         }
         return new RedriveResult(applied, failing);
     }
