@@ -256,7 +256,7 @@ public sealed partial class KanbatteApi(KanbatteCommands commands, KanbatteQueri
         var assignee = Paging.Single(request, "assignee");
         var label = Paging.Single(request, "label");
         var text = Paging.Single(request, "q");
-        if (text is { Length: > Rules.TitleMax }) v.Add("q", $"must be at most {Rules.TitleMax} characters.");
+        if (text is not null && Rules.LengthOf(text) > Rules.TitleMax) v.Add("q", $"must be at most {Rules.TitleMax} characters.");
         var limit = 0;
         try { limit = paging.Limit(request); } catch (ValidationException e) { v.Add("limit", e.Errors["limit"][0]); }
         v.ThrowIfAny();
