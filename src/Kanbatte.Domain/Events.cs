@@ -86,6 +86,4 @@ public static class EventTypes
 
     public static Type TypeOf(string name) =>
         ByName.TryGetValue(name, out var type) ? type : throw new ArgumentException($"Unknown event type '{name}'.");
-
-    public static IReadOnlyCollection<string> All => ByName.Keys;
 }

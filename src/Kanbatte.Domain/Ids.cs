@@ -42,8 +42,6 @@ public static partial class CommentId
     public static string Format(long number) => $"CM-{number.ToString(CultureInfo.InvariantCulture)}";
 
     public static bool IsValid(string? id) => id is not null && Pattern().IsMatch(id) && long.Parse(id.AsSpan(3), CultureInfo.InvariantCulture) <= int.MaxValue;
-
-    public static int NumberOf(string id) => int.Parse(id.AsSpan(3), CultureInfo.InvariantCulture);
 }
 
 /// <summary>Stream ids: one stream per project and one per task (a task's comments live in the task's stream).</summary>
