@@ -1,14 +1,5 @@
 namespace Kanbatte.Domain;
 
-public sealed record ProjectState(
-    string Key, string Name, string? Description, string? Repository,
-    int Version, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
-
-public sealed record CreateProject(string? Key, string? Name, string? Description, string? Repository);
-
-/// <summary>A partial change: a null field is left as it is; <see cref="Clear"/> names optional fields to empty.</summary>
-public sealed record ChangeProject(string? Name, string? Description, string? Repository, IReadOnlySet<string>? Clear = null);
-
 public static class ProjectDecider
 {
     public static void Validate(CreateProject cmd)

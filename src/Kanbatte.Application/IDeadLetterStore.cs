@@ -1,8 +1,5 @@
 namespace Kanbatte.Application;
 
-/// <summary>An event the projector could not apply, kept with the error until a re-drive applies it.</summary>
-public sealed record DeadLetter(EventEnvelope Event, string Error, DateTimeOffset ParkedAt, int Attempts);
-
 /// <summary>
 /// The durable place for events the projector failed on, so a failing event is never lost and never blocks the feed.
 /// One entry per (stream, version): parking the same event again records the new error and counts the attempt.
@@ -19,19 +16,4 @@ public interface IDeadLetterStore
 
     /// <summary>How many events are parked now (for the operator's gauge).</summary>
     Task<long> CountAsync(CancellationToken ct = default);
-}
-
-/// <summary>
-/// Store errors worth retrying rather than parking (throttling, timeouts, a busy file): they end the batch with an
-/// exception so the host's retry (or the feed's checkpoint) delivers it again. Each store registration supplies one.
-/// </summary>
-public interface ITransientErrorPolicy
-{
-    bool IsTransient(Exception e);
-}
-
-/// <summary>Applies a batch of events to the view.</summary>
-public interface IBatchProjection
-{
-    Task ProjectAsync(IReadOnlyList<EventEnvelope> batch, CancellationToken ct = default);
 }

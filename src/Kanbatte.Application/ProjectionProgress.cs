@@ -2,36 +2,6 @@ using System.Threading.Channels;
 
 namespace Kanbatte.Application;
 
-/// <summary>What a write does once its events are in the log, before it answers the client.</summary>
-public interface IViewConsistency
-{
-    Task AppendedAsync(long position, CancellationToken ct);
-}
-
-/// <summary>
-/// Azure: the change feed projects in its own time; the write's response already carries the new state.
-/// </summary>
-public sealed class EventualConsistency : IViewConsistency
-{
-    public Task AppendedAsync(long position, CancellationToken ct) => Task.CompletedTask;
-}
-
-/// <summary>
-/// The self-hosted server: wakes the in-process projector and waits (bounded) until it has applied the write,
-/// so a client that reads right after writing sees its own change.
-/// </summary>
-public sealed class ReadYourWrites(ProjectionProgress progress) : IViewConsistency
-{
-    public static readonly TimeSpan MaxWait = TimeSpan.FromSeconds(2);
-
-    public Task AppendedAsync(long position, CancellationToken ct)
-    {
-        if (progress.Projected >= position) return Task.CompletedTask; // projected with the append itself
-        progress.NotifyAppended();
-        return progress.WaitForProjectedAsync(position, MaxWait, ct);
-    }
-}
-
 /// <summary>Signals between writers and the in-process projector.</summary>
 public sealed class ProjectionProgress
 {
