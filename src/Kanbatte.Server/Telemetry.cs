@@ -1,4 +1,3 @@
-using System.Diagnostics.Metrics;
 using Kanbatte.Application;
 using OpenTelemetry.Logs;
 using OpenTelemetry.Metrics;
@@ -77,54 +76,4 @@ public static class Telemetry
         descriptor.ImplementationInstance
         ?? descriptor.ImplementationFactory?.Invoke(sp)
         ?? ActivatorUtilities.CreateInstance(sp, descriptor.ImplementationType!));
-}
-
-/// <summary>The instruments of the <see cref="Telemetry.MeterName"/> meter.</summary>
-public sealed class KanbatteMetrics : IDisposable
-{
-    private readonly Meter _meter = new(Telemetry.MeterName);
-    private readonly Counter<long> _appended;
-    private long _lastAppended;
-
-    public KanbatteMetrics(IServiceProvider services)
-    {
-        _appended = _meter.CreateCounter<long>("kanbatte.events.appended", "{event}", "Events appended to the log.");
-        var parked = services.GetRequiredService<ParkedEventCount>();
-        _meter.CreateObservableGauge("kanbatte.projection.parked", parked.Observe, "{event}",
-            "Events the projector could not apply, parked in the dead letters until a re-drive applies them.");
-        // In-process projection only (the self-hosted server); the Azure host's change feed reports its own lag.
-        if (services.GetService<ProjectionProgress>() is { } progress)
-            _meter.CreateObservableGauge("kanbatte.projection.lag", () => Math.Max(0, Volatile.Read(ref _lastAppended) - progress.Projected),
-                "{event}", "Events this server appended that the projector has not yet applied to the view.");
-    }
-
-    /// <summary>This instance's meter (several servers in one test process each have their own).</summary>
-    public Meter Meter => _meter;
-
-    public void Appended(IReadOnlyList<EventEnvelope> events, long position)
-    {
-        foreach (var e in events) _appended.Add(1, new KeyValuePair<string, object?>("type", e.Type));
-        // Positions only grow; keep the highest seen (appends complete out of order under concurrency).
-        for (var seen = Volatile.Read(ref _lastAppended); position > seen; seen = Volatile.Read(ref _lastAppended))
-            if (Interlocked.CompareExchange(ref _lastAppended, position, seen) == seen) break;
-    }
-
-    public void Dispose() => _meter.Dispose();
-}
-
-/// <summary>Counts what the store appended, after it succeeded.</summary>
-public sealed class MeteredEventStore(IEventStore inner, KanbatteMetrics metrics) : IEventStore
-{
-    public async Task<long> AppendAsync(string streamId, int expectedVersion, IReadOnlyList<EventEnvelope> events, CancellationToken ct = default)
-    {
-        var position = await inner.AppendAsync(streamId, expectedVersion, events, ct);
-        metrics.Appended(events, position);
-        return position;
-    }
-
-    public Task<IReadOnlyList<EventEnvelope>> ReadStreamAsync(string streamId, int fromVersion, int maxCount = int.MaxValue, CancellationToken ct = default) =>
-        inner.ReadStreamAsync(streamId, fromVersion, maxCount, ct);
-
-    public Task<EventPage> ReadProjectAsync(string projectKey, bool newestFirst, string? after, DateTimeOffset? until, int maxCount, CancellationToken ct = default) =>
-        inner.ReadProjectAsync(projectKey, newestFirst, after, until, maxCount, ct);
 }

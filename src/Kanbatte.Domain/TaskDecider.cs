@@ -1,24 +1,5 @@
 namespace Kanbatte.Domain;
 
-public sealed record TaskState(
-    string Id, string ProjectKey, int Number, string Title, string Description, string Status,
-    string Priority, string? Assignee, IReadOnlyList<string> Labels, DateOnly? DueDate, string Rank, bool Archived,
-    int Version, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
-
-public sealed record CommentState(string Id, string TaskId, int Number, string Body, string? Author, DateTimeOffset CreatedAt, DateTimeOffset? EditedAt);
-
-public sealed record CreateTask(
-    string? Title, string? Description, string? Status,
-    string? Priority = null, string? Assignee = null, IReadOnlyList<string>? Labels = null, DateOnly? DueDate = null);
-
-/// <summary>A partial change: a null field is left as it is; <see cref="Clear"/> names optional fields (assignee, dueDate, labels) to empty.</summary>
-public sealed record ChangeTask(
-    string? Title, string? Description, string? Status,
-    string? Priority = null, string? Assignee = null, IReadOnlyList<string>? Labels = null, DateOnly? DueDate = null,
-    IReadOnlySet<string>? Clear = null);
-
-public sealed record AddComment(string? Body, string? Author);
-
 public static class TaskDecider
 {
     public static void Validate(CreateTask cmd) =>
