@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using Kanbatte.FunctionalTests;
 using Kanbatte.Storage.Sqlite;
 using Microsoft.Data.Sqlite;
 using Xunit.Abstractions;

@@ -1,9 +1,8 @@
 using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
 using System.Runtime.InteropServices;
 
-namespace Kanbatte.FunctionalTests;
+namespace Kanbatte.Testing;
 
 /// <summary>The real server process on a free loopback port, stopped by its PID.</summary>
 public sealed partial class ServerProcess : IAsyncDisposable
@@ -24,7 +23,7 @@ public sealed partial class ServerProcess : IAsyncDisposable
     /// <summary>Starts the built server from <paramref name="workingDirectory"/> and waits for /api/health.</summary>
     public static async Task<ServerProcess> StartAsync(string workingDirectory, params string[] extraArgs)
     {
-        var port = FreePort();
+        var port = LoopbackPort.Free();
         var start = new ProcessStartInfo("dotnet")
         {
             WorkingDirectory = workingDirectory,
@@ -84,13 +83,6 @@ public sealed partial class ServerProcess : IAsyncDisposable
             await _process.WaitForExitAsync();
         }
         _process.Dispose();
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
