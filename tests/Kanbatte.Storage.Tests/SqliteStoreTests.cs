@@ -3,14 +3,6 @@ using Microsoft.Data.Sqlite;
 
 namespace Kanbatte.Storage.Tests;
 
-public sealed class SqliteEventStoreContract() : EventStoreContract(new SqliteStoreFactory());
-
-public sealed class SqliteEventFeedContract() : EventFeedContract(new SqliteStoreFactory());
-
-public sealed class SqliteViewStoreContract() : ViewStoreContract(new SqliteStoreFactory());
-
-public sealed class SqliteProjectorContract() : ProjectorContract(new SqliteStoreFactory());
-
 /// <summary>SQLite specifics: the log is append-only in the database itself, and data outlives the process's handles.</summary>
 public sealed class SqliteStoreTests : IDisposable
 {
