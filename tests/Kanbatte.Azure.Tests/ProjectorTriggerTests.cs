@@ -48,6 +48,7 @@ public sealed class ProjectorTriggerTests : IAsyncLifetime
     /// <summary>The view must hold, for every stream, exactly the state folded from the whole log.</summary>
     private async Task AssertViewEqualsLogAsync(IReadOnlyList<CosmosEventDocument> log)
     {
+        Assert.NotEmpty(log); // an empty log would leave nothing to compare
         var view = _app.Get<CosmosContainers>();
         var store = new CosmosViewStore(view);
         foreach (var stream in log.GroupBy(d => d.StreamId))
@@ -126,6 +127,7 @@ public sealed class ProjectorTriggerTests : IAsyncLifetime
         // Every view write of task AI-002 fails (a bug in its projection, say) until it is fixed.
         _faults.FailWritesOf("task:AI-002", () => new InvalidOperationException("projection bug"));
         var poisoned = log.Where(d => d.StreamId == "task:AI-002").ToList();
+        Assert.NotEmpty(poisoned);
 
         foreach (var batch in log.Chunk(6)) await Trigger.Run(batch, CancellationToken.None); // no invocation fails
 
