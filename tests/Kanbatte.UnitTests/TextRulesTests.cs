@@ -12,26 +12,26 @@ public class TextRulesTests
 
     private static string Emojis(int count) => string.Concat(Enumerable.Repeat(Emoji, count));
 
-    private static readonly CreateProject Project = new("AI", "AI research", null, null);
-    private static readonly CreateTask Task = new("t", null, null);
-    private static readonly AddComment Comment = new("b", null);
+    private static readonly CreateProject NewProject = new("AI", "AI research", null, null);
+    private static readonly CreateTask NewTask = new("t", null, null);
+    private static readonly AddComment NewComment = new("b", null);
 
     /// <summary>Validates a command with <paramref name="value"/> in one field, per text field of the API.</summary>
     private static readonly Dictionary<string, (string Field, int Max, Action<string> Validate)> Fields = new()
     {
-        ["project name"] = ("name", Rules.ProjectNameMax, s => ProjectDecider.Validate(Project with { Name = s })),
+        ["project name"] = ("name", Rules.ProjectNameMax, s => ProjectDecider.Validate(NewProject with { Name = s })),
         ["project name (change)"] = ("name", Rules.ProjectNameMax, s => ProjectDecider.Validate(new ChangeProject(s, null, null))),
-        ["project description"] = ("description", Rules.ProjectDescriptionMax, s => ProjectDecider.Validate(Project with { Description = s })),
-        ["task title"] = ("title", Rules.TitleMax, s => TaskDecider.Validate(Task with { Title = s })),
+        ["project description"] = ("description", Rules.ProjectDescriptionMax, s => ProjectDecider.Validate(NewProject with { Description = s })),
+        ["task title"] = ("title", Rules.TitleMax, s => TaskDecider.Validate(NewTask with { Title = s })),
         ["task title (change)"] = ("title", Rules.TitleMax, s => TaskDecider.Validate(new ChangeTask(s, null, null))),
-        ["task description"] = ("description", Rules.TaskDescriptionMax, s => TaskDecider.Validate(Task with { Description = s })),
-        ["assignee"] = ("assignee", Rules.AssigneeMax, s => TaskDecider.Validate(Task with { Assignee = s })),
+        ["task description"] = ("description", Rules.TaskDescriptionMax, s => TaskDecider.Validate(NewTask with { Description = s })),
+        ["assignee"] = ("assignee", Rules.AssigneeMax, s => TaskDecider.Validate(NewTask with { Assignee = s })),
         ["assignee (change)"] = ("assignee", Rules.AssigneeMax, s => TaskDecider.Validate(new ChangeTask(null, null, null, Assignee: s))),
-        ["label"] = ("labels", Rules.LabelMax, s => TaskDecider.Validate(Task with { Labels = ["ok", s] })),
+        ["label"] = ("labels", Rules.LabelMax, s => TaskDecider.Validate(NewTask with { Labels = ["ok", s] })),
         ["label (change)"] = ("labels", Rules.LabelMax, s => TaskDecider.Validate(new ChangeTask(null, null, null, Labels: [s]))),
-        ["comment body"] = ("body", Rules.CommentBodyMax, s => TaskDecider.Validate(Comment with { Body = s })),
+        ["comment body"] = ("body", Rules.CommentBodyMax, s => TaskDecider.Validate(NewComment with { Body = s })),
         ["comment body (edit)"] = ("body", Rules.CommentBodyMax, s => TaskDecider.ValidateCommentBody(s)),
-        ["author"] = ("author", Rules.AuthorMax, s => TaskDecider.Validate(Comment with { Author = s })),
+        ["author"] = ("author", Rules.AuthorMax, s => TaskDecider.Validate(NewComment with { Author = s })),
     };
 
     /// <summary>The one-line fields: title, project name, assignee, labels, author.</summary>
@@ -70,8 +70,8 @@ public class TextRulesTests
     public void The_repository_limit_counts_code_points()
     {
         const string prefix = "https://example.com/";
-        ProjectDecider.Validate(Project with { Repository = prefix + Emojis(Rules.RepositoryMax - prefix.Length) });
-        ProjectRulesTests.AssertViolation(() => ProjectDecider.Validate(Project with { Repository = prefix + Emojis(Rules.RepositoryMax - prefix.Length + 1) }),
+        ProjectDecider.Validate(NewProject with { Repository = prefix + Emojis(Rules.RepositoryMax - prefix.Length) });
+        ProjectRulesTests.AssertViolation(() => ProjectDecider.Validate(NewProject with { Repository = prefix + Emojis(Rules.RepositoryMax - prefix.Length + 1) }),
             "repository", $"at most {Rules.RepositoryMax} characters");
     }
 
@@ -132,7 +132,7 @@ public class TextRulesTests
     {
         AssertViolation("comment body", "\u200B\uFEFF", "must contain a visible character");
         AssertViolation("comment body (edit)", "\u200B\n\u2060", "must contain a visible character");
-        TaskDecider.Validate(Task with { Description = "\u200B" }); // a description may be empty, so it may be invisible too
+        TaskDecider.Validate(NewTask with { Description = "\u200B" }); // a description may be empty, so it may be invisible too
     }
 
     [Theory]
@@ -141,7 +141,7 @@ public class TextRulesTests
     [InlineData("AB\u200B")]
     [InlineData("A\u2028B")]
     public void A_project_key_is_only_A_Z_and_0_9(string key) =>
-        ProjectRulesTests.AssertViolation(() => ProjectDecider.Validate(Project with { Key = key }), "key", "must be 2-10");
+        ProjectRulesTests.AssertViolation(() => ProjectDecider.Validate(NewProject with { Key = key }), "key", "must be 2-10");
 
     private static string Escape(string s) => string.Concat(s.EnumerateRunes().Select(r => $"U+{r.Value:X4} "));
 }
