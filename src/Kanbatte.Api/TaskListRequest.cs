@@ -36,7 +36,7 @@ public static class TaskListRequest
         var assignee = QueryValues.Single(request, "assignee");
         var label = QueryValues.Single(request, "label");
         var text = QueryValues.Single(request, "q");
-        if (text is { Length: > Rules.TitleMax }) v.Add("q", $"must be at most {Rules.TitleMax} characters.");
+        if (text is not null && Rules.LengthOf(text) > Rules.TitleMax) v.Add("q", $"must be at most {Rules.TitleMax} characters.");
         var limit = 0;
         try { limit = paging.Limit(request); } catch (ValidationException e) { v.Add("limit", e.Errors["limit"][0]); }
         v.ThrowIfAny();

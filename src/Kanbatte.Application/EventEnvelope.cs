@@ -2,9 +2,6 @@ using System.Text.Json;
 
 namespace Kanbatte.Application;
 
-/// <summary>Who asked for a change: carried with every event so a change can be traced to its request.</summary>
-public sealed record EventMetadata(string CorrelationId, string? CausationId = null);
-
 /// <summary>
 /// One event as stored in the log. Version counts 1, 2, 3 ... per stream; Position is the store's global order
 /// (the SQLite sequence; 0 where the store has no such number, as in Cosmos DB where the change feed orders per partition).

@@ -22,8 +22,6 @@ public static class KanbatteJson
     public static T Deserialize<T>(string json) =>
         JsonSerializer.Deserialize<T>(json, Options) ?? throw new JsonException($"Expected a {typeof(T).Name}, got null.");
 
-    public static JsonElement ToElement<T>(T value) => JsonSerializer.SerializeToElement(value, Options);
-
     /// <summary>Recorded times are kept to the millisecond, so that a time read back from any store equals the one written.</summary>
     public static DateTimeOffset Truncate(DateTimeOffset time)
     {

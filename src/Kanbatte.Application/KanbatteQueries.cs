@@ -4,9 +4,6 @@ using Kanbatte.Domain;
 
 namespace Kanbatte.Application;
 
-/// <summary>One page of a list; <see cref="Next"/> is the keyset position after the last item, or null on the last page.</summary>
-public sealed record Page<T>(IReadOnlyList<T> Items, string? Next);
-
 /// <summary>Plain reads come from the view; history comes from the log, so it never lags.</summary>
 public sealed class KanbatteQueries(IViewStore view, IEventStore events, ISnapshotStore? snapshots = null)
 {

@@ -2,9 +2,6 @@ using Microsoft.Extensions.Logging;
 
 namespace Kanbatte.Application;
 
-/// <summary>What a re-drive did: how many parked events it applied and how many failed again (and stay parked).</summary>
-public sealed record RedriveResult(int Applied, int StillFailing);
-
 /// <summary>
 /// The projector as both feeds run it. A batch is projected at once; if that fails, each event is projected on its own
 /// and those that still fail are parked with their error in <see cref="IDeadLetterStore"/>, so the feed goes on.

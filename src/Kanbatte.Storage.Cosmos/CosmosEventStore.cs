@@ -120,9 +120,3 @@ public sealed class CosmosEventStore(CosmosContainers containers) : IEventStore,
         return true;
     }
 }
-
-/// <summary>A store call that failed for a reason other than a conflict, with the service's status.</summary>
-public sealed class CosmosStoreException(string message, HttpStatusCode status) : Exception(message)
-{
-    public HttpStatusCode Status { get; } = status;
-}

@@ -62,38 +62,3 @@ public static class CosmosStoreRegistration
         public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     }
 }
-
-/// <summary>The few client settings a deployment may change (<c>Kanbatte:Cosmos:Client</c>); everything else keeps the SDK's defaults.</summary>
-public sealed class CosmosClientSettings
-{
-    /// <summary>Direct (the SDK's default) or Gateway (the emulator behind a firewall or in a container).</summary>
-    public ConnectionMode? ConnectionMode { get; set; }
-
-    /// <summary>Use only the configured endpoint, not the account's other regions (the emulator).</summary>
-    public bool? LimitToEndpoint { get; set; }
-
-    /// <summary>The Azure region the app runs in, so reads go to the nearest replica.</summary>
-    public string? ApplicationRegion { get; set; }
-
-    public void ApplyTo(CosmosClientOptions options)
-    {
-        if (ConnectionMode is { } mode) options.ConnectionMode = mode;
-        if (LimitToEndpoint is { } limit) options.LimitToEndpoint = limit;
-        if (!string.IsNullOrEmpty(ApplicationRegion)) options.ApplicationRegion = ApplicationRegion;
-    }
-}
-
-/// <summary>Cosmos DB answers worth retrying: throttling, timeouts, unavailability. Everything else is about the event.</summary>
-public sealed class CosmosTransientErrors : ITransientErrorPolicy
-{
-    public bool IsTransient(Exception e) => e switch
-    {
-        CosmosException c => IsTransient(c.StatusCode),
-        CosmosStoreException s => IsTransient(s.Status),
-        HttpRequestException or TimeoutException => true,
-        _ => e.InnerException is { } inner && IsTransient(inner),
-    };
-
-    private static bool IsTransient(System.Net.HttpStatusCode status) =>
-        (int)status is 408 or 410 or 429 or 449 or 500 or 502 or 503 or 504;
-}

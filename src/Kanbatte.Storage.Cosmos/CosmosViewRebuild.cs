@@ -7,9 +7,6 @@ using Microsoft.Azure.Cosmos;
 
 namespace Kanbatte.Storage.Cosmos;
 
-/// <summary>What a rebuild did: the container it replaced and the new one, events read per pass, and how long it took.</summary>
-public sealed record CosmosViewRebuildResult(string Previous, string Container, IReadOnlyList<long> EventsPerPass, TimeSpan Elapsed);
-
 /// <summary>
 /// Builds the view afresh from the event log into a new container, with the same <see cref="Projector"/> as the live
 /// path, then makes it the active view (<see cref="CosmosActiveView"/>) while the old one keeps serving reads.

@@ -3,18 +3,6 @@ using Microsoft.Data.Sqlite;
 
 namespace Kanbatte.Storage.Sqlite;
 
-public sealed class SqliteOptions
-{
-    /// <summary>The database file; its folder is created when missing.</summary>
-    public string Path { get; set; } = System.IO.Path.Combine(".kanbatte", "kanbatte.db");
-
-    /// <summary>
-    /// NORMAL (the default) keeps every acknowledged write through a process crash or kill; FULL also through an OS crash
-    /// or power loss, at the price of an fsync per write.
-    /// </summary>
-    public string Synchronous { get; set; } = "NORMAL";
-}
-
 /// <summary>
 /// The embedded store's file: schema, connections and the single writer. SQLite allows one writer at a time, so writes
 /// queue on an in-process lock, on one connection kept open for them, instead of spinning on SQLITE_BUSY; readers use

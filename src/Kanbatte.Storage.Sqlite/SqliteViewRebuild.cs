@@ -1,11 +1,7 @@
 using System.Diagnostics;
 using Kanbatte.Application;
-using Microsoft.Data.Sqlite;
 
 namespace Kanbatte.Storage.Sqlite;
-
-/// <summary>What a rebuild did: events projected, the log position the new view reflects, and how long it took.</summary>
-public sealed record ViewRebuildResult(long Events, long Position, TimeSpan Elapsed, int SwapAttempts);
 
 /// <summary>
 /// Builds the view afresh from the log into a new table (<c>view_rebuild</c>) while the old one keeps serving, then

@@ -132,6 +132,7 @@ public sealed class CosmosRebuildTests(ITestOutputHelper output) : IAsyncLifetim
         var log = await LogAsync();
         var view = Database.GetContainer(pointer.Container);
         var store = new CosmosViewStore(view);
+        Assert.NotEmpty(log);
         foreach (var stream in log.GroupBy(e => e.StreamId))
         {
             var events = stream.ToList();

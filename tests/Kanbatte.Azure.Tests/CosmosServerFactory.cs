@@ -48,20 +48,3 @@ public sealed class CosmosServerFactory : WebApplicationFactory<Program>, IAsync
         await _server.DeleteDatabaseAsync(Database);
     }
 }
-
-/// <summary>TEST ONLY: stands in for the change feed the test server cannot serve, projecting each append as it is written.</summary>
-public sealed class ProjectingEventStore(IEventStore inner, ResilientProjector projector) : IEventStore
-{
-    public async Task<long> AppendAsync(string streamId, int expectedVersion, IReadOnlyList<EventEnvelope> events, CancellationToken ct = default)
-    {
-        var position = await inner.AppendAsync(streamId, expectedVersion, events, ct);
-        await projector.ProjectAsync(events, ct);
-        return position;
-    }
-
-    public Task<IReadOnlyList<EventEnvelope>> ReadStreamAsync(string streamId, int fromVersion, int maxCount = int.MaxValue, CancellationToken ct = default) =>
-        inner.ReadStreamAsync(streamId, fromVersion, maxCount, ct);
-
-    public Task<EventPage> ReadProjectAsync(string projectKey, bool newestFirst, string? after, DateTimeOffset? until, int maxCount, CancellationToken ct = default) =>
-        inner.ReadProjectAsync(projectKey, newestFirst, after, until, maxCount, ct);
-}

@@ -51,6 +51,7 @@ public sealed class FunctionsMetadataTests
     [Fact]
     public void Every_route_but_health_needs_a_function_key()
     {
+        Assert.Single(HttpFunctions, f => Trigger(f).GetProperty("route").GetString() == "health"); // the anonymous one is checked too
         foreach (var function in HttpFunctions)
         {
             var expected = Trigger(function).GetProperty("route").GetString() == "health" ? "Anonymous" : "Function";

@@ -1,7 +1,7 @@
 using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Jobs;
 using Kanbatte.Benchmarks;
-using Kanbatte.Benchmarks.RoundTrips;
+using Kanbatte.Testing.RoundTrips;
 
 // One entry point for every benchmark (see docs/performance.md), plus the two comparison servers it starts as child processes.
 // Those are dispatched before anything else is referenced, so the empty app's start-up does not pay for loading the

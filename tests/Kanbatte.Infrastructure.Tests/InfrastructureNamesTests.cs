@@ -54,6 +54,7 @@ public sealed class InfrastructureNamesTests(CompiledTemplate compiled) : IClass
         Assert.Equal(CodeContainers().OrderBy(c => c.Key), created.OrderBy(c => c.Key).Select(c => KeyValuePair.Create(c.Key, (string)c.Value!)));
 
         // Each lives in the code's database: its full name is <account>/<database>/<container>.
+        Assert.NotEmpty(created);
         foreach (var (scope, container) in Created(ContainerType))
         {
             var id = (string)scope.Evaluate(container, "properties.resource.id")!;
@@ -66,27 +67,20 @@ public sealed class InfrastructureNamesTests(CompiledTemplate compiled) : IClass
     public void The_change_feed_trigger_lease_container_exists_with_partition_key_id()
     {
         var trigger = TriggerAttribute.Find();
-        // Until the function app is on this branch, the trigger's names are the constants it is declared with.
-        var leases = trigger?.LeaseContainer ?? CosmosOptions.Names.Leases;
-        if (trigger is not null)
-        {
-            Assert.Equal(CosmosOptions.Names.Database, trigger.Database);
-            Assert.Equal(CosmosOptions.Names.Database, trigger.LeaseDatabase);
-        }
+        var leases = trigger.LeaseContainer;
+        Assert.Equal(CosmosOptions.Names.Database, trigger.Database);
+        Assert.Equal(CosmosOptions.Names.Database, trigger.LeaseDatabase);
 
         var created = Created(ContainerType).ToDictionary(
             c => (string)c.Scope.Evaluate(c.Resource, "properties.resource.id")!,
             c => (List<object?>)c.Scope.Evaluate(c.Resource, "properties.resource.partitionKey.paths")!);
         Assert.True(created.ContainsKey(leases), $"lease container '{leases}' is not created; containers: {string.Join(", ", created.Keys)}");
         Assert.Equal(["/id"], created[leases]); // the trigger requires /id on the lease container
-        if (trigger is not null)
-        {
-            Assert.True(created.ContainsKey(trigger.MonitoredContainer), $"monitored container '{trigger.MonitoredContainer}' is not created");
-            Assert.Equal(CosmosOptions.ConnectionSetting, trigger.Connection);
-            Assert.Equal(CosmosOptions.ConnectionSetting, trigger.LeaseConnection);
-            // An identity-based connection cannot create containers: the lease container must come from here.
-            Assert.False(trigger.CreatesLeaseContainer, "the trigger must not try to create its lease container");
-        }
+        Assert.True(created.ContainsKey(trigger.MonitoredContainer), $"monitored container '{trigger.MonitoredContainer}' is not created");
+        Assert.Equal(CosmosOptions.ConnectionSetting, trigger.Connection);
+        Assert.Equal(CosmosOptions.ConnectionSetting, trigger.LeaseConnection);
+        // An identity-based connection cannot create containers: the lease container must come from here.
+        Assert.False(trigger.CreatesLeaseContainer, "the trigger must not try to create its lease container");
     }
 
     [Fact]
@@ -97,6 +91,7 @@ public sealed class InfrastructureNamesTests(CompiledTemplate compiled) : IClass
         var defaults = new CosmosOptions();
         // The options that name a resource: their defaults are the Names constants (Database, *Container).
         var resourceNames = Constants(typeof(CosmosOptions.Names)).Values.ToHashSet();
+        Assert.NotEmpty(resourceNames);
         var properties = typeof(CosmosOptions).GetProperties(BindingFlags.Public | BindingFlags.Instance)
             .Where(p => p.PropertyType == typeof(string) && p.CanWrite && resourceNames.Contains((string)p.GetValue(defaults)!))
             .ToList();

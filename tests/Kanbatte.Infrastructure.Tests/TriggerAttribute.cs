@@ -6,12 +6,10 @@ namespace Kanbatte.Infrastructure.Tests;
 internal sealed record TriggerAttribute(
     string Database, string MonitoredContainer, string LeaseDatabase, string LeaseContainer, string Connection, string LeaseConnection, bool CreatesLeaseContainer)
 {
-    /// <summary>Null while the function app is not referenced (its project is not on this branch yet).</summary>
-    public static TriggerAttribute? Find()
+    /// <summary>The one trigger of the function app; fails when the app's assembly or its trigger cannot be found.</summary>
+    public static TriggerAttribute Find()
     {
-        Assembly functions;
-        try { functions = Assembly.Load(new AssemblyName("Kanbatte.Functions")); }
-        catch (FileNotFoundException) { return null; }
+        var functions = Assembly.Load(new AssemblyName("Kanbatte.Functions"));
 
         var triggers = functions.GetTypes()
             .SelectMany(t => t.GetMethods(BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.Static | BindingFlags.DeclaredOnly))

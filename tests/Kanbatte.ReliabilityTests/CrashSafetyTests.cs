@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using Kanbatte.FunctionalTests;
 using Kanbatte.Storage.Sqlite;
 using Microsoft.Data.Sqlite;
 using Xunit.Abstractions;
@@ -62,6 +61,7 @@ public sealed class CrashSafetyTests(ITestOutputHelper output) : IDisposable
                 Assert.True(DateTime.UtcNow < deadline, "the projector did not catch up with the log within 20 s of the restart");
                 await Task.Delay(50);
             }
+            Assert.NotEmpty(taskIds);
             foreach (var id in taskIds.Take(20))
                 Assert.Equal(HttpStatusCode.OK, (await server.Client.GetAsync($"api/tasks/{id}")).StatusCode);
             Assert.Equal(0, await server.InterruptAsync());

@@ -5,9 +5,6 @@ using Microsoft.Data.Sqlite;
 
 namespace Kanbatte.ReliabilityTests;
 
-/// <summary>One row of the view table, compared whole.</summary>
-public sealed record ViewRow(string Partition, string Id, string Kind, int Version, string Json);
-
 /// <summary>
 /// What the view must be, derived from the log alone: a rebuild through the projector into a fresh view, and an
 /// independent pure fold of each stream (so a projector bug cannot hide behind a rebuild by the same projector).

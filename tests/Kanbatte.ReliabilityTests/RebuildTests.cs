@@ -4,7 +4,6 @@ using System.Net;
 using System.Net.Http.Json;
 using Kanbatte.Application;
 using Kanbatte.Domain;
-using Kanbatte.FunctionalTests;
 using Kanbatte.Storage.Sqlite;
 using Microsoft.Data.Sqlite;
 using Xunit.Abstractions;

@@ -1,4 +1,4 @@
-using Kanbatte.Benchmarks.RoundTrips;
+using Kanbatte.Testing.RoundTrips;
 using Xunit.Abstractions;
 
 namespace Kanbatte.ReliabilityTests;

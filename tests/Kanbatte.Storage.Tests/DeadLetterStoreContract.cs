@@ -1,8 +1,5 @@
 using System.Text.Json;
 using Kanbatte.Application;
-using Kanbatte.Storage.Cosmos;
-using Kanbatte.Storage.Sqlite;
-using Kanbatte.Tests.Cosmos;
 
 namespace Kanbatte.Storage.Tests;
 
@@ -98,37 +95,5 @@ public abstract class DeadLetterStoreContract : IAsyncLifetime
 
         await Store.RemoveAsync("task:AI-001", 1);
         Assert.Equal(1, await Store.CountAsync());
-    }
-}
-
-public sealed class SqliteDeadLetterStoreContract : DeadLetterStoreContract
-{
-    protected override Task<(IDeadLetterStore, IAsyncDisposable)> CreateAsync()
-    {
-        var folder = Directory.CreateTempSubdirectory("kanbatte-dlq-");
-        var db = new SqliteDatabase(new SqliteOptions { Path = Path.Combine(folder.FullName, "k.db") });
-        return Task.FromResult<(IDeadLetterStore, IAsyncDisposable)>((new SqliteDeadLetterStore(db), new Cleanup(() =>
-        {
-            db.Dispose();
-            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-            folder.Delete(recursive: true);
-        })));
-    }
-}
-
-public sealed class CosmosDeadLetterStoreContract : DeadLetterStoreContract
-{
-    protected override async Task<(IDeadLetterStore, IAsyncDisposable)> CreateAsync()
-    {
-        var server = await CosmosTestServer.InstanceAsync();
-        var database = CosmosTestServer.NewDatabaseName();
-        var containers = new CosmosContainers(server.Client, new CosmosOptions { Database = database });
-        await containers.CreateIfNotExistsAsync();
-        return (new CosmosDeadLetterStore(containers), new Drop(server, database));
-    }
-
-    private sealed class Drop(CosmosTestServer server, string database) : IAsyncDisposable
-    {
-        public async ValueTask DisposeAsync() => await server.DeleteDatabaseAsync(database);
     }
 }

@@ -72,6 +72,10 @@ public abstract class ProjectorContract(IStoreFactory factory) : IAsyncLifetime
         return await ViewSnapshot.TakeAsync(view);
     }
 
+    /// <summary>The view holds the whole history (so comparing it with a rebuild is not comparing two empty views).</summary>
+    private static void AssertWholeHistory(IReadOnlyList<ViewDocument> view) =>
+        Assert.Equal((2, 12, 12), (view.Count(d => d.Kind == ViewKeys.ProjectKind), view.Count(d => d.Kind == ViewKeys.TaskKind), view.Count(d => d.Kind == ViewKeys.CommentKind)));
+
     [Fact]
     public async Task Incremental_projection_equals_a_rebuild_from_the_log()
     {
@@ -110,6 +114,7 @@ public abstract class ProjectorContract(IStoreFactory factory) : IAsyncLifetime
 
         Assert.Equal(await RebuiltAsync(log), once);
         Assert.Equal(once, await ViewSnapshot.TakeAsync(Store.View));
+        AssertWholeHistory(once);
     }
 
     [Fact]
@@ -123,6 +128,7 @@ public abstract class ProjectorContract(IStoreFactory factory) : IAsyncLifetime
             await projector.ProjectAsync(stream.Where(e => e.Version % 2 == 0 || e.Version == stream.Max(x => x.Version)).ToList());
 
         Assert.Equal(await RebuiltAsync(log), await ViewSnapshot.TakeAsync(Store.View));
+        AssertWholeHistory(await ViewSnapshot.TakeAsync(Store.View));
     }
 
     [Fact]
@@ -137,12 +143,17 @@ public abstract class ProjectorContract(IStoreFactory factory) : IAsyncLifetime
         foreach (var batch in log.Skip(half / 2).Chunk(5)) await projector.ProjectAsync(batch);
 
         Assert.Equal(await RebuiltAsync(log), await ViewSnapshot.TakeAsync(Store.View));
+        AssertWholeHistory(await ViewSnapshot.TakeAsync(Store.View));
     }
 
-    [Fact]
-    public async Task The_feed_projection_resumes_from_its_durable_checkpoint()
+    /// <summary>
+    /// The feed projection resumes from its durable checkpoint. Declared as a test by the bindings whose store has a feed
+    /// and checkpoints of its own (SQLite); the Cosmos DB store's change feed and leases are the Functions host's.
+    /// </summary>
+    protected async Task FeedProjectionResumesFromItsDurableCheckpointAsync()
     {
-        if (Store.Feed is null || Store.Checkpoints is null) return; // stores with their own change feed have no checkpoint here
+        Assert.NotNull(Store.Feed);
+        Assert.NotNull(Store.Checkpoints);
 
         var log = await LogAsync(await WriteHistoryAsync());
         var first = NewFeedProjection();
@@ -157,26 +168,5 @@ public abstract class ProjectorContract(IStoreFactory factory) : IAsyncLifetime
         Assert.Contains("\"status\":\"done\"", task!.Json);
 
         FeedProjection NewFeedProjection() => new(Store.Feed, Store.Checkpoints, new Projector(Store.View, Store.Events), new ProjectionProgress(), NullLogger<FeedProjection>.Instance);
-    }
-}
-
-/// <summary>Everything a view holds, read through its own list queries, in a stable order.</summary>
-public static class ViewSnapshot
-{
-    public static async Task<IReadOnlyList<ViewDocument>> TakeAsync(IViewStore view)
-    {
-        var docs = new List<ViewDocument>();
-        var projects = await view.ListProjectsAsync(null, 1000);
-        docs.AddRange(projects);
-        foreach (var project in projects)
-        {
-            var key = project.Id["project:".Length..];
-            var tasks = (await view.ListTasksAsync(new TaskListQuery(key, [], 0, 1000)))
-                .Concat(await view.ListTasksAsync(new TaskListQuery(key, [], 0, 1000) { Archived = true })).ToList();
-            docs.AddRange(tasks);
-            foreach (var task in tasks)
-                docs.AddRange(await view.ListCommentsAsync(key, task.Id["task:".Length..], 0, 1000));
-        }
-        return docs;
     }
 }

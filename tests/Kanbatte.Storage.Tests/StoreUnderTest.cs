@@ -15,12 +15,6 @@ public sealed record StoreUnderTest(
     public ValueTask DisposeAsync() => Owner.DisposeAsync();
 }
 
-/// <summary>How a contract suite gets stores: one factory per implementation.</summary>
-public interface IStoreFactory
-{
-    Task<StoreUnderTest> CreateAsync();
-}
-
 /// <summary>Runs a clean-up action when a test's store is disposed.</summary>
 internal sealed class Cleanup(Action action) : IAsyncDisposable
 {

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using Kanbatte.Application;
+using Kanbatte.Testing;
 using Microsoft.Azure.Cosmos;
 
 namespace Kanbatte.Tests.Cosmos;
@@ -72,7 +73,7 @@ public sealed class CosmosTestServer
         var cli = Path.Combine(folder, "node_modules", "@vercel", "cosmosdb-server", "lib", "cli.js");
         if (!File.Exists(cli)) await NpmCiAsync(folder, cli);
 
-        var port = FreePort();
+        var port = LoopbackPort.Free();
         var start = new ProcessStartInfo("node", [cli, "-p", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--host", "127.0.0.1", "--no-ssl"])
         {
             WorkingDirectory = folder,
@@ -159,46 +160,4 @@ public sealed class CosmosTestServer
         }
         throw new InvalidOperationException("tests/cosmos-server/package-lock.json not found above " + AppContext.BaseDirectory);
     }
-
-    private static int FreePort()
-    {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
-    }
-}
-
-/// <summary>
-/// TEST ONLY. The test server answers a read, patch or delete of a missing item with 500 "Cannot read properties of
-/// undefined" where Cosmos DB answers 404; this maps exactly that answer, so the store's real 404 handling is exercised.
-/// </summary>
-public sealed class MissingItemAs404Handler : RequestHandler
-{
-    public override async Task<ResponseMessage> SendAsync(RequestMessage request, CancellationToken cancellationToken)
-    {
-        ResponseMessage response;
-        try
-        {
-            response = await base.SendAsync(request, cancellationToken);
-        }
-        catch (Exception e) when (e.Message.Contains(MissingItem, StringComparison.Ordinal)) // the SDK's internal DocumentClientException, below its own handlers
-        {
-            return NotFound(request);
-        }
-        if (response.StatusCode != HttpStatusCode.InternalServerError) return response;
-        if ((response.ErrorMessage ?? "").Contains(MissingItem, StringComparison.Ordinal)
-            || (response.Diagnostics?.ToString() ?? "").Contains(MissingItem, StringComparison.Ordinal))
-        {
-            response.Dispose();
-            return NotFound(request);
-        }
-        return response;
-    }
-
-    private const string MissingItem = "Cannot read properties of undefined";
-
-    private static ResponseMessage NotFound(RequestMessage request) =>
-        new(HttpStatusCode.NotFound, request, "Not found (mapped from the test server's 500)");
 }

@@ -1,0 +1,19 @@
+namespace Kanbatte.Application;
+
+/// <summary>The view: point reads, the projector's writes and the queries lists need. Every list is keyset-paged.</summary>
+public interface IViewStore
+{
+    Task<ViewDocument?> GetAsync(string partition, string id, CancellationToken ct = default);
+
+    /// <summary>Applies the changes in order; where the store allows it, all at once.</summary>
+    Task WriteAsync(IReadOnlyList<ViewChange> changes, CancellationToken ct = default);
+
+    Task<IReadOnlyList<ViewDocument>> ListProjectsAsync(string? afterKey, int limit, CancellationToken ct = default);
+
+    Task<IReadOnlyList<ViewDocument>> ListTasksAsync(TaskListQuery query, CancellationToken ct = default);
+
+    /// <summary>How many tasks each status column holds (archived tasks left out).</summary>
+    Task<IReadOnlyDictionary<string, int>> CountTasksByStatusAsync(string projectKey, CancellationToken ct = default);
+
+    Task<IReadOnlyList<ViewDocument>> ListCommentsAsync(string projectKey, string taskId, int afterNumber, int limit, CancellationToken ct = default);
+}

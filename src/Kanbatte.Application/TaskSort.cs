@@ -1,0 +1,3 @@
+namespace Kanbatte.Application;
+
+public enum TaskSort { Number, Rank, Priority, UpdatedAt, DueDate }

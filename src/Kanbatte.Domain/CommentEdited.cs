@@ -1,0 +1,3 @@
+namespace Kanbatte.Domain;
+
+public sealed record CommentEdited(string CommentId, string Body) : IDomainEvent;

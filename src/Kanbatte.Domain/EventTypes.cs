@@ -1,0 +1,38 @@
+namespace Kanbatte.Domain;
+
+/// <summary>The one place that names event types on the wire.</summary>
+public static class EventTypes
+{
+    public const string ProjectCreated = "project_created";
+    public const string ProjectUpdated = "project_updated";
+    public const string TaskCreated = "task_created";
+    public const string TaskUpdated = "task_updated";
+    public const string TaskMoved = "task_moved";
+    public const string TaskArchived = "task_archived";
+    public const string TaskRestored = "task_restored";
+    public const string CommentAdded = "comment_added";
+    public const string CommentEdited = "comment_edited";
+    public const string CommentDeleted = "comment_deleted";
+
+    private static readonly Dictionary<string, Type> ByName = new(StringComparer.Ordinal)
+    {
+        [ProjectCreated] = typeof(ProjectCreated),
+        [ProjectUpdated] = typeof(ProjectUpdated),
+        [TaskCreated] = typeof(TaskCreated),
+        [TaskUpdated] = typeof(TaskUpdated),
+        [TaskMoved] = typeof(TaskMoved),
+        [TaskArchived] = typeof(TaskArchived),
+        [TaskRestored] = typeof(TaskRestored),
+        [CommentAdded] = typeof(CommentAdded),
+        [CommentEdited] = typeof(CommentEdited),
+        [CommentDeleted] = typeof(CommentDeleted),
+    };
+
+    private static readonly Dictionary<Type, string> ByType = ByName.ToDictionary(p => p.Value, p => p.Key);
+
+    public static string NameOf(IDomainEvent e) =>
+        ByType.TryGetValue(e.GetType(), out var name) ? name : throw new ArgumentException($"Unregistered event type {e.GetType().Name}.");
+
+    public static Type TypeOf(string name) =>
+        ByName.TryGetValue(name, out var type) ? type : throw new ArgumentException($"Unknown event type '{name}'.");
+}

@@ -1,0 +1,3 @@
+namespace Kanbatte.Domain;
+
+public sealed record ProjectCreated(string Key, string Name, string? Description, string? Repository) : IDomainEvent;

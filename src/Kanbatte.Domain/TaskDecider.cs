@@ -1,0 +1,175 @@
+using System.Collections.Immutable;
+
+namespace Kanbatte.Domain;
+
+public static class TaskDecider
+{
+    public static void Validate(CreateTask cmd) =>
+        ValidateFields(titleRequired: true, cmd.Title, cmd.Description, cmd.Status, cmd.Priority, cmd.Assignee, cmd.Labels);
+
+    public static void Validate(ChangeTask cmd) =>
+        ValidateFields(titleRequired: false, cmd.Title, cmd.Description, cmd.Status, cmd.Priority, cmd.Assignee, cmd.Labels);
+
+    private static void ValidateFields(bool titleRequired, string? title, string? description, string? status, string? priority, string? assignee, IReadOnlyList<string>? labels)
+    {
+        var v = new Violations();
+        Rules.Line(v, "title", title, Rules.TitleMax, required: titleRequired);
+        Rules.Text(v, "description", description, Rules.TaskDescriptionMax, required: false, allowEmpty: true);
+        Rules.Status(v, "status", status);
+        Rules.Priority(v, "priority", priority);
+        Rules.Line(v, "assignee", assignee, Rules.AssigneeMax, required: false);
+        Rules.Labels(v, "labels", labels);
+        v.ThrowIfAny();
+    }
+
+    public static void Validate(AddComment cmd)
+    {
+        var v = new Violations();
+        Rules.Text(v, "body", cmd.Body, Rules.CommentBodyMax, required: true, allowEmpty: false);
+        Rules.Line(v, "author", cmd.Author, Rules.AuthorMax, required: false);
+        v.ThrowIfAny();
+    }
+
+    public static void ValidateCommentBody(string? body)
+    {
+        var v = new Violations();
+        Rules.Text(v, "body", body, Rules.CommentBodyMax, required: true, allowEmpty: false);
+        v.ThrowIfAny();
+    }
+
+    /// <summary>A new task goes to the bottom of its column: <paramref name="rank"/> is the clock's bottom rank.</summary>
+    public static IDomainEvent Create(ProjectState? project, string projectKey, int number, CreateTask cmd, string rank)
+    {
+        Validate(cmd);
+        if (project is null) throw new NotFoundException("Project", projectKey);
+        return new TaskCreated(TaskId.Format(project.Key, number), project.Key, number, cmd.Title!, cmd.Description ?? "",
+            cmd.Status ?? Statuses.Todo, cmd.Priority ?? Priorities.None, cmd.Assignee,
+            cmd.Labels is null ? [] : Rules.NormalizeLabels(cmd.Labels), cmd.DueDate, rank);
+    }
+
+    /// <summary>
+    /// Returns the one event holding exactly the fields that change, or nothing when the change is a no-op.
+    /// A status change keeps the task's rank; placing it among neighbours is a move.
+    /// </summary>
+    public static IReadOnlyList<IDomainEvent> Change(TaskState? task, string taskId, ChangeTask cmd)
+    {
+        Validate(cmd);
+        if (task is null) throw new NotFoundException("Task", taskId);
+        var clear = cmd.Clear ?? new HashSet<string>();
+        var cleared = new List<string>();
+        if (clear.Contains("assignee") && task.Assignee is not null) cleared.Add("assignee");
+        if (clear.Contains("dueDate") && task.DueDate is not null) cleared.Add("dueDate");
+        var labels = cmd.Labels is null ? null : Rules.NormalizeLabels(cmd.Labels);
+        if (clear.Contains("labels") && task.Labels.Count > 0) labels = [];
+        var changed = new TaskUpdated(
+            Title: cmd.Title is not null && cmd.Title != task.Title ? cmd.Title : null,
+            Description: cmd.Description is not null && cmd.Description != task.Description ? cmd.Description : null,
+            Status: cmd.Status is not null && cmd.Status != task.Status ? cmd.Status : null,
+            Priority: cmd.Priority is not null && cmd.Priority != task.Priority ? cmd.Priority : null,
+            Assignee: cmd.Assignee is not null && cmd.Assignee != task.Assignee ? cmd.Assignee : null,
+            Labels: labels is not null && !labels.SequenceEqual(task.Labels) ? labels : null,
+            DueDate: cmd.DueDate is not null && cmd.DueDate != task.DueDate ? cmd.DueDate : null,
+            Cleared: cleared.Count > 0 ? cleared : null);
+        return changed.IsEmpty ? [] : [changed];
+    }
+
+    public static void ValidateMove(string? status)
+    {
+        var v = new Violations();
+        Rules.Status(v, "status", status);
+        v.ThrowIfAny();
+    }
+
+    /// <summary>Places the task at <paramref name="rank"/>, in <paramref name="status"/>'s column when given.</summary>
+    public static IReadOnlyList<IDomainEvent> Move(TaskState? task, string taskId, string? status, string rank)
+    {
+        ValidateMove(status);
+        if (task is null) throw new NotFoundException("Task", taskId);
+        var newStatus = status is not null && status != task.Status ? status : null;
+        return newStatus is null && rank == task.Rank ? [] : [new TaskMoved(newStatus, rank)];
+    }
+
+    public static IReadOnlyList<IDomainEvent> Archive(TaskState? task, string taskId) =>
+        (task ?? throw new NotFoundException("Task", taskId)).Archived ? [] : [new TaskArchived()];
+
+    public static IReadOnlyList<IDomainEvent> Restore(TaskState? task, string taskId) =>
+        (task ?? throw new NotFoundException("Task", taskId)).Archived ? [new TaskRestored()] : [];
+
+    public static IDomainEvent Comment(TaskState? task, string taskId, int number, AddComment cmd)
+    {
+        Validate(cmd);
+        if (task is null) throw new NotFoundException("Task", taskId);
+        return new CommentAdded(CommentId.Format(number), number, cmd.Body!, cmd.Author);
+    }
+
+    public static IReadOnlyList<IDomainEvent> EditComment(TaskStream? stream, string taskId, string commentId, string? body)
+    {
+        ValidateCommentBody(body);
+        var comment = CommentOf(stream, taskId, commentId);
+        return comment.Body == body ? [] : [new CommentEdited(commentId, body!)];
+    }
+
+    public static IReadOnlyList<IDomainEvent> DeleteComment(TaskStream? stream, string taskId, string commentId)
+    {
+        CommentOf(stream, taskId, commentId);
+        return [new CommentDeleted(commentId)];
+    }
+
+    /// <summary>A live comment of the task; 404 for a missing task, or a comment it never had or that was deleted.</summary>
+    private static CommentState CommentOf(TaskStream? stream, string taskId, string commentId)
+    {
+        if (stream is null) throw new NotFoundException("Task", taskId);
+        return stream.Comments.GetValueOrDefault(commentId) ?? throw new NotFoundException("Comment", commentId);
+    }
+
+    /// <summary>The task stream as its events leave it: the task's fields (<see cref="Evolve"/>) and its comments (<see cref="EvolveComment"/>).</summary>
+    public static TaskStream? EvolveStream(TaskStream? state, IDomainEvent e, int version, DateTimeOffset at)
+    {
+        var task = Evolve(state?.Task, e, version, at);
+        if (task is null) return null;
+        var comments = state?.Comments ?? TaskStream.NoComments;
+        if (CommentIdOf(e) is { } id)
+        {
+            var comment = EvolveComment(comments.GetValueOrDefault(id), task.Id, e, at);
+            comments = comment is null ? comments.Remove(id) : comments.SetItem(id, comment);
+        }
+        return new TaskStream(task, comments);
+    }
+
+    /// <summary>The task as its stream's events leave it. Comment events advance the stream's version but not the task's fields.</summary>
+    public static TaskState? Evolve(TaskState? state, IDomainEvent e, int version, DateTimeOffset at) => e switch
+    {
+        TaskCreated c => new TaskState(c.Id, c.ProjectKey, c.Number, c.Title, c.Description, c.Status,
+            c.Priority, c.Assignee, c.Labels, c.DueDate, c.Rank, false, version, at, at),
+        TaskUpdated u when state is not null => state with
+        {
+            Title = u.Title ?? state.Title,
+            Description = u.Description ?? state.Description,
+            Status = u.Status ?? state.Status,
+            Priority = u.Priority ?? state.Priority,
+            Assignee = u.Cleared?.Contains("assignee") == true ? null : u.Assignee ?? state.Assignee,
+            Labels = u.Labels ?? state.Labels,
+            DueDate = u.Cleared?.Contains("dueDate") == true ? null : u.DueDate ?? state.DueDate,
+            Rank = u.Rank ?? state.Rank,
+            Version = version,
+            UpdatedAt = at,
+        },
+        TaskMoved m when state is not null => state with { Status = m.Status ?? state.Status, Rank = m.Rank, Version = version, UpdatedAt = at },
+        TaskArchived when state is not null => state with { Archived = true, Version = version, UpdatedAt = at },
+        TaskRestored when state is not null => state with { Archived = false, Version = version, UpdatedAt = at },
+        _ => state is null ? null : state with { Version = version },
+    };
+
+    /// <summary>The comment an event is about, or null for an event about the task itself.</summary>
+    public static string? CommentIdOf(IDomainEvent e) =>
+        e switch { CommentAdded a => a.CommentId, CommentEdited c => c.CommentId, CommentDeleted d => d.CommentId, _ => null };
+
+    /// <summary>One comment as the task stream's events leave it; events about other comments pass it by.</summary>
+    public static CommentState? EvolveComment(CommentState? state, string taskId, IDomainEvent e, DateTimeOffset at) => e switch
+    {
+        CommentAdded c when state is null || state.Id == c.CommentId => new CommentState(c.CommentId, taskId, c.Number, c.Body, c.Author, at, null),
+        CommentEdited c when state?.Id == c.CommentId => state with { Body = c.Body, EditedAt = at },
+        CommentDeleted c when state?.Id == c.CommentId => null,
+        _ => state,
+    };
+}

@@ -1,9 +1,0 @@
-namespace Kanbatte.Storage.Tests;
-
-// The store contract suite against the Cosmos DB store, over the Cosmos-protocol test server (tests/cosmos-server).
-
-public sealed class CosmosEventStoreContract() : EventStoreContract(new CosmosStoreFactory());
-
-public sealed class CosmosViewStoreContract() : ViewStoreContract(new CosmosStoreFactory());
-
-public sealed class CosmosProjectorContract() : ProjectorContract(new CosmosStoreFactory());

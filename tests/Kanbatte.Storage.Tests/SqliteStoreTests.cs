@@ -1,0 +1,75 @@
+using Kanbatte.Storage.Sqlite;
+using Microsoft.Data.Sqlite;
+
+namespace Kanbatte.Storage.Tests;
+
+/// <summary>SQLite specifics: the log is append-only in the database itself, and data outlives the process's handles.</summary>
+public sealed class SqliteStoreTests : IDisposable
+{
+    private readonly DirectoryInfo _folder = Directory.CreateTempSubdirectory("kanbatte-sqlite-");
+    private string DbPath => Path.Combine(_folder.FullName, "k.db");
+
+    [Theory]
+    [InlineData("UPDATE event_log SET data = '{}'")]
+    [InlineData("DELETE FROM event_log")]
+    [InlineData("UPDATE event_log SET version = 5 WHERE version = 1")]
+    public async Task The_event_log_refuses_updates_and_deletes(string sql)
+    {
+        using var db = new SqliteDatabase(new SqliteOptions { Path = DbPath });
+        await new SqliteEventStore(db).AppendAsync("project:AI", 0, [EventStoreContractEvents.Of("project:AI", 1)]);
+
+        await using var connection = db.Open();
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        var e = await Assert.ThrowsAsync<SqliteException>(() => command.ExecuteNonQueryAsync());
+        Assert.Contains("append-only", e.Message);
+        Assert.Single(await new SqliteEventStore(db).ReadStreamAsync("project:AI", 1));
+    }
+
+    [Fact]
+    public async Task Data_survives_reopening_the_file()
+    {
+        using (var db = new SqliteDatabase(new SqliteOptions { Path = DbPath }))
+        {
+            await new SqliteEventStore(db).AppendAsync("project:AI", 0, [EventStoreContractEvents.Of("project:AI", 1)]);
+            await new SqliteCheckpointStore(db).SaveAsync("view", 1);
+        }
+        SqliteConnection.ClearAllPools();
+
+        using var reopened = new SqliteDatabase(new SqliteOptions { Path = DbPath });
+        Assert.Single(await new SqliteEventStore(reopened).ReadStreamAsync("project:AI", 1));
+        Assert.Equal(1, await new SqliteCheckpointStore(reopened).GetAsync("view"));
+    }
+
+    [Fact]
+    public async Task Idempotency_keys_are_claimed_once_completed_and_purged_after_their_time()
+    {
+        using var db = new SqliteDatabase(new SqliteOptions { Path = DbPath });
+        var store = new SqliteIdempotencyStore(db);
+        var t0 = DateTimeOffset.Parse("2026-01-01T00:00:00Z");
+
+        Assert.Null(await store.TryClaimAsync("k", "h1", t0, _ => false));
+        var pending = await store.TryClaimAsync("k", "h1", t0, _ => false);
+        Assert.Equal(("h1", null as Kanbatte.Application.StoredResponse), (pending!.RequestHash, pending.Response));
+
+        await store.CompleteAsync("k", new Kanbatte.Application.StoredResponse(201, "application/json", [1, 2], "/x", "\"1\""));
+        var done = await store.TryClaimAsync("k", "h2", t0, _ => false);
+        Assert.Equal((201, "/x", "\"1\""), (done!.Response!.Status, done.Response.Location, done.Response.ETag));
+        Assert.Equal([1, 2], done.Response.Body);
+
+        await store.PurgeAsync(t0);                    // not older than the cut-off: kept
+        Assert.NotNull(await store.TryClaimAsync("k", "h1", t0, _ => false));
+        await store.PurgeAsync(t0.AddHours(25));       // older: gone, so the key can be claimed afresh
+        Assert.Null(await store.TryClaimAsync("k", "h3", t0.AddHours(25), _ => false));
+    }
+
+    [Fact]
+    public void An_unknown_synchronous_mode_is_refused() =>
+        Assert.Throws<ArgumentException>(() => new SqliteDatabase(new SqliteOptions { Path = DbPath, Synchronous = "sometimes" }));
+
+    public void Dispose()
+    {
+        SqliteConnection.ClearAllPools();
+        _folder.Delete(recursive: true);
+    }
+}

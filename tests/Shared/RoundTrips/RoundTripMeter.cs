@@ -1,0 +1,182 @@
+using Kanbatte.Application;
+using Kanbatte.Domain;
+using Kanbatte.Storage.Cosmos;
+using Kanbatte.Storage.Sqlite;
+using Kanbatte.Tests.Cosmos;
+using Microsoft.Azure.Cosmos;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Kanbatte.Testing.RoundTrips;
+
+/// <summary>
+/// Runs each operation once against a store wrapped in counting decorators, on a warm state (the project, tasks and a
+/// comment exist and are projected), and reports every call that reached the store. The counts are exact and
+/// machine-independent. Both stores run the same operations; the SQLite feed loop has one row of its own.
+/// </summary>
+public static class RoundTripMeter
+{
+    private static readonly EventMetadata Meta = new("round-trips");
+
+    /// <summary>The ports under measurement, already wrapped in counting decorators, and how to project the warm state.</summary>
+    private sealed record Ports(KanbatteCommands Commands, KanbatteQueries Queries, IBatchProjection Projector, IEventStore UncountedEvents,
+        Func<Task> ProjectAll);
+
+    public static async Task<IReadOnlyList<RoundTripRow>> MeasureSqliteAsync()
+    {
+        var folder = Directory.CreateTempSubdirectory("kanbatte-roundtrips-");
+        try
+        {
+            using var db = new SqliteDatabase(new SqliteOptions { Path = Path.Combine(folder.FullName, "k.db") });
+            var sqliteEvents = new SqliteEventStore(db);
+            var counter = new RoundTripCounter();
+            var events = new CountingEventStore(sqliteEvents, sqliteEvents, counter);
+            var view = new CountingViewStore(new SqliteViewStore(db), counter);
+            var counters = new CountingCounterStore(new SqliteCounterStore(db), counter);
+            var checkpoints = new CountingCheckpointStore(new SqliteCheckpointStore(db), counter);
+            var commands = new KanbatteCommands(new WritePipeline(events, TimeProvider.System), counters, view, TimeProvider.System);
+            var queries = new KanbatteQueries(view, events);
+            var projector = new Projector(view, events);
+            var feed = new FeedProjection(events, checkpoints, projector, new ProjectionProgress(), NullLogger<FeedProjection>.Instance);
+            Task CatchUp() => feed.CatchUpAsync(CancellationToken.None);
+            return await RunAsync(new Ports(commands, queries, projector, sqliteEvents, CatchUp), counter, requests: null, wire: null, feedRow: CatchUp);
+        }
+        finally
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            folder.Delete(recursive: true);
+        }
+    }
+
+    /// <summary>
+    /// The Cosmos DB store on the Cosmos-protocol test server, in a database of its own, through a client of its own that
+    /// counts the data-plane requests the SDK sends (<see cref="CosmosRequestCounter"/>) and every HTTP request on the
+    /// wire (<see cref="CosmosWireCounter"/>). The projector is the one the change-feed function runs (resilient, parking
+    /// failures), called with a batch of one event; the change feed and its leases are the Functions host's and not counted.
+    /// </summary>
+    public static async Task<IReadOnlyList<RoundTripRow>> MeasureCosmosAsync()
+    {
+        var server = await CosmosTestServer.InstanceAsync();
+        var database = CosmosTestServer.NewDatabaseName();
+        var requests = new RoundTripCounter();
+        var wire = new RoundTripCounter();
+        var clientOptions = new CosmosClientOptions { HttpClientFactory = () => new HttpClient(new CosmosWireCounter(wire)) };
+        clientOptions.CustomHandlers.Add(new CosmosRequestCounter(requests));
+        using var client = new CosmosClient(server.ConnectionString, CosmosTestServer.ConfigureClient(clientOptions));
+        try
+        {
+            var containers = new CosmosContainers(client, new CosmosOptions { Database = database });
+            await containers.CreateIfNotExistsAsync();
+            var cosmosEvents = new CosmosEventStore(containers);
+            var counter = new RoundTripCounter();
+            var events = new CountingEventStore(cosmosEvents, NoFeed.Instance, counter);
+            var view = new CountingViewStore(new CosmosViewStore(containers), counter);
+            var counters = new CountingCounterStore(new CosmosCounterStore(containers), counter);
+            var commands = new KanbatteCommands(new WritePipeline(events, TimeProvider.System), counters, view, TimeProvider.System);
+            var queries = new KanbatteQueries(view, events);
+            var projector = new ResilientProjector(new Projector(view, events), new CosmosDeadLetterStore(containers), new CosmosTransientErrors(),
+                TimeProvider.System, NullLogger<ResilientProjector>.Instance);
+
+            // What the change feed would deliver for the warm state: every stream of the project, read from the log.
+            async Task ProjectAll()
+            {
+                var streams = new List<string> { StreamIds.Project("RT") };
+                streams.AddRange(Enumerable.Range(1, WarmTasks).Select(n => StreamIds.Task($"RT-{n:000}")));
+                foreach (var stream in streams) await projector.ProjectAsync(await cosmosEvents.ReadStreamAsync(stream, 1));
+            }
+            return await RunAsync(new Ports(commands, queries, projector, cosmosEvents, ProjectAll), counter, requests, wire, feedRow: null);
+        }
+        finally
+        {
+            await server.DeleteDatabaseAsync(database);
+        }
+    }
+
+    private const int WarmTasks = 3;
+
+    private static async Task<IReadOnlyList<RoundTripRow>> RunAsync(Ports ports, RoundTripCounter counter, RoundTripCounter? requests, RoundTripCounter? wire, Func<Task>? feedRow)
+    {
+        var (commands, queries, projector) = (ports.Commands, ports.Queries, ports.Projector);
+
+        // Warm state: a project with a few tasks and a comment (so both counters exist), all projected, and each read
+        // path used once (a Cosmos client caches the account, containers and partition key ranges on first use).
+        await commands.CreateProjectAsync(new CreateProject("RT", "Round trips", null, null), Meta);
+        for (var i = 0; i < WarmTasks; i++) await commands.CreateTaskAsync("RT", new CreateTask($"Warm {i}", null, null), Meta);
+        await commands.AddCommentAsync("RT-001", new AddComment("Warm comment", null), Meta);
+        await ports.ProjectAll();
+        await queries.GetTaskAsync("RT-001");
+        await queries.ListTasksAsync(new TaskListQuery("RT", [], 0, 2));
+        await queries.ListCommentsAsync("RT-001", 0, 50);
+        var rows = new List<RoundTripRow>();
+
+        async Task<T> Measure<T>(string operation, int budget, string rule, Func<Task<T>> run)
+        {
+            counter.Reset();
+            requests?.Reset();
+            wire?.Reset();
+            var result = await run();
+            var onWire = wire?.Snapshot() ?? new Dictionary<string, int>();
+            var data = onWire.GetValueOrDefault(CosmosWireCounter.Data);
+            rows.Add(new RoundTripRow(operation, counter.Snapshot(), counter.Total, budget, rule, requests?.Snapshot(), data, onWire.Values.Sum() - data));
+            return result;
+        }
+
+        const string command = "1 stream read + 1 append";
+        const string creation = "1 stream read + 1 append + 1 counter";
+        await Measure("create project", 1, "1 append (a new stream needs no read)", () => commands.CreateProjectAsync(new CreateProject("RU", "Other", null, null), Meta));
+        var task = await Measure("create task", 3, creation, () => commands.CreateTaskAsync("RT", new CreateTask("Measured", "text", null), Meta));
+        await Measure("update task", 2, command, () => commands.ChangeTaskAsync(task.Id, new ChangeTask(null, null, Statuses.InProgress), null, Meta));
+        await Measure("update task (no change)", 1, "1 stream read, nothing appended", () => commands.ChangeTaskAsync(task.Id, new ChangeTask(null, null, Statuses.InProgress), null, Meta));
+        await Measure("add comment", 3, creation, () => commands.AddCommentAsync(task.Id, new AddComment("Measured comment", null), Meta));
+
+        // Each event projected on its own (the worst case: a batch of one).
+        var log = await ports.UncountedEvents.ReadStreamAsync(StreamIds.Task(task.Id), 1);
+        var project = await ports.UncountedEvents.ReadStreamAsync(StreamIds.Project("RU"), 1);
+        await Measure("project project_created", 2, "1 read + 1 write per document", () => Run(projector.ProjectAsync(project)));
+        await Measure("project task_created", 2, "1 read + 1 write per document", () => Run(projector.ProjectAsync([log[0]])));
+        await Measure("project task_updated", 2, "1 read + 1 write per document", () => Run(projector.ProjectAsync([log[1]])));
+        await Measure("project comment_added (task + comment)", 4, "1 read + 1 write per document (2 documents)", () => Run(projector.ProjectAsync([log[2]])));
+        await Measure("project a duplicate", 1, "1 read, no write", () => Run(projector.ProjectAsync([log[2]])));
+        if (feedRow is not null)
+        {
+            await ports.ProjectAll(); // the feed's checkpoint moves past what was projected by hand above
+            await commands.ChangeTaskAsync(task.Id, new ChangeTask("Renamed", null, null), null, Meta);
+            await Measure("feed catch-up (1 new event)", 6, "checkpoint get + 2 feed reads + projection (2) + checkpoint save", () => Run(feedRow()));
+        }
+
+        await Measure("get task", 1, "1 point read", () => queries.GetTaskAsync(task.Id));
+        await Measure("list one page of tasks", 1, "1 query", () => queries.ListTasksAsync(new TaskListQuery("RT", [], 0, 2)));
+        await Measure("list one page of comments", 1, "1 query", () => queries.ListCommentsAsync(task.Id, 0, 50));
+        await Measure("task history page", 1, "1 stream read", () => queries.HistoryAsync(task.Id, 0, 50));
+        return rows;
+    }
+
+    public static string ToMarkdown(IReadOnlyList<RoundTripRow> rows)
+    {
+        static string Join(IReadOnlyDictionary<string, int> calls) => string.Join(", ", calls.Select(c => $"{c.Key} {c.Value}"));
+        static string Budget(RoundTripRow r) => $"≤ {r.Budget} ({r.BudgetRule}){(r.WithinBudget ? "" : " **over budget**")}";
+        if (rows.All(r => r.Requests is null))
+            return string.Join(Environment.NewLine, new[] { "| operation | round trips | calls | budget |", "|---|---:|---|---|" }
+                .Concat(rows.Select(r => $"| {r.Operation} | {r.Total} | {Join(r.Calls)} | {Budget(r)} |")));
+        return string.Join(Environment.NewLine, new[]
+            {
+                "| operation | port calls | calls | requests | requests sent | HTTP: to items + metadata | budget |",
+                "|---|---:|---|---:|---|---|---|",
+            }
+            .Concat(rows.Select(r => $"| {r.Operation} | {r.Total} | {Join(r.Calls)} | {r.RequestTotal} | {Join(r.Requests ?? new Dictionary<string, int>())} | {r.WireDataRequests} + {r.MetadataRequests} | {Budget(r)} |")));
+    }
+
+    private static async Task<bool> Run(Task task)
+    {
+        await task;
+        return true;
+    }
+
+    /// <summary>Cosmos DB has no feed port (the change feed is the Functions host's), so the decorator's feed is never called.</summary>
+    private sealed class NoFeed : IEventFeed
+    {
+        public static readonly NoFeed Instance = new();
+
+        public Task<IReadOnlyList<EventEnvelope>> ReadAllAsync(long afterPosition, int maxCount, CancellationToken ct = default) =>
+            throw new NotSupportedException("Cosmos DB is read through its change feed.");
+    }
+}
