@@ -135,7 +135,3 @@ public abstract class WritePipelineContract(IStoreFactory factory) : IAsyncLifet
         }
     }
 }
-
-public sealed class SqliteWritePipelineContract() : WritePipelineContract(new SqliteStoreFactory());
-
-public sealed class CosmosWritePipelineContract() : WritePipelineContract(new CosmosStoreFactory());
