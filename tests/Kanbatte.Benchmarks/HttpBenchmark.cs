@@ -18,7 +18,8 @@ public static partial class HttpBenchmark
     public sealed record WrkResult(double RequestsPerSecond, double P50Ms, double P99Ms, long Requests, long Errors);
 
     /// <param name="args">[seconds] [rounds] [--before=&lt;another build's Kanbatte.Server.dll&gt;]: with --before, that build
-    /// runs too, right after the baseline in each round, so a change is measured against the code before it in one run.</param>
+    /// runs too in each round (before Kanbatte in odd rounds, after it in even ones), so a change is measured against the
+    /// code before it in one run.</param>
     public static async Task RunAsync(string[] args)
     {
         var before = args.FirstOrDefault(a => a.StartsWith("--before=", StringComparison.Ordinal))?["--before=".Length..];
@@ -50,12 +51,14 @@ public static partial class HttpBenchmark
             foreach (var scenario in new[] { "create", "update", "read" })
             {
                 var b = await WrkAsync(scripts[scenario], BaselineUrl(baseline, scenario), seconds);
-                var p = previous is null ? null : await WrkAsync(scripts[scenario], KanbatteUrl(previous, scenario), seconds);
+                // The other build goes before Kanbatte in odd rounds and after it in even ones, so neither always follows the baseline.
+                var p = previous is null || round % 2 == 0 ? null : await WrkAsync(scripts[scenario], KanbatteUrl(previous, scenario), seconds);
                 using var probing = new CancellationTokenSource();
                 var probe = scenario == "read" ? Task.CompletedTask : ProbeLagAsync(kanbatte.Client, lags, probing.Token);
                 var k = await WrkAsync(scripts[scenario], KanbatteUrl(kanbatte, scenario), seconds);
                 probing.Cancel();
                 await probe;
+                if (previous is not null && round % 2 == 0) p = await WrkAsync(scripts[scenario], KanbatteUrl(previous, scenario), seconds);
                 results.Add((round, scenario, b, k, p));
             }
         }
