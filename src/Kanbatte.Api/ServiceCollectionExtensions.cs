@@ -16,6 +16,8 @@ public static class ServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(configuration.GetSection("Kanbatte:Paging").Get<PagingOptions>() ?? new PagingOptions());
         services.AddSingleton<Paging>();
+        services.AddSingleton(configuration.GetSection(KanbatteAuthOptions.Section).Get<KanbatteAuthOptions>() ?? new KanbatteAuthOptions());
+        services.AddSingleton<Identity>();
         services.AddSingleton<StreamStateCache>();
         services.AddSingleton<KanbatteCommands>();
         services.AddSingleton<KanbatteQueries>();
