@@ -7,11 +7,14 @@ using Microsoft.AspNetCore.Http;
 namespace Kanbatte.Api;
 
 /// <summary>
-/// Operating the projector, for both hosts: what is parked in the dead letters, and a re-drive that applies them.
-/// It needs the store's dead letters, not the task board's services.
+/// Operating Kanbatte, for operators only (the <c>Kanbatte.Admin</c> role; 403 for everyone else): what is parked in the
+/// projector's dead letters, a re-drive that applies them, and the projects without an owner (made before users
+/// existed), which an operator gives their first owner through the members route. Operators see no project's content.
 /// </summary>
-public sealed class AdminApi(IDeadLetterStore deadLetters, ResilientProjector projector, Paging paging, ApiHandler handler)
+public sealed class AdminApi(IDeadLetterStore deadLetters, ResilientProjector projector, KanbatteQueries queries, Paging paging, ApiHandler handler)
 {
+    private static readonly QueryParameters ProjectsParameters = QueryParameters.Page.And("owned");
+
     private const string Scope = "dead-letters";
 
     public sealed record ParkedEvent(string StreamId, int Version, string Type, string Error, DateTimeOffset ParkedAt, int Attempts, JsonElement Data);
@@ -20,8 +23,10 @@ public sealed class AdminApi(IDeadLetterStore deadLetters, ResilientProjector pr
     /// <c>GET /api/admin/dead-letters</c>: a page of the parked events by stream and version, like every list, and
     /// <c>count</c>, how many are parked in all.
     /// </summary>
-    public Task<IResult> ListDeadLettersAsync(HttpRequest request) => handler.HandleAsync(request, QueryParameters.Page, async (_, ct) =>
+    public Task<IResult> ListDeadLettersAsync(HttpRequest request) => handler.HandleAsync(request, async (caller, _, ct) =>
     {
+        RequireOperator(caller);
+        QueryParameters.Page.ThrowIfUnknown(request);
         var limit = paging.Limit(request);
         var after = paging.After(request, Scope) is { } position ? KeyOf(position) : null;
         // One more than the page, to know whether another follows.
@@ -34,8 +39,31 @@ public sealed class AdminApi(IDeadLetterStore deadLetters, ResilientProjector pr
     });
 
     /// <summary><c>POST /api/admin/dead-letters/redrive</c>: projects parked events again; those applied are removed.</summary>
-    public Task<IResult> RedriveAsync(HttpRequest request) => handler.HandleAsync(request, QueryParameters.None, async (_, ct) =>
-        JsonResponse.Of(StatusCodes.Status200OK, await projector.RedriveAsync(ct)));
+    public Task<IResult> RedriveAsync(HttpRequest request) => handler.HandleAsync(request, async (caller, _, ct) =>
+    {
+        RequireOperator(caller);
+        var body = await RequestBody.ReadNoneAsync(request, ct);
+        QueryParameters.None.ThrowIfUnknown(request);
+        body.ThrowIfInvalid();
+        return JsonResponse.Of(StatusCodes.Status200OK, await projector.RedriveAsync(ct));
+    });
+
+    /// <summary><c>GET /api/admin/projects?owned=false</c>: a page of <c>{key, name}</c> of the projects that have no owner.</summary>
+    public Task<IResult> ListProjectsAsync(HttpRequest request) => handler.HandleAsync(request, async (caller, _, ct) =>
+    {
+        RequireOperator(caller);
+        ProjectsParameters.ThrowIfUnknown(request);
+        if (QueryValues.Single(request, "owned") != "false")
+            throw new ValidationException("owned", "must be false: operators list the projects without an owner, to give them one.");
+        const string scope = "admin-projects";
+        var limit = paging.Limit(request);
+        return paging.Page(await queries.ListProjectsWithoutOwnerAsync(paging.After(request, scope), limit, ct), scope);
+    });
+
+    private static void RequireOperator(Caller caller)
+    {
+        if (!caller.Admin) throw new ForbiddenException("This is for operators (the Kanbatte.Admin role).");
+    }
 
     // "version:streamId": the version first, as stream ids hold ':' themselves.
     private static string PositionOf(EventEnvelope e) => $"{e.Version.ToString(CultureInfo.InvariantCulture)}:{e.StreamId}";

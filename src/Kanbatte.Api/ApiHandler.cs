@@ -9,16 +9,21 @@ namespace Kanbatte.Api;
 /// What every route's handler runs inside: the correlation id, and the one mapping of outcomes to problem details,
 /// so that no client mistake ever becomes a 500 and every route answers the same way.
 /// </summary>
-public sealed class ApiHandler(Idempotency idempotency, ILogger<ApiHandler> logger)
+public sealed class ApiHandler(Idempotency idempotency, Identity identity, ILogger<ApiHandler> logger)
 {
-    /// <summary>Runs <paramref name="work"/> once the query names only parameters in <paramref name="accepted"/>.</summary>
-    public async Task<IResult> HandleAsync(HttpRequest request, QueryParameters accepted, Func<EventMetadata, CancellationToken, Task<JsonResponse>> work)
+    /// <summary>
+    /// Runs <paramref name="work"/> for the request's authenticated caller (the hosts refuse a request without one before
+    /// any handler runs; this answers 401 too, should one get here). <paramref name="work"/> checks, in this order, who the
+    /// caller is to the project (404, 403) and then the request itself (query, body: 415, 400), so nothing about a project
+    /// is revealed to someone who may not see it.
+    /// </summary>
+    public async Task<IResult> HandleAsync(HttpRequest request, Func<Caller, EventMetadata, CancellationToken, Task<JsonResponse>> work)
     {
         var correlationId = CorrelationId.Stamp(request);
         try
         {
-            accepted.ThrowIfUnknown(request);
-            return await work(new EventMetadata(correlationId), request.HttpContext.RequestAborted);
+            if (identity.CallerOf(request.HttpContext.User) is not { } caller) return Problems.Unauthenticated();
+            return await work(caller, new EventMetadata(correlationId, Actor: caller.Actor), request.HttpContext.RequestAborted);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -26,11 +31,26 @@ public sealed class ApiHandler(Idempotency idempotency, ILogger<ApiHandler> logg
         }
     }
 
-    /// <summary>A write that honours <c>Idempotency-Key</c> (on POST): a retry gets the first answer and appends nothing.</summary>
-    public Task<IResult> HandleIdempotentAsync(HttpRequest request, QueryParameters accepted, Func<EventMetadata, CancellationToken, Task<JsonResponse>> work) =>
-        HandleAsync(request, accepted, (metadata, ct) => Idempotency.KeyOf(request) is { } key
-            ? idempotency.RunAsync(request, key, () => work(metadata, ct), ct)
-            : work(metadata, ct));
+    /// <summary>A write that honours <c>Idempotency-Key</c> (on POST): a retry by the same caller gets the first answer and appends nothing.</summary>
+    public Task<IResult> HandleIdempotentAsync(HttpRequest request, Func<Caller, EventMetadata, CancellationToken, Task<JsonResponse>> work) =>
+        HandleAsync(request, (caller, metadata, ct) => Idempotency.KeyOf(request) is { } key
+            ? idempotency.RunAsync(request, key, caller, () => work(caller, metadata, ct), ct)
+            : work(caller, metadata, ct));
+
+    /// <summary>The two routes anyone may call (health and the OpenAPI document).</summary>
+    public async Task<IResult> HandleAnonymousAsync(HttpRequest request, QueryParameters accepted, Func<CancellationToken, Task<JsonResponse>> work)
+    {
+        var correlationId = CorrelationId.Stamp(request);
+        try
+        {
+            accepted.ThrowIfUnknown(request);
+            return await work(request.HttpContext.RequestAborted);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            return ProblemOf(e, request, correlationId);
+        }
+    }
 
     private JsonResponse ProblemOf(Exception e, HttpRequest request, string correlationId)
     {
@@ -44,6 +64,8 @@ public sealed class ApiHandler(Idempotency idempotency, ILogger<ApiHandler> logg
                 return Problems.NotFound(e.Message);
             case ConflictException:
                 return Problems.Conflict(e.Message);
+            case ForbiddenException:
+                return Problems.Forbidden(e.Message);
             case PreconditionFailedException stale:
                 return Problems.PreconditionFailed(e.Message, stale.CurrentVersion);
             case BadHttpRequestException:

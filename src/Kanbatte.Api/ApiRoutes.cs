@@ -16,6 +16,8 @@ public static class ApiRoutes
     public const string ProjectBoard = "projects/{key}/board";
     public const string ProjectActivity = "projects/{key}/activity";
     public const string ProjectTasks = "projects/{key}/tasks";
+    public const string ProjectMembers = "projects/{key}/members";
+    public const string MemberById = "projects/{key}/members/{memberId}";
     public const string TaskById = "tasks/{id}";
     public const string TaskMove = "tasks/{id}/move";
     public const string TaskArchive = "tasks/{id}/archive";
@@ -25,4 +27,5 @@ public static class ApiRoutes
     public const string CommentById = "tasks/{id}/comments/{commentId}";
     public const string DeadLetters = "admin/dead-letters";
     public const string DeadLettersRedrive = "admin/dead-letters/redrive";
+    public const string AdminProjects = "admin/projects";
 }

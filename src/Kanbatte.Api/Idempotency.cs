@@ -30,8 +30,13 @@ public sealed class Idempotency(IIdempotencyStore store, TimeProvider clock)
         return key;
     }
 
-    public async Task<JsonResponse> RunAsync(HttpRequest request, string key, Func<Task<JsonResponse>> work, CancellationToken ct)
+    /// <summary>
+    /// Runs <paramref name="work"/> once per key of <paramref name="caller"/>'s: keys are scoped to the caller, so another
+    /// user's request with the same key is a request of its own, never a replay of someone else's answer.
+    /// </summary>
+    public async Task<JsonResponse> RunAsync(HttpRequest request, string clientKey, Caller caller, Func<Task<JsonResponse>> work, CancellationToken ct)
     {
+        var key = ViewKeys.UserKey(caller.Id) + "|" + clientKey;
         var body = await RequestBody.ReadBytesAsync(request, ct);
         request.Body = new MemoryStream(body, writable: false); // the handler reads it again
         var hash = Hash(request, body);

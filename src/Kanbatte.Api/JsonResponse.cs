@@ -13,6 +13,8 @@ public sealed record JsonResponse(int StatusCode, byte[]? Body, string ContentTy
     public const string ProblemJson = "application/problem+json; charset=utf-8";
     public string? Location { get; init; }
     public string? ETag { get; init; }
+    /// <summary>The challenge of a 401 (<c>WWW-Authenticate</c>).</summary>
+    public string? WwwAuthenticate { get; init; }
     /// <summary>True when this is a kept response replayed for a retried Idempotency-Key.</summary>
     public bool Replayed { get; init; }
 
@@ -25,6 +27,7 @@ public sealed record JsonResponse(int StatusCode, byte[]? Body, string ContentTy
         response.StatusCode = StatusCode;
         if (Location is not null) response.Headers.Location = Location;
         if (ETag is not null) response.Headers.ETag = ETag;
+        if (WwwAuthenticate is not null) response.Headers.WWWAuthenticate = WwwAuthenticate;
         if (Replayed) response.Headers[Idempotency.ReplayedHeader] = "true";
         if (Body is null) return Task.CompletedTask;
         response.ContentType = ContentType;

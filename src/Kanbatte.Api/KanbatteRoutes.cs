@@ -18,6 +18,9 @@ public static class KanbatteRoutes
         api.MapPatch(ApiRoutes.ProjectByKey, (HttpRequest r, string key, ProjectsApi a) => a.UpdateAsync(r, key));
         api.MapGetAndHead(ApiRoutes.ProjectBoard, (HttpRequest r, string key, ProjectsApi a) => a.BoardAsync(r, key));
         api.MapGetAndHead(ApiRoutes.ProjectActivity, (HttpRequest r, string key, ProjectsApi a) => a.ActivityAsync(r, key));
+        api.MapGetAndHead(ApiRoutes.ProjectMembers, (HttpRequest r, string key, MembersApi a) => a.ListAsync(r, key));
+        api.MapPut(ApiRoutes.MemberById, (HttpRequest r, string key, string memberId, MembersApi a) => a.PutAsync(r, key, memberId));
+        api.MapDelete(ApiRoutes.MemberById, (HttpRequest r, string key, string memberId, MembersApi a) => a.DeleteAsync(r, key, memberId));
         api.MapPost(ApiRoutes.ProjectTasks, (HttpRequest r, string key, TasksApi a) => a.CreateAsync(r, key));
         api.MapGetAndHead(ApiRoutes.ProjectTasks, (HttpRequest r, string key, TasksApi a) => a.ListAsync(r, key));
         api.MapGetAndHead(ApiRoutes.TaskById, (HttpRequest r, string id, TasksApi a) => a.GetAsync(r, id));
@@ -32,6 +35,7 @@ public static class KanbatteRoutes
         api.MapDelete(ApiRoutes.CommentById, (HttpRequest r, string id, string commentId, CommentsApi a) => a.DeleteAsync(r, id, commentId));
         api.MapGetAndHead(ApiRoutes.DeadLetters, (HttpRequest r, AdminApi a) => a.ListDeadLettersAsync(r));
         api.MapPost(ApiRoutes.DeadLettersRedrive, (HttpRequest r, AdminApi a) => a.RedriveAsync(r));
+        api.MapGetAndHead(ApiRoutes.AdminProjects, (HttpRequest r, AdminApi a) => a.ListProjectsAsync(r));
         return app;
     }
 

@@ -2,15 +2,15 @@ using Microsoft.AspNetCore.Http;
 
 namespace Kanbatte.Api;
 
-/// <summary>The routes about the API itself: liveness and its OpenAPI document.</summary>
+/// <summary>The routes about the API itself: liveness and its OpenAPI document, the only two anyone may call.</summary>
 public sealed class MetaApi(ApiHandler handler)
 {
     private static readonly byte[] Healthy = "{\"status\":\"healthy\"}"u8.ToArray();
 
     /// <summary>Liveness only: answers without touching the store.</summary>
-    public Task<IResult> HealthAsync(HttpRequest request) => handler.HandleAsync(request, QueryParameters.None, (_, _) =>
+    public Task<IResult> HealthAsync(HttpRequest request) => handler.HandleAnonymousAsync(request, QueryParameters.None, _ =>
         Task.FromResult(new JsonResponse(StatusCodes.Status200OK, Healthy)));
 
-    public Task<IResult> OpenApiAsync(HttpRequest request) => handler.HandleAsync(request, QueryParameters.None, (_, _) =>
+    public Task<IResult> OpenApiAsync(HttpRequest request) => handler.HandleAnonymousAsync(request, QueryParameters.None, _ =>
         Task.FromResult(new JsonResponse(StatusCodes.Status200OK, OpenApiDocument.Bytes)));
 }

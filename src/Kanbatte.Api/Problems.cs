@@ -24,6 +24,12 @@ public static class Problems
 
     public static JsonResponse NotFound(string detail) => Create(StatusCodes.Status404NotFound, "Not found.", detail);
 
+    public static JsonResponse Forbidden(string detail) => Create(StatusCodes.Status403Forbidden, "Forbidden.", detail);
+
+    /// <summary>No valid bearer token: the challenge every protected route answers with.</summary>
+    public static JsonResponse Unauthenticated() =>
+        Create(StatusCodes.Status401Unauthorized, "Unauthorized.", "Send a valid bearer token: Authorization: Bearer <token>.") with { WwwAuthenticate = "Bearer" };
+
     public static JsonResponse PreconditionFailed(string detail, int currentVersion) =>
         Create(StatusCodes.Status412PreconditionFailed, "The entity has changed.", detail, currentVersion: currentVersion);
 
@@ -36,6 +42,8 @@ public static class Problems
     private static string TypeOf(int status) => status switch
     {
         400 => "https://www.rfc-editor.org/rfc/rfc9110#section-15.5.1",
+        401 => "https://www.rfc-editor.org/rfc/rfc9110#section-15.5.2",
+        403 => "https://www.rfc-editor.org/rfc/rfc9110#section-15.5.4",
         404 => "https://www.rfc-editor.org/rfc/rfc9110#section-15.5.5",
         405 => "https://www.rfc-editor.org/rfc/rfc9110#section-15.5.6",
         409 => "https://www.rfc-editor.org/rfc/rfc9110#section-15.5.10",

@@ -7,7 +7,9 @@ namespace Kanbatte.Api;
 
 /// <summary>
 /// A request's JSON object, read with the contract's limits. Shape mistakes (malformed JSON, a wrong type, an unknown
-/// field, a body over 1 MB) become field errors here, a content type other than JSON a 415; value rules are the domain's.
+/// field, a body over 1 MB) become field errors here, a missing or non-JSON content type a 415; value rules are the
+/// domain's. Nothing is refused while reading: <see cref="ThrowIfInvalid"/> refuses, once the handler knows the caller
+/// may send this request at all (a body is not judged for someone who may not see the project).
 /// </summary>
 public sealed class RequestBody
 {
@@ -16,16 +18,27 @@ public sealed class RequestBody
 
     private readonly JsonElement _root;
     private readonly Violations _violations;
+    private readonly Exception? _failure;
 
-    private RequestBody(JsonElement root, Violations violations) => (_root, _violations) = (root, violations);
+    private RequestBody(JsonElement root, Violations violations, Exception? failure = null) => (_root, _violations, _failure) = (root, violations, failure);
+
+    private static RequestBody Refused(Exception failure) => new(default, new Violations(), failure);
 
     /// <summary>Reads the body as a JSON object whose fields are all among <paramref name="fields"/>.</summary>
     public static async Task<RequestBody> ReadAsync(HttpRequest request, IReadOnlyCollection<string> fields, CancellationToken ct)
     {
-        if (request.ContentType is { Length: > 0 } contentType &&
-            (!MediaTypeHeaderValue.TryParse(contentType, out var media) || !IsJson(media.MediaType.Value)))
-            throw new ApiProblemException(Problems.UnsupportedMediaType("body", "must be sent as application/json."));
-        var bytes = await ReadBytesAsync(request, ct);
+        if (request.ContentType is not { Length: > 0 } contentType ||
+            !MediaTypeHeaderValue.TryParse(contentType, out var media) || !IsJson(media.MediaType.Value))
+            return Refused(new ApiProblemException(Problems.UnsupportedMediaType("body", "must be sent as application/json.")));
+        byte[] bytes;
+        try
+        {
+            bytes = await ReadBytesAsync(request, ct);
+        }
+        catch (ValidationException tooLarge)
+        {
+            return Refused(tooLarge);
+        }
         JsonDocument document;
         try
         {
@@ -33,13 +46,13 @@ public sealed class RequestBody
         }
         catch (JsonException e)
         {
-            throw new ValidationException("body", $"is not valid JSON ({e.Message.Split(" Path:")[0].TrimEnd('.')}).");
+            return Refused(new ValidationException("body", $"is not valid JSON ({e.Message.Split(" Path:")[0].TrimEnd('.')})."));
         }
 
         using (document)
         {
             var root = document.RootElement;
-            if (root.ValueKind != JsonValueKind.Object) throw new ValidationException("body", "must be a JSON object.");
+            if (root.ValueKind != JsonValueKind.Object) return Refused(new ValidationException("body", "must be a JSON object."));
             var violations = new Violations();
             var seen = new HashSet<string>(StringComparer.Ordinal);
             foreach (var property in root.EnumerateObject())
@@ -52,11 +65,29 @@ public sealed class RequestBody
     }
 
     /// <summary>
+    /// For a route that takes no body: a body sent anyway is a 400. An empty one counts as none, whatever its content type
+    /// says (fetch and HttpClient send an empty JSON body for a bodyless POST).
+    /// </summary>
+    public static async Task<RequestBody> ReadNoneAsync(HttpRequest request, CancellationToken ct)
+    {
+        byte[] bytes;
+        try
+        {
+            bytes = await ReadBytesAsync(request, ct);
+        }
+        catch (ValidationException tooLarge)
+        {
+            return Refused(tooLarge);
+        }
+        return bytes.Length == 0 ? new RequestBody(default, new Violations()) : Refused(new ValidationException("body", "must be empty: this route takes no body."));
+    }
+
+    /// <summary>
     /// A string field: null when absent. A JSON null is read as absent where <paramref name="nullable"/>, else it is an error.
     /// </summary>
     public string? String(string name, bool nullable = true)
     {
-        if (!_root.TryGetProperty(name, out var value)) return null;
+        if (_failure is not null || !_root.TryGetProperty(name, out var value)) return null;
         switch (value.ValueKind)
         {
             case JsonValueKind.String:
@@ -74,12 +105,12 @@ public sealed class RequestBody
     }
 
     /// <summary>True when the field is present with a JSON null: for optional fields, "set to nothing".</summary>
-    public bool IsNull(string name) => _root.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Null;
+    public bool IsNull(string name) => _failure is null && _root.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Null;
 
     /// <summary>An array of strings: null when absent or JSON null.</summary>
     public IReadOnlyList<string>? Strings(string name)
     {
-        if (!_root.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null) return null;
+        if (_failure is not null || !_root.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null) return null;
         if (value.ValueKind != JsonValueKind.Array)
         {
             _violations.Add(name, $"must be an array of strings, not {Describe(value.ValueKind)}.");
@@ -111,7 +142,11 @@ public sealed class RequestBody
     }
 
     /// <summary>Reports every shape mistake found while reading fields.</summary>
-    public void ThrowIfInvalid() => _violations.ThrowIfAny();
+    public void ThrowIfInvalid()
+    {
+        if (_failure is not null) throw _failure;
+        _violations.ThrowIfAny();
+    }
 
     private static bool IsJson(string? mediaType) =>
         mediaType is not null && (mediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase) ||

@@ -19,11 +19,13 @@ public static class ServiceCollectionExtensions
         services.AddSingleton(configuration.GetSection(KanbatteAuthOptions.Section).Get<KanbatteAuthOptions>() ?? new KanbatteAuthOptions());
         services.AddSingleton<Identity>();
         services.AddSingleton<StreamStateCache>();
+        services.AddSingleton<ProjectAccess>();
         services.AddSingleton<KanbatteCommands>();
         services.AddSingleton<KanbatteQueries>();
         services.AddSingleton<Projector>();
         services.AddSingleton<Idempotency>();
         services.AddSingleton<ApiHandler>();
+        services.AddSingleton<MembersApi>();
         services.AddSingleton<MetaApi>();
         services.AddSingleton<ProjectsApi>();
         services.AddSingleton<TasksApi>();

@@ -15,6 +15,8 @@ public static class EventCodec
     private static readonly Dictionary<string, int> SchemaVersions = new(StringComparer.Ordinal)
     {
         [EventTypes.TaskCreated] = 2,
+        [EventTypes.ProjectCreated] = 2,
+        [EventTypes.CommentAdded] = 2,
     };
 
     /// <summary>Each step reads an event's data at (type, version) and returns it at version + 1.</summary>
@@ -31,6 +33,11 @@ public static class EventCodec
             data["rank"] ??= Ranks.Bottom(envelope.RecordedAt);
             return data;
         },
+        // project_created 1 -> 2: projects gained members, the creator their first owner. A project from before users
+        // existed has none; an operator gives it its first owner.
+        [(EventTypes.ProjectCreated, 1)] = (data, _) => data,
+        // comment_added 1 -> 2: the author became the caller, by id. An older comment keeps the name its client sent, and no id.
+        [(EventTypes.CommentAdded, 1)] = (data, _) => data,
     };
 
     public static int SchemaVersionOf(string type) => SchemaVersions.GetValueOrDefault(type, 1);

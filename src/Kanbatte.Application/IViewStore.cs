@@ -16,4 +16,10 @@ public interface IViewStore
     Task<IReadOnlyDictionary<string, int>> CountTasksByStatusAsync(string projectKey, CancellationToken ct = default);
 
     Task<IReadOnlyList<ViewDocument>> ListCommentsAsync(string projectKey, string taskId, int afterNumber, int limit, CancellationToken ct = default);
+
+    /// <summary>
+    /// The documents of one kind in one partition, by id, after <paramref name="afterId"/> (all when null): a project's
+    /// members, a user's projects, the projects without an owner.
+    /// </summary>
+    Task<IReadOnlyList<ViewDocument>> ListByIdAsync(string partition, string kind, string? afterId, int limit, CancellationToken ct = default);
 }

@@ -3,120 +3,217 @@ using Kanbatte.Domain;
 namespace Kanbatte.Application;
 
 /// <summary>
-/// The commands of the task board. Each one validates its input, then runs through <see cref="WritePipeline"/>: the
-/// stream's state is loaded, the domain's decider decides, and what it decided is appended.
+/// The commands of the task board, each on behalf of a <see cref="Caller"/>. Every command runs through
+/// <see cref="WritePipeline"/>: the stream's state is loaded, the domain's decider decides, and what it decided is
+/// appended. The checks come in one order on every command: 404 (not a member of the project, or no such entity), 403
+/// (the member's role), then the request's own input (<c>input</c>: read only once the caller may make the request, so
+/// a body is never judged for someone who may not send it), 412 (If-Match), 409. A refused command appends nothing.
 /// </summary>
-public sealed class KanbatteCommands(WritePipeline pipeline, ICounterStore counters, IViewStore view, TimeProvider clock)
+public sealed class KanbatteCommands(WritePipeline pipeline, ProjectAccess access, ICounterStore counters, IViewStore view, TimeProvider clock)
 {
     public const string TaskCounter = "task";
     public const string CommentCounter = "comment";
 
-    public async Task<ProjectState> CreateProjectAsync(CreateProject cmd, EventMetadata metadata, CancellationToken ct = default)
+    /// <summary>Commands whose membership checks load project streams through the same pipeline.</summary>
+    public KanbatteCommands(WritePipeline pipeline, ICounterStore counters, IViewStore view, TimeProvider clock)
+        : this(pipeline, new ProjectAccess(pipeline), counters, view, clock) { }
+
+    /// <summary>Any user may create a project, and is its first owner (in the same event).</summary>
+    public async Task<ProjectState> CreateProjectAsync(Caller caller, Func<CreateProject> input, EventMetadata metadata, CancellationToken ct = default)
     {
+        var cmd = input();
         ProjectDecider.Validate(cmd);
         // A new stream needs no read: the append at version 0 conflicts exactly when the key is taken, and the decider,
         // deciding again on what was read then, refuses it.
         var written = await pipeline.TransactAsync(StreamIds.Project(cmd.Key!), StreamFolds.Project,
-            state => Decided(ProjectDecider.Create(state, cmd)), metadata, ct, LoadOption.AssumeEmpty);
-        return written.State!;
+            stream => Decided(ProjectDecider.Create(stream?.Project, cmd, new UserRef(caller.Id, caller.Name))), metadata, ct, LoadOption.AssumeEmpty);
+        return written.State!.Project;
     }
 
-    public async Task<ProjectState> ChangeProjectAsync(string key, ChangeProject cmd, int? ifMatch, EventMetadata metadata, CancellationToken ct = default)
+    public async Task<ProjectState> ChangeProjectAsync(Caller caller, string key, Func<(ChangeProject Change, int? IfMatch)> input, EventMetadata metadata, CancellationToken ct = default)
     {
-        ProjectDecider.Validate(cmd);
-        if (!ProjectKey.IsValid(key)) throw new NotFoundException("Project", key);
-        var written = await pipeline.TransactAsync(StreamIds.Project(key), StreamFolds.Project, state =>
+        var written = await TransactProjectAsync(caller, key, ProjectRoles.Owner, stream =>
         {
-            CheckVersion("Project", key, state?.Version, ifMatch);
-            return Decided(ProjectDecider.Change(state, key, cmd));
+            var (cmd, ifMatch) = input();
+            ProjectDecider.Validate(cmd);
+            CheckVersion("Project", key, stream.Version, ifMatch);
+            return ProjectDecider.Change(stream.Project, key, cmd);
         }, metadata, ct);
-        return written.State!;
+        return written.State!.Project;
     }
 
-    public async Task<TaskState> CreateTaskAsync(string projectKey, CreateTask cmd, EventMetadata metadata, CancellationToken ct = default)
+    /// <summary>
+    /// Adds a member or changes their role: owners may; an operator may too, but only to give a project without an owner
+    /// (one made before users existed) its first owner. Returns the member and whether they were added.
+    /// </summary>
+    public async Task<(Member Member, bool Added)> SetMemberAsync(Caller caller, string key, string userId, Func<(string? Role, string? Name)> input, EventMetadata metadata, CancellationToken ct = default)
     {
+        var written = await TransactMembersAsync(caller, key, stream =>
+        {
+            var (role, name) = input();
+            return ProjectDecider.SetMember(stream, key, userId, role, name);
+        }, metadata, ct);
+        var member = written.State!.Members[userId];
+        return (member, written.Appended.Any(e => e.Type == EventTypes.MemberAdded));
+    }
+
+    public async Task RemoveMemberAsync(Caller caller, string key, string userId, Action input, EventMetadata metadata, CancellationToken ct = default) =>
+        await TransactMembersAsync(caller, key, stream =>
+        {
+            input();
+            return ProjectDecider.RemoveMember(stream, key, userId);
+        }, metadata, ct);
+
+    public async Task<TaskState> CreateTaskAsync(Caller caller, string projectKey, Func<CreateTask> input, EventMetadata metadata, CancellationToken ct = default)
+    {
+        var project = await access.RequireAsync(caller, projectKey, ProjectRoles.Member, () => new NotFoundException("Project", projectKey), ct);
+        var cmd = input();
         TaskDecider.Validate(cmd);
-        // Projects are never removed, so a cached project is as good as a read one to know it exists.
-        var project = ProjectKey.IsValid(projectKey) ? await pipeline.LoadAsync(StreamIds.Project(projectKey), StreamFolds.Project, ct) : null;
-        if (project is null) throw new NotFoundException("Project", projectKey);
+        CheckAssignee(project, cmd.Assignee, current: null);
         while (true)
         {
             var number = await counters.NextAsync(projectKey, TaskCounter, ct);
             var written = await pipeline.TransactAsync(StreamIds.Task(TaskId.Format(projectKey, number)), StreamFolds.Task,
                 // A number already in the log (a counter behind it) decides nothing: take the next; gaps are allowed, duplicates never.
-                stream => Decided(stream is not null ? [] : [TaskDecider.Create(project, projectKey, number, cmd, Ranks.Bottom(clock.GetUtcNow()))]),
+                stream => Decided(stream is not null ? [] : [TaskDecider.Create(project.Project, projectKey, number, cmd, Ranks.Bottom(clock.GetUtcNow()))]),
                 metadata, ct, LoadOption.AssumeEmpty);
             if (written.Appended.Count > 0) return written.State!.Task;
         }
     }
 
     /// <summary>Applies a partial change. A change that changes nothing appends nothing.</summary>
-    public async Task<TaskState> ChangeTaskAsync(string taskId, ChangeTask cmd, int? ifMatch, EventMetadata metadata, CancellationToken ct = default)
+    public async Task<TaskState> ChangeTaskAsync(Caller caller, string taskId, Func<(ChangeTask Change, int? IfMatch)> input, EventMetadata metadata, CancellationToken ct = default)
     {
-        TaskDecider.Validate(cmd);
-        var written = await TransactTaskAsync(taskId, ifMatch, stream => Decided(TaskDecider.Change(stream?.Task, taskId, cmd)), metadata, ct);
+        var written = await TransactTaskAsync(caller, taskId, ProjectRoles.Member, (project, stream) =>
+        {
+            var (cmd, ifMatch) = input();
+            TaskDecider.Validate(cmd);
+            CheckAssignee(project, cmd.Assignee, stream.Task.Assignee);
+            CheckVersion("Task", taskId, stream.Version, ifMatch);
+            return Decided(TaskDecider.Change(stream.Task, taskId, cmd));
+        }, metadata, ct);
         return written.State!.Task;
     }
 
     /// <summary>
-    /// Places a task in a column between neighbours: <paramref name="after"/> is the task it follows,
-    /// <paramref name="before"/> the one it precedes; with one of them the other is its current neighbour in the column,
-    /// with neither the task goes below the column's last. Only the moved task's rank changes, unless there is no room
-    /// left between its neighbours: then the column is rebalanced first (<see cref="RebalanceAsync"/>).
+    /// Places a task in a column between neighbours: <c>after</c> is the task it follows, <c>before</c> the one it
+    /// precedes; with one of them the other is its current neighbour in the column, with neither the task goes below the
+    /// column's last. Only the moved task's rank changes, unless there is no room left between its neighbours: then the
+    /// column is rebalanced first (<see cref="RebalanceAsync"/>).
     /// </summary>
-    public async Task<TaskState> MoveTaskAsync(string taskId, string? status, string? before, string? after, int? ifMatch, EventMetadata metadata, CancellationToken ct = default)
+    public async Task<TaskState> MoveTaskAsync(Caller caller, string taskId, Func<(string? Status, string? Before, string? After, int? IfMatch)> input, EventMetadata metadata, CancellationToken ct = default)
     {
-        TaskDecider.ValidateMove(status);
-        var written = await TransactTaskAsync(taskId, ifMatch, async stream =>
+        var written = await TransactTaskAsync(caller, taskId, ProjectRoles.Member, async (_, stream) =>
         {
-            if (stream is null) throw new NotFoundException("Task", taskId);
+            var (status, before, after, ifMatch) = input();
+            TaskDecider.ValidateMove(status);
+            CheckVersion("Task", taskId, stream.Version, ifMatch);
             var rank = await RankForMoveAsync(stream.Task, status, before, after, metadata, ct);
             return TaskDecider.Move(stream.Task, taskId, status, rank);
         }, metadata, ct);
         return written.State!.Task;
     }
 
-    public async Task<TaskState> ArchiveTaskAsync(string taskId, bool archive, int? ifMatch, EventMetadata metadata, CancellationToken ct = default)
+    public async Task<TaskState> ArchiveTaskAsync(Caller caller, string taskId, bool archive, Func<int?> input, EventMetadata metadata, CancellationToken ct = default)
     {
-        var written = await TransactTaskAsync(taskId, ifMatch,
-            stream => Decided(archive ? TaskDecider.Archive(stream?.Task, taskId) : TaskDecider.Restore(stream?.Task, taskId)), metadata, ct);
+        var written = await TransactTaskAsync(caller, taskId, ProjectRoles.Member, (_, stream) =>
+        {
+            CheckVersion("Task", taskId, stream.Version, input());
+            return Decided(archive ? TaskDecider.Archive(stream.Task, taskId) : TaskDecider.Restore(stream.Task, taskId));
+        }, metadata, ct);
         return written.State!.Task;
     }
 
-    public async Task<CommentState> AddCommentAsync(string taskId, AddComment cmd, EventMetadata metadata, CancellationToken ct = default)
+    /// <summary>A comment by the caller.</summary>
+    public async Task<CommentState> AddCommentAsync(Caller caller, string taskId, Func<AddComment> input, EventMetadata metadata, CancellationToken ct = default)
     {
-        TaskDecider.Validate(cmd);
         int? number = null; // taken once, kept across a conflict's second decision
-        var written = await TransactTaskAsync(taskId, null, async stream =>
+        var written = await TransactTaskAsync(caller, taskId, ProjectRoles.Member, async (_, stream) =>
         {
-            if (stream is null) throw new NotFoundException("Task", taskId);
+            var cmd = input();
+            TaskDecider.Validate(cmd);
             number ??= await counters.NextAsync(stream.Task.ProjectKey, CommentCounter, ct);
-            return [TaskDecider.Comment(stream.Task, taskId, number.Value, cmd)];
+            return [TaskDecider.Comment(stream.Task, taskId, number.Value, cmd, new UserRef(caller.Id, caller.Name))];
         }, metadata, ct);
         return written.State!.Comments[CommentId.Format(number!.Value)];
     }
 
-    public async Task<CommentState> EditCommentAsync(string taskId, string commentId, string? body, EventMetadata metadata, CancellationToken ct = default)
+    /// <summary>Members edit their own comments; owners any.</summary>
+    public async Task<CommentState> EditCommentAsync(Caller caller, string taskId, string commentId, Func<string?> input, EventMetadata metadata, CancellationToken ct = default)
     {
-        TaskDecider.ValidateCommentBody(body);
-        var written = await TransactTaskAsync(taskId, null, stream => Decided(TaskDecider.EditComment(stream, taskId, commentId, body)), metadata, ct);
+        var written = await TransactTaskAsync(caller, taskId, ProjectRoles.Member, (project, stream) =>
+        {
+            TaskDecider.ChangeableComment(stream, taskId, commentId, caller.Id, IsOwner(project, caller)); // 404 and 403 before the body
+            return Decided(TaskDecider.EditComment(stream, taskId, commentId, input(), caller.Id, IsOwner(project, caller)));
+        }, metadata, ct);
         return written.State!.Comments[commentId];
     }
 
-    public Task DeleteCommentAsync(string taskId, string commentId, EventMetadata metadata, CancellationToken ct = default) =>
-        TransactTaskAsync(taskId, null, stream => Decided(TaskDecider.DeleteComment(stream, taskId, commentId)), metadata, ct);
-
-    /// <summary>A command on an existing task's stream; with <paramref name="ifMatch"/>, refused unless the stream is at that version.</summary>
-    private Task<Transacted<TaskStream>> TransactTaskAsync(
-        string taskId, int? ifMatch, Func<TaskStream?, Task<IReadOnlyList<IDomainEvent>>> decide, EventMetadata metadata, CancellationToken ct)
-    {
-        if (!TaskId.TryParse(taskId, out _, out _)) throw new NotFoundException("Task", taskId);
-        return pipeline.TransactAsync(StreamIds.Task(taskId), StreamFolds.Task, stream =>
+    public Task DeleteCommentAsync(Caller caller, string taskId, string commentId, Action input, EventMetadata metadata, CancellationToken ct = default) =>
+        TransactTaskAsync(caller, taskId, ProjectRoles.Member, (project, stream) =>
         {
-            CheckVersion("Task", taskId, stream?.Version, ifMatch);
-            return decide(stream);
+            var events = TaskDecider.DeleteComment(stream, taskId, commentId, caller.Id, IsOwner(project, caller));
+            input();
+            return Decided(events);
+        }, metadata, ct);
+
+    /// <summary>
+    /// A command on an existing task's stream by a member of its project: 404 for anyone else (and for a task that is not
+    /// there), 403 for a member below <paramref name="role"/>; then <paramref name="decide"/>, with the caller's project.
+    /// </summary>
+    private async Task<Transacted<TaskStream>> TransactTaskAsync(
+        Caller caller, string taskId, string role, Func<ProjectStream, TaskStream, Task<IReadOnlyList<IDomainEvent>>> decide, EventMetadata metadata, CancellationToken ct)
+    {
+        NotFoundException NotFound() => new("Task", taskId);
+        if (!TaskId.TryParse(taskId, out var projectKey, out _)) throw NotFound();
+        var project = await access.MemberOfAsync(caller, projectKey, ct) ?? throw NotFound();
+        return await pipeline.TransactAsync(StreamIds.Task(taskId), StreamFolds.Task, stream =>
+        {
+            if (stream is null) throw NotFound();
+            ProjectAccess.RequireRole(project, caller, role);
+            return decide(project, stream);
         }, metadata, ct);
     }
+
+    /// <summary>A command on a project's own stream by a member of it, as <see cref="TransactTaskAsync"/> for tasks.</summary>
+    private Task<Transacted<ProjectStream>> TransactProjectAsync(
+        Caller caller, string key, string role, Func<ProjectStream, IReadOnlyList<IDomainEvent>> decide, EventMetadata metadata, CancellationToken ct)
+    {
+        if (!ProjectKey.IsValid(key)) throw new NotFoundException("Project", key);
+        return pipeline.TransactAsync(StreamIds.Project(key), StreamFolds.Project, stream =>
+        {
+            if (stream?.RoleOf(caller.Id) is null) throw new NotFoundException("Project", key);
+            ProjectAccess.RequireRole(stream, caller, role);
+            return Decided(decide(stream));
+        }, metadata, ct);
+    }
+
+    /// <summary>
+    /// Members are managed by owners; an operator who is not a member may only give a project without an owner its first
+    /// one (403 where it has an owner; they see no more of it than that).
+    /// </summary>
+    private Task<Transacted<ProjectStream>> TransactMembersAsync(
+        Caller caller, string key, Func<ProjectStream, IReadOnlyList<IDomainEvent>> decide, EventMetadata metadata, CancellationToken ct)
+    {
+        if (!ProjectKey.IsValid(key)) throw new NotFoundException("Project", key);
+        return pipeline.TransactAsync(StreamIds.Project(key), StreamFolds.Project, stream =>
+        {
+            if (stream is null) throw new NotFoundException("Project", key);
+            if (stream.RoleOf(caller.Id) is not null) ProjectAccess.RequireRole(stream, caller, ProjectRoles.Owner);
+            else if (!caller.Admin) throw new NotFoundException("Project", key);
+            else if (stream.HasOwner) throw new ForbiddenException($"Project '{key}' has an owner: its owners manage its members.");
+            return Decided(decide(stream));
+        }, metadata, ct);
+    }
+
+    /// <summary>An assignee a write sets must be a member of the project; one left as it is never fails (they may have left).</summary>
+    private static void CheckAssignee(ProjectStream project, string? assignee, string? current)
+    {
+        if (assignee is not null && assignee != current && project.RoleOf(assignee) is null)
+            throw new ValidationException("assignee", $"'{assignee}' is not a member of project {project.Project.Key}: assign tasks to members, by user id.");
+    }
+
+    private static bool IsOwner(ProjectStream project, Caller caller) => project.RoleOf(caller.Id) == ProjectRoles.Owner;
 
     private static Task<IReadOnlyList<IDomainEvent>> Decided(IReadOnlyList<IDomainEvent> events) => Task.FromResult(events);
 
@@ -211,9 +308,8 @@ public sealed class KanbatteCommands(WritePipeline pipeline, ICounterStore count
         return byRank != 0 ? byRank : a.Number.CompareTo(b.Number);
     }
 
-    private static void CheckVersion(string entity, string id, int? current, int? ifMatch)
+    private static void CheckVersion(string entity, string id, int current, int? ifMatch)
     {
-        if (ifMatch is null || current is null) return; // a missing entity is reported by its decider as 404
-        if (current != ifMatch) throw new PreconditionFailedException(entity, id, current.Value);
+        if (ifMatch is not null && current != ifMatch) throw new PreconditionFailedException(entity, id, current);
     }
 }

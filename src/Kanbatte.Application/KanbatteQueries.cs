@@ -20,6 +20,26 @@ public sealed class KanbatteQueries(IViewStore view, IEventStore events, ISnapsh
         return ToPage(docs, limit, d => d.Id[(d.Id.IndexOf(':') + 1)..]);
     }
 
+    /// <summary>The projects <paramref name="userId"/> is a member of, by key: one query of their own partition a page.</summary>
+    public Task<Page<ViewDocument>> ListProjectsAsync(string userId, string? afterKey, int limit, CancellationToken ct = default) =>
+        ListByIdAsync(ViewKeys.Membership(userId, "").Partition, ViewKeys.MembershipKind, afterKey is null ? null : "project:" + afterKey, limit,
+            d => d.Id["project:".Length..], ct);
+
+    /// <summary>The projects without an owner, <c>{key, name}</c> by key.</summary>
+    public Task<Page<ViewDocument>> ListProjectsWithoutOwnerAsync(string? afterKey, int limit, CancellationToken ct = default) =>
+        ListByIdAsync(ViewKeys.UnownedPartition, ViewKeys.UnownedKind, afterKey is null ? null : "project:" + afterKey, limit,
+            d => d.Id["project:".Length..], ct);
+
+    /// <summary>A project's members, in the order of their keys (stable, not alphabetical: keys are hashes of the ids).</summary>
+    public Task<Page<ViewDocument>> ListMembersAsync(string projectKey, string? afterId, int limit, CancellationToken ct = default) =>
+        ListByIdAsync(projectKey, ViewKeys.MemberKind, afterId, limit, d => d.Id, ct);
+
+    private async Task<Page<ViewDocument>> ListByIdAsync(string partition, string kind, string? afterId, int limit, Func<ViewDocument, string> cursorOf, CancellationToken ct)
+    {
+        var docs = await view.ListByIdAsync(partition, kind, afterId, limit + 1, ct);
+        return ToPage(docs, limit, cursorOf);
+    }
+
     public async Task<ViewDocument> GetTaskAsync(string taskId, CancellationToken ct = default)
     {
         if (!TaskId.TryParse(taskId, out var projectKey, out _)) throw new NotFoundException("Task", taskId);

@@ -28,15 +28,67 @@ public sealed class Projector(IViewStore view, IEventStore events) : IBatchProje
 
     private async Task ProjectProjectStreamAsync(string streamId, IEnumerable<EventEnvelope> delivered, List<ViewChange> changes, CancellationToken ct)
     {
-        var (partition, id) = ViewKeys.Project(streamId[StreamIds.ProjectPrefix.Length..]);
+        var key = streamId[StreamIds.ProjectPrefix.Length..];
+        var (partition, id) = ViewKeys.Project(key);
         var doc = await view.GetAsync(partition, id, ct);
-        var state = doc is null ? null : KanbatteJson.Deserialize<ProjectState>(doc.Json);
         var pending = await PendingAsync(streamId, doc?.Version ?? 0, delivered, ct);
         if (pending.Count == 0) return;
 
-        state = EventCodec.FoldProject(pending, state);
-        if (state is not null)
-            changes.Add(new ViewChange(partition, id, new ViewDocument(partition, id, ViewKeys.ProjectKind, pending[^1].Version, KanbatteJson.Serialize(state))));
+        // The project stream's own fold, on the project and all its members (the members' documents, read with one query a page).
+        var members = ProjectStream.NoMembers;
+        if (doc is not null)
+            foreach (var member in await AllAsync(key, ViewKeys.MemberKind, ct))
+                members = members.SetItem(member.UserId, member);
+        var stream = doc is null ? null : new ProjectStream(KanbatteJson.Deserialize<ProjectState>(doc.Json), members);
+        var touched = new Dictionary<string, int>(StringComparer.Ordinal); // user id -> version of the last event about them
+        var owned = false;
+        foreach (var envelope in pending)
+        {
+            var e = EventCodec.Decode(envelope);
+            stream = ProjectDecider.EvolveStream(stream, e, envelope.Version, envelope.RecordedAt);
+            if (ProjectDecider.MemberIdOf(e) is { } userId) touched[userId] = envelope.Version;
+            owned |= e is ProjectCreated { Owner: not null } or MemberAdded { Role: ProjectRoles.Owner } or MemberRoleChanged { Role: ProjectRoles.Owner };
+        }
+        if (stream is null) return;
+
+        // Derived documents first, the project's own last (see the class summary): the members the events are about;
+        // every member's copy of the project (their project list shows it as it is now); whether it still lacks an owner.
+        var version = pending[^1].Version;
+        var projectJson = KanbatteJson.Serialize(stream.Project);
+        foreach (var (userId, at) in touched)
+        {
+            var (mp, mid) = ViewKeys.Member(key, userId);
+            var (cp, cid) = ViewKeys.Membership(userId, key);
+            if (stream.Members.TryGetValue(userId, out var member))
+                changes.Add(new ViewChange(mp, mid, new ViewDocument(mp, mid, ViewKeys.MemberKind, at, KanbatteJson.Serialize(member))));
+            else
+                changes.AddRange([new ViewChange(mp, mid, null), new ViewChange(cp, cid, null)]);
+        }
+        foreach (var userId in stream.Members.Keys)
+        {
+            var (cp, cid) = ViewKeys.Membership(userId, key);
+            changes.Add(new ViewChange(cp, cid, new ViewDocument(cp, cid, ViewKeys.MembershipKind, version, projectJson)));
+        }
+        var (up, uid) = ViewKeys.Unowned(key);
+        if (!stream.HasOwner)
+            changes.Add(new ViewChange(up, uid, new ViewDocument(up, uid, ViewKeys.UnownedKind, version, KanbatteJson.Serialize(new { key, name = stream.Project.Name }))));
+        else if (owned && doc is not null)
+            changes.Add(new ViewChange(up, uid, null));
+        changes.Add(new ViewChange(partition, id, new ViewDocument(partition, id, ViewKeys.ProjectKind, version, projectJson)));
+    }
+
+    /// <summary>Every member of a project, from the view.</summary>
+    private async Task<List<Member>> AllAsync(string key, string kind, CancellationToken ct)
+    {
+        var all = new List<Member>();
+        string? after = null;
+        while (true)
+        {
+            var page = await view.ListByIdAsync(key, kind, after, 500, ct);
+            all.AddRange(page.Select(d => KanbatteJson.Deserialize<Member>(d.Json)));
+            if (page.Count < 500) return all;
+            after = page[^1].Id;
+        }
     }
 
     private async Task ProjectTaskStreamAsync(string streamId, IEnumerable<EventEnvelope> delivered, List<ViewChange> changes, CancellationToken ct)

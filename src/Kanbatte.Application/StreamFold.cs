@@ -17,8 +17,9 @@ public sealed record StreamFold<TState>(Func<TState?, EventEnvelope, TState?> Ev
 /// <summary>The folds of Kanbatte's two kinds of streams.</summary>
 public static class StreamFolds
 {
-    public static readonly StreamFold<ProjectState> Project = new(
-        (state, e) => ProjectDecider.Evolve(state, EventCodec.Decode(e), e.Version, e.RecordedAt), state => state.Version);
+    /// <summary>The project with its members: see <see cref="ProjectStream"/>.</summary>
+    public static readonly StreamFold<ProjectStream> Project = new(
+        (state, e) => ProjectDecider.EvolveStream(state, EventCodec.Decode(e), e.Version, e.RecordedAt), state => state.Version);
 
     /// <summary>The task with its comments: see <see cref="TaskStream"/>.</summary>
     public static readonly StreamFold<TaskStream> Task = new(

@@ -1,3 +1,3 @@
 namespace Kanbatte.Domain;
 
-public sealed record AddComment(string? Body, string? Author);
+public sealed record AddComment(string? Body);

@@ -13,6 +13,9 @@ public static class EventTypes
     public const string CommentAdded = "comment_added";
     public const string CommentEdited = "comment_edited";
     public const string CommentDeleted = "comment_deleted";
+    public const string MemberAdded = "member_added";
+    public const string MemberRoleChanged = "member_role_changed";
+    public const string MemberRemoved = "member_removed";
 
     private static readonly Dictionary<string, Type> ByName = new(StringComparer.Ordinal)
     {
@@ -26,6 +29,9 @@ public static class EventTypes
         [CommentAdded] = typeof(CommentAdded),
         [CommentEdited] = typeof(CommentEdited),
         [CommentDeleted] = typeof(CommentDeleted),
+        [MemberAdded] = typeof(MemberAdded),
+        [MemberRoleChanged] = typeof(MemberRoleChanged),
+        [MemberRemoved] = typeof(MemberRemoved),
     };
 
     private static readonly Dictionary<Type, string> ByType = ByName.ToDictionary(p => p.Value, p => p.Key);

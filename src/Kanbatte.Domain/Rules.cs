@@ -12,8 +12,11 @@ public static class Rules
     public const int TitleMax = 200;
     public const int TaskDescriptionMax = 20_000;
     public const int CommentBodyMax = 10_000;
-    public const int AuthorMax = 100;
-    public const int AssigneeMax = 100;
+    public const int MemberNameMax = 100;
+    /// <summary>User ids are opaque; this is the longest a token's user id may be.</summary>
+    public const int UserIdMax = 256;
+    /// <summary>An assignee is a member's user id.</summary>
+    public const int AssigneeMax = UserIdMax;
     public const int LabelMax = 50;
     public const int LabelsMax = 20;
 

@@ -26,7 +26,6 @@ public static class TaskDecider
     {
         var v = new Violations();
         Rules.Text(v, "body", cmd.Body, Rules.CommentBodyMax, required: true, allowEmpty: false);
-        Rules.Line(v, "author", cmd.Author, Rules.AuthorMax, required: false);
         v.ThrowIfAny();
     }
 
@@ -95,31 +94,42 @@ public static class TaskDecider
     public static IReadOnlyList<IDomainEvent> Restore(TaskState? task, string taskId) =>
         (task ?? throw new NotFoundException("Task", taskId)).Archived ? [new TaskRestored()] : [];
 
-    public static IDomainEvent Comment(TaskState? task, string taskId, int number, AddComment cmd)
+    /// <summary>A comment by <paramref name="author"/>, the caller.</summary>
+    public static IDomainEvent Comment(TaskState? task, string taskId, int number, AddComment cmd, UserRef author)
     {
         Validate(cmd);
         if (task is null) throw new NotFoundException("Task", taskId);
-        return new CommentAdded(CommentId.Format(number), number, cmd.Body!, cmd.Author);
+        return new CommentAdded(CommentId.Format(number), number, cmd.Body!, author.Name, author.Id);
     }
 
-    public static IReadOnlyList<IDomainEvent> EditComment(TaskStream? stream, string taskId, string commentId, string? body)
+    /// <summary>
+    /// Edits a comment: 404 when it is not there, 403 unless the caller wrote it or <paramref name="mayChangeAny"/>
+    /// (the project's owners), then the body's rules. The same body again changes nothing.
+    /// </summary>
+    public static IReadOnlyList<IDomainEvent> EditComment(TaskStream? stream, string taskId, string commentId, string? body, string callerId, bool mayChangeAny)
     {
+        var comment = ChangeableComment(stream, taskId, commentId, callerId, mayChangeAny);
         ValidateCommentBody(body);
-        var comment = CommentOf(stream, taskId, commentId);
         return comment.Body == body ? [] : [new CommentEdited(commentId, body!)];
     }
 
-    public static IReadOnlyList<IDomainEvent> DeleteComment(TaskStream? stream, string taskId, string commentId)
+    public static IReadOnlyList<IDomainEvent> DeleteComment(TaskStream? stream, string taskId, string commentId, string callerId, bool mayChangeAny)
     {
-        CommentOf(stream, taskId, commentId);
+        ChangeableComment(stream, taskId, commentId, callerId, mayChangeAny);
         return [new CommentDeleted(commentId)];
     }
 
-    /// <summary>A live comment of the task; 404 for a missing task, or a comment it never had or that was deleted.</summary>
-    private static CommentState CommentOf(TaskStream? stream, string taskId, string commentId)
+    /// <summary>
+    /// A live comment of the task the caller may change; 404 for a missing task, or a comment it never had or that was
+    /// deleted; 403 for someone else's (comments from before users existed have no author id: only owners change them).
+    /// </summary>
+    public static CommentState ChangeableComment(TaskStream? stream, string taskId, string commentId, string callerId, bool mayChangeAny)
     {
         if (stream is null) throw new NotFoundException("Task", taskId);
-        return stream.Comments.GetValueOrDefault(commentId) ?? throw new NotFoundException("Comment", commentId);
+        var comment = stream.Comments.GetValueOrDefault(commentId) ?? throw new NotFoundException("Comment", commentId);
+        if (!mayChangeAny && comment.AuthorId != callerId)
+            throw new ForbiddenException($"Comment '{commentId}' is someone else's: only its author or an owner of the project may change it.");
+        return comment;
     }
 
     /// <summary>The task stream as its events leave it: the task's fields (<see cref="Evolve"/>) and its comments (<see cref="EvolveComment"/>).</summary>
@@ -167,7 +177,7 @@ public static class TaskDecider
     /// <summary>One comment as the task stream's events leave it; events about other comments pass it by.</summary>
     public static CommentState? EvolveComment(CommentState? state, string taskId, IDomainEvent e, DateTimeOffset at) => e switch
     {
-        CommentAdded c when state is null || state.Id == c.CommentId => new CommentState(c.CommentId, taskId, c.Number, c.Body, c.Author, at, null),
+        CommentAdded c when state is null || state.Id == c.CommentId => new CommentState(c.CommentId, taskId, c.Number, c.Body, c.AuthorId, c.Author, at, null),
         CommentEdited c when state?.Id == c.CommentId => state with { Body = c.Body, EditedAt = at },
         CommentDeleted c when state?.Id == c.CommentId => null,
         _ => state,

@@ -78,5 +78,6 @@ public sealed class CosmosIdempotencyStore(CosmosContainers containers) : IIdemp
     public Task PurgeAsync(DateTimeOffset before, CancellationToken ct = default) => Task.CompletedTask;
 
     /// <summary>Keys are client text: hex-encode them, as ids may not hold '/', '\\', '?' or '#'.</summary>
-    private static string IdOf(string key) => Convert.ToHexString(System.Text.Encoding.UTF8.GetBytes(key));
+    /// <summary>A key (a caller's scope and up to 255 characters of theirs) as an item id, which Cosmos DB caps at 255 characters.</summary>
+    private static string IdOf(string key) => Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(key)));
 }

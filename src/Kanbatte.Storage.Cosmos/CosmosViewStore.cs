@@ -105,6 +105,15 @@ public sealed class CosmosViewStore : IViewStore
         return await ListAsync(query, partition, limit, ct);
     }
 
+    public async Task<IReadOnlyList<ViewDocument>> ListByIdAsync(string partition, string kind, string? afterId, int limit, CancellationToken ct = default)
+    {
+        var query = new QueryDefinition("SELECT TOP @limit * FROM c WHERE c.partition = @p AND c.kind = @kind AND c.id > @after ORDER BY c.id")
+            .WithParameter("@p", partition)
+            .WithParameter("@kind", kind)
+            .WithParameter("@after", afterId ?? "");
+        return await ListAsync(query, partition, limit, ct);
+    }
+
     public async Task<IReadOnlyList<ViewDocument>> ListTasksAsync(TaskListQuery query, CancellationToken ct = default)
     {
         var sql = new StringBuilder("SELECT TOP @limit * FROM c WHERE c.partition = @p AND c.kind = @kind AND c.data.archived = @archived");

@@ -83,6 +83,17 @@ public sealed class SqliteViewStore : IViewStore
         return await ReadAsync(command, ct);
     }
 
+    public async Task<IReadOnlyList<ViewDocument>> ListByIdAsync(string partition, string kind, string? afterId, int limit, CancellationToken ct = default)
+    {
+        await using var session = _db.Read();
+        var command = session.Command($"SELECT partition, id, kind, version, data FROM {_view} WHERE partition = $p AND kind = $kind AND id > $after ORDER BY id LIMIT $limit");
+        command.Parameters.AddWithValue("$p", partition);
+        command.Parameters.AddWithValue("$kind", kind);
+        command.Parameters.AddWithValue("$after", afterId ?? "");
+        command.Parameters.AddWithValue("$limit", limit);
+        return await ReadAsync(command, ct);
+    }
+
     public async Task<IReadOnlyList<ViewDocument>> ListTasksAsync(TaskListQuery query, CancellationToken ct = default)
     {
         var parameters = new List<(string Name, object Value)> { ("$p", query.ProjectKey), ("$archived", query.Archived ? 1 : 0) };

@@ -39,7 +39,7 @@ public sealed class ProjectorTriggerTests : IAsyncLifetime
         {
             var task = await commands.CreateTaskAsync(key, new CreateTask($"Task in {key}", null, null), Meta);
             await commands.ChangeTaskAsync(task.Id, new ChangeTask(null, null, Statuses.InProgress), null, Meta);
-            await commands.AddCommentAsync(task.Id, new AddComment("first", "ann"), Meta);
+            await commands.AddCommentAsync(task.Id, new AddComment("first"), Meta);
             await commands.ChangeTaskAsync(task.Id, new ChangeTask("Renamed", null, Statuses.Done), null, Meta);
         }
         return await _app.LogAsync();

@@ -27,7 +27,7 @@ public class DomainBenchmarks
         {
             var e = v % 2 == 0
                 ? TaskDecider.Change(state, state.Id, new ChangeTask($"Title {v}", null, null))[0]
-                : TaskDecider.Comment(state, state.Id, v, new AddComment($"Comment {v}", null));
+                : TaskDecider.Comment(state, state.Id, v, new AddComment($"Comment {v}"), new UserRef("ann", "Ann"));
             var envelope = EventCodec.Encode("task:BM-001", v, e, now, Meta);
             _stream.Add(envelope);
             state = EventCodec.FoldTask([envelope], state)!;

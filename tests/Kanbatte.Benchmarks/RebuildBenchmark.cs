@@ -63,7 +63,7 @@ public static class RebuildBenchmark
             if (t % TasksPerProject == 0)
             {
                 var key = "P" + (t / TasksPerProject).ToString("D6", CultureInfo.InvariantCulture);
-                var created = ProjectDecider.Create(null, new CreateProject(key, $"Project {key}", "A project generated for the rebuild benchmark.", "https://example.org/repo"));
+                var created = ProjectDecider.Create(null, new CreateProject(key, $"Project {key}", "A project generated for the rebuild benchmark.", "https://example.org/repo"), new UserRef("owner", "Owner"));
                 var envelope = EventCodec.Encode(StreamIds.Project(key), 1, created, now, Meta);
                 await store.AppendAsync(envelope.StreamId, 0, [envelope]);
                 project = EventCodec.FoldProject([envelope]);
@@ -79,7 +79,7 @@ public static class RebuildBenchmark
             {
                 IDomainEvent e = (v % 3) switch
                 {
-                    0 => TaskDecider.Comment(state, state!.Id, ++comments, new AddComment($"Comment {v} on {state.Id}: a remark of a sentence or two, as people write them.", v % 2 == 0 ? "ann" : null)),
+                    0 => TaskDecider.Comment(state, state!.Id, ++comments, new AddComment($"Comment {v} on {state.Id}: a remark of a sentence or two, as people write them."), new UserRef("ann", "Ann")),
                     1 => TaskDecider.Change(state, state!.Id, new ChangeTask($"Renamed task {t} v{v}", null, null))[0],
                     _ => TaskDecider.Change(state, state!.Id, new ChangeTask(null, null, Statuses.All[v % 5] == state.Status ? Statuses.All[(v + 1) % 5] : Statuses.All[v % 5]))[0],
                 };

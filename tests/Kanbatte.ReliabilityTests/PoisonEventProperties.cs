@@ -37,7 +37,7 @@ public sealed class PoisonEventProperties
                 var n = op & int.MaxValue;
                 if (n % 3 == 0) tasks.Add((await commands.CreateTaskAsync("PX", new CreateTask($"Task {n}", null, null), Meta)).Id);
                 else if (n % 3 == 1) await commands.ChangeTaskAsync(tasks[n / 3 % tasks.Count], new ChangeTask($"Renamed {n}", null, Statuses.All[n % 5]), null, Meta);
-                else await commands.AddCommentAsync(tasks[n / 3 % tasks.Count], new AddComment($"Comment {n}", null), Meta);
+                else await commands.AddCommentAsync(tasks[n / 3 % tasks.Count], new AddComment($"Comment {n}"), Meta);
             }
             foreach (var p in poisonedTasks.Take(3)) view.Broken.Add("task:" + tasks[(p & int.MaxValue) % tasks.Count]);
 
@@ -85,5 +85,6 @@ public sealed class PoisonEventProperties
         public Task<IReadOnlyList<ViewDocument>> ListTasksAsync(TaskListQuery query, CancellationToken ct = default) => inner.ListTasksAsync(query, ct);
         public Task<IReadOnlyDictionary<string, int>> CountTasksByStatusAsync(string projectKey, CancellationToken ct = default) => inner.CountTasksByStatusAsync(projectKey, ct);
         public Task<IReadOnlyList<ViewDocument>> ListCommentsAsync(string projectKey, string taskId, int afterNumber, int limit, CancellationToken ct = default) => inner.ListCommentsAsync(projectKey, taskId, afterNumber, limit, ct);
+        public Task<IReadOnlyList<ViewDocument>> ListByIdAsync(string partition, string kind, string? afterId, int limit, CancellationToken ct = default) => inner.ListByIdAsync(partition, kind, afterId, limit, ct);
     }
 }

@@ -97,7 +97,7 @@ public sealed class ProjectorScheduleProperties
                     await commands.ArchiveTaskAsync(task, archive: n / 2 % 2 == 0, null, Meta);
                     break;
                 case 7 or 8 when task is not null:
-                    comments.Add((task, (await commands.AddCommentAsync(task, new AddComment($"Comment {n}", n % 2 == 0 ? null : "ann"), Meta)).Id));
+                    comments.Add((task, (await commands.AddCommentAsync(task, new AddComment($"Comment {n}"), Meta)).Id));
                     break;
                 case 9 when comment.Task is not null:
                     await commands.EditCommentAsync(comment.Task, comment.Comment, $"Edited {n}", Meta);

@@ -28,7 +28,7 @@ public sealed class RebuildTests(ITestOutputHelper output) : IDisposable
         {
             var task = await commands.CreateTaskAsync("RB", new CreateTask($"Task {i}", null, null), Meta);
             if (i % 2 == 0) await commands.ChangeTaskAsync(task.Id, new ChangeTask(null, null, Statuses.Done), null, Meta);
-            if (i % 3 == 0) await commands.AddCommentAsync(task.Id, new AddComment("c", null), Meta);
+            if (i % 3 == 0) await commands.AddCommentAsync(task.Id, new AddComment("c"), Meta);
         }
         // Damage: a lost row, a corrupted row, a row no event explains, a stale checkpoint and a left-over half rebuild.
         await using (var connection = db.Open())

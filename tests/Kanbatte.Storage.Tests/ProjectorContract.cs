@@ -41,7 +41,7 @@ public abstract class ProjectorContract(IStoreFactory factory) : IAsyncLifetime
             }
             for (var c = 0; c < i % 3; c++)
             {
-                var comment = await commands.AddCommentAsync(task.Id, new AddComment($"Comment {c} on {task.Id}", c == 0 ? null : "ann"), Meta);
+                var comment = await commands.AddCommentAsync(task.Id, new AddComment($"Comment {c} on {task.Id}"), Meta);
                 await Step(StreamIds.Task(task.Id));
                 if (c == 1)
                 {

@@ -31,7 +31,7 @@ public sealed class StreamStateCacheTests : IDisposable
 
         // Another writer (another instance: its own cache, or none) moves the stream on; the cached one is now stale.
         await other.ChangeTaskAsync(task.Id, new ChangeTask(null, "Written elsewhere", null), null, Meta);
-        await other.AddCommentAsync(task.Id, new AddComment("Elsewhere too", null), Meta);
+        await other.AddCommentAsync(task.Id, new AddComment("Elsewhere too"), Meta);
         events.StreamEventsRead = 0;
         var changed = await cached.ChangeTaskAsync(task.Id, new ChangeTask("Last", null, null), null, Meta);
         Assert.Equal(2, events.StreamEventsRead); // only the two events written elsewhere

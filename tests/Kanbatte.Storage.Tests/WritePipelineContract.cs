@@ -74,10 +74,10 @@ public abstract class WritePipelineContract(IStoreFactory factory) : IAsyncLifet
         using var cache = new StreamStateCache();
         var cached = Commands(new WritePipeline(_store.Events, TimeProvider.System, LoadOption.AnyCachedValue, cache, [], []));
         var other = Commands(new WritePipeline(_store.Events, TimeProvider.System));
-        var kept = await cached.AddCommentAsync(id, new AddComment("Kept", null), Meta);
+        var kept = await cached.AddCommentAsync(id, new AddComment("Kept"), Meta);
 
         // A comment the cached state has never seen: the cache says 404, the log says it exists, so the edit goes through.
-        var elsewhere = await other.AddCommentAsync(id, new AddComment("Added elsewhere", null), Meta);
+        var elsewhere = await other.AddCommentAsync(id, new AddComment("Added elsewhere"), Meta);
         Assert.Equal("Edited here", (await cached.EditCommentAsync(id, elsewhere.Id, "Edited here", Meta)).Body);
 
         // A comment deleted elsewhere: the cached state still has it, the append conflicts, and the fresh decision is 404.
@@ -99,7 +99,7 @@ public abstract class WritePipelineContract(IStoreFactory factory) : IAsyncLifet
         using var cache = new StreamStateCache();
         var commands = Commands(new WritePipeline(counting, TimeProvider.System, LoadOption.RequireLoad, cache, [], []));
         var comments = new List<CommentState>();
-        for (var i = 0; i < 30; i++) comments.Add(await commands.AddCommentAsync(id, new AddComment($"Comment {i}", null), Meta));
+        for (var i = 0; i < 30; i++) comments.Add(await commands.AddCommentAsync(id, new AddComment($"Comment {i}"), Meta));
 
         counting.StreamEventsRead = 0;
         var edited = await commands.EditCommentAsync(id, comments[3].Id, "Edited", Meta);

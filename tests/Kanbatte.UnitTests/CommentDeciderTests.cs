@@ -22,8 +22,8 @@ public class CommentDeciderTests
     public void The_fold_keeps_live_comments_and_counts_every_event_in_the_version()
     {
         var stream = Fold(Created,
-            new CommentAdded("CM-1", 1, "first", "ann"),
-            new CommentAdded("CM-2", 2, "second", null),
+            new CommentAdded("CM-1", 1, "first", "Ann", "u-ann"),
+            new CommentAdded("CM-2", 2, "second", "Bob", "u-bob"),
             new CommentEdited("CM-1", "first, edited"),
             new CommentDeleted("CM-2"),
             new TaskUpdated(Title: "Renamed"));
@@ -32,7 +32,7 @@ public class CommentDeciderTests
         Assert.Equal(6, stream.Task.Version);
         Assert.Equal("Renamed", stream.Task.Title);
         var comment = Assert.Single(stream.Comments.Values);
-        Assert.Equal(new CommentState("CM-1", "AI-001", 1, "first, edited", "ann", T0.AddMinutes(2), T0.AddMinutes(4)), comment);
+        Assert.Equal(new CommentState("CM-1", "AI-001", 1, "first, edited", "u-ann", "Ann", T0.AddMinutes(2), T0.AddMinutes(4)), comment);
     }
 
     [Fact]
@@ -51,37 +51,52 @@ public class CommentDeciderTests
     [Fact]
     public void Editing_a_comment_records_only_a_changed_body()
     {
-        var stream = Fold(Created, new CommentAdded("CM-1", 1, "first", null));
-        Assert.Equal([new CommentEdited("CM-1", "better")], TaskDecider.EditComment(stream, "AI-001", "CM-1", "better"));
-        Assert.Empty(TaskDecider.EditComment(stream, "AI-001", "CM-1", "first"));
+        var stream = Fold(Created, new CommentAdded("CM-1", 1, "first", "Ann", "u-ann"));
+        Assert.Equal([new CommentEdited("CM-1", "better")], TaskDecider.EditComment(stream, "AI-001", "CM-1", "better", "u-ann", mayChangeAny: false));
+        Assert.Empty(TaskDecider.EditComment(stream, "AI-001", "CM-1", "first", "u-ann", mayChangeAny: false));
     }
 
     [Fact]
-    public void Editing_validates_the_body_before_anything_else()
+    public void Editing_checks_the_comment_and_the_caller_before_the_body()
     {
-        var stream = Fold(Created, new CommentAdded("CM-1", 1, "first", null));
-        ProjectRulesTests.AssertViolation(() => TaskDecider.EditComment(stream, "AI-001", "CM-1", " "), "body", "must not be blank.");
-        ProjectRulesTests.AssertViolation(() => TaskDecider.EditComment(null, "AI-001", "CM-9", null), "body", "is required.");
+        var stream = Fold(Created, new CommentAdded("CM-1", 1, "first", "Ann", "u-ann"));
+        ProjectRulesTests.AssertViolation(() => TaskDecider.EditComment(stream, "AI-001", "CM-1", " ", "u-ann", mayChangeAny: false), "body", "must not be blank.");
+        // 404 and 403 come before what is wrong with the body.
+        Assert.Throws<NotFoundException>(() => TaskDecider.EditComment(stream, "AI-001", "CM-9", null, "u-ann", mayChangeAny: false));
+        Assert.Throws<ForbiddenException>(() => TaskDecider.EditComment(stream, "AI-001", "CM-1", null, "u-bob", mayChangeAny: false));
+    }
+
+    [Fact]
+    public void Only_the_author_or_an_owner_may_change_a_comment()
+    {
+        // CM-2 is from before users existed: no author id, so only owners may change it.
+        var stream = Fold(Created, new CommentAdded("CM-1", 1, "first", "Ann", "u-ann"), new CommentAdded("CM-2", 2, "old", "someone"));
+        Assert.Throws<ForbiddenException>(() => TaskDecider.EditComment(stream, "AI-001", "CM-1", "mine now", "u-bob", mayChangeAny: false));
+        Assert.Throws<ForbiddenException>(() => TaskDecider.DeleteComment(stream, "AI-001", "CM-1", "u-bob", mayChangeAny: false));
+        Assert.Throws<ForbiddenException>(() => TaskDecider.DeleteComment(stream, "AI-001", "CM-2", "u-ann", mayChangeAny: false));
+        Assert.Equal([new CommentEdited("CM-1", "tidied")], TaskDecider.EditComment(stream, "AI-001", "CM-1", "tidied", "u-owner", mayChangeAny: true));
+        Assert.Equal([new CommentDeleted("CM-2")], TaskDecider.DeleteComment(stream, "AI-001", "CM-2", "u-owner", mayChangeAny: true));
+        Assert.Equal([new CommentDeleted("CM-1")], TaskDecider.DeleteComment(stream, "AI-001", "CM-1", "u-ann", mayChangeAny: false));
     }
 
     [Fact]
     public void A_missing_task_or_comment_is_not_found_for_edits_and_deletes()
     {
-        var stream = Fold(Created, new CommentAdded("CM-1", 1, "first", null), new CommentDeleted("CM-1"));
+        var stream = Fold(Created, new CommentAdded("CM-1", 1, "first", "Ann", "u-ann"), new CommentDeleted("CM-1"));
 
-        Assert.Equal("Task", Assert.Throws<NotFoundException>(() => TaskDecider.EditComment(null, "AI-001", "CM-1", "x")).Entity);
-        Assert.Equal("Task", Assert.Throws<NotFoundException>(() => TaskDecider.DeleteComment(null, "AI-001", "CM-1")).Entity);
+        Assert.Equal("Task", Assert.Throws<NotFoundException>(() => TaskDecider.EditComment(null, "AI-001", "CM-1", "x", "u", true)).Entity);
+        Assert.Equal("Task", Assert.Throws<NotFoundException>(() => TaskDecider.DeleteComment(null, "AI-001", "CM-1", "u", true)).Entity);
         // Never added, and deleted: both gone from the fold.
-        Assert.Equal("CM-2", Assert.Throws<NotFoundException>(() => TaskDecider.EditComment(stream, "AI-001", "CM-2", "x")).Id);
-        Assert.Equal("CM-1", Assert.Throws<NotFoundException>(() => TaskDecider.EditComment(stream, "AI-001", "CM-1", "x")).Id);
-        Assert.Equal("CM-1", Assert.Throws<NotFoundException>(() => TaskDecider.DeleteComment(stream, "AI-001", "CM-1")).Id);
+        Assert.Equal("CM-2", Assert.Throws<NotFoundException>(() => TaskDecider.EditComment(stream, "AI-001", "CM-2", "x", "u", true)).Id);
+        Assert.Equal("CM-1", Assert.Throws<NotFoundException>(() => TaskDecider.EditComment(stream, "AI-001", "CM-1", "x", "u", true)).Id);
+        Assert.Equal("CM-1", Assert.Throws<NotFoundException>(() => TaskDecider.DeleteComment(stream, "AI-001", "CM-1", "u", true)).Id);
     }
 
     [Fact]
     public void Deleting_a_live_comment_records_its_deletion()
     {
-        var stream = Fold(Created, new CommentAdded("CM-1", 1, "first", null), new CommentAdded("CM-2", 2, "second", null));
-        Assert.Equal([new CommentDeleted("CM-2")], TaskDecider.DeleteComment(stream, "AI-001", "CM-2"));
+        var stream = Fold(Created, new CommentAdded("CM-1", 1, "first", "Ann", "u-ann"), new CommentAdded("CM-2", 2, "second", "Bob", "u-bob"));
+        Assert.Equal([new CommentDeleted("CM-2")], TaskDecider.DeleteComment(stream, "AI-001", "CM-2", "u", true));
         Assert.Equal(["CM-1"], TaskDecider.EvolveStream(stream, new CommentDeleted("CM-2"), 4, T0)!.Comments.Keys);
     }
 }

@@ -27,7 +27,6 @@ public class OpenApiLimitsTests
     private static readonly Limit Assignee = Of(Rules.AssigneeMax, true);
     private static readonly Limit Label = Of(Rules.LabelMax, true);
     private static readonly Limit Body = Of(Rules.CommentBodyMax, true);
-    private static readonly Limit Author = Of(Rules.AuthorMax, true);
 
     /// <summary>Every text field of the document (schema property, or a query parameter) and the rule that governs it.</summary>
     private static readonly Dictionary<string, Limit> TextFields = new(StringComparer.Ordinal)
@@ -54,10 +53,8 @@ public class OpenApiLimitsTests
         ["Task.assignee"] = Assignee,
         ["Task.labels[]"] = Label,
         ["AddCommentRequest.body"] = Body,
-        ["AddCommentRequest.author"] = Author,
         ["EditCommentRequest.body"] = Body,
         ["Comment.body"] = Body,
-        ["Comment.author"] = Author,
         ["GET /projects/{key}/tasks ?q"] = Title,
         ["HEAD /projects/{key}/tasks ?q"] = Title, // the same list, answered without a body
     };

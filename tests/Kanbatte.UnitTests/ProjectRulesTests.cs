@@ -70,14 +70,14 @@ public class ProjectRulesTests
     public void Create_on_an_existing_project_is_a_conflict()
     {
         var existing = ProjectDecider.Evolve(null, new ProjectCreated("AI", "AI", null, null), 1, DateTimeOffset.UnixEpoch);
-        Assert.Throws<ConflictException>(() => ProjectDecider.Create(existing, Valid));
+        Assert.Throws<ConflictException>(() => ProjectDecider.Create(existing, Valid, new UserRef("u1", "Ann")));
     }
 
     [Fact]
     public void Fold_of_project_created_is_the_project()
     {
         var at = DateTimeOffset.Parse("2026-01-02T03:04:05.678Z");
-        var state = ProjectDecider.Evolve(null, ProjectDecider.Create(null, new CreateProject("AI", "AI research", "d", "https://x.io")), 1, at);
+        var state = ProjectDecider.Evolve(null, ProjectDecider.Create(null, new CreateProject("AI", "AI research", "d", "https://x.io"), new UserRef("u1", "Ann")), 1, at);
         Assert.Equal(new ProjectState("AI", "AI research", "d", "https://x.io", 1, at, at), state);
     }
 

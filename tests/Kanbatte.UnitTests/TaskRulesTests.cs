@@ -111,13 +111,13 @@ public class TaskRulesTests
     [Fact]
     public void Comment_rules()
     {
-        TaskDecider.Validate(new AddComment(new string('b', 10_000), new string('a', 100)));
-        ProjectRulesTests.AssertViolation(() => TaskDecider.Validate(new AddComment(null, null)), "body", "is required.");
-        ProjectRulesTests.AssertViolation(() => TaskDecider.Validate(new AddComment(" ", null)), "body", "must not be blank.");
-        ProjectRulesTests.AssertViolation(() => TaskDecider.Validate(new AddComment(new string('b', 10_001), null)), "body", "at most 10000");
-        ProjectRulesTests.AssertViolation(() => TaskDecider.Validate(new AddComment("b", new string('a', 101))), "author", "at most 100");
-        Assert.Throws<NotFoundException>(() => TaskDecider.Comment(null, "AI-001", 1, new AddComment("b", null)));
-        Assert.Equal(new CommentAdded("CM-3", 3, "b", "me"), TaskDecider.Comment(Created(), "AI-001", 3, new AddComment("b", "me")));
+        TaskDecider.Validate(new AddComment(new string('b', 10_000)));
+        ProjectRulesTests.AssertViolation(() => TaskDecider.Validate(new AddComment(null)), "body", "is required.");
+        ProjectRulesTests.AssertViolation(() => TaskDecider.Validate(new AddComment(" ")), "body", "must not be blank.");
+        ProjectRulesTests.AssertViolation(() => TaskDecider.Validate(new AddComment(new string('b', 10_001))), "body", "at most 10000");
+        Assert.Throws<NotFoundException>(() => TaskDecider.Comment(null, "AI-001", 1, new AddComment("b"), new UserRef("u1", "Me")));
+        // The author is the caller, by id and name: no longer text the client sends.
+        Assert.Equal(new CommentAdded("CM-3", 3, "b", "Me", "u1"), TaskDecider.Comment(Created(), "AI-001", 3, new AddComment("b"), new UserRef("u1", "Me")));
     }
 
     [Fact]

@@ -14,7 +14,7 @@ public class TextRulesTests
 
     private static readonly CreateProject NewProject = new("AI", "AI research", null, null);
     private static readonly CreateTask NewTask = new("t", null, null);
-    private static readonly AddComment NewComment = new("b", null);
+    private static readonly AddComment NewComment = new("b");
 
     /// <summary>Validates a command with <paramref name="value"/> in one field, per text field of the API.</summary>
     private static readonly Dictionary<string, (string Field, int Max, Action<string> Validate)> Fields = new()
@@ -31,12 +31,11 @@ public class TextRulesTests
         ["label (change)"] = ("labels", Rules.LabelMax, s => TaskDecider.Validate(new ChangeTask(null, null, null, Labels: [s]))),
         ["comment body"] = ("body", Rules.CommentBodyMax, s => TaskDecider.Validate(NewComment with { Body = s })),
         ["comment body (edit)"] = ("body", Rules.CommentBodyMax, s => TaskDecider.ValidateCommentBody(s)),
-        ["author"] = ("author", Rules.AuthorMax, s => TaskDecider.Validate(NewComment with { Author = s })),
     };
 
-    /// <summary>The one-line fields: title, project name, assignee, labels, author.</summary>
+    /// <summary>The one-line fields: title, project name, assignee, labels (a comment's author is the caller's name, no longer sent).</summary>
     private static readonly string[] OneLine =
-        ["project name", "project name (change)", "task title", "task title (change)", "assignee", "assignee (change)", "label", "label (change)", "author"];
+        ["project name", "project name (change)", "task title", "task title (change)", "assignee", "assignee (change)", "label", "label (change)"];
 
     public static TheoryData<string> TextFields => new(Fields.Keys);
 

@@ -39,4 +39,10 @@ public sealed class CountingViewStore(IViewStore inner, RoundTripCounter counter
         counter.Hit("view.query");
         return inner.ListCommentsAsync(projectKey, taskId, afterNumber, limit, ct);
     }
+
+    public Task<IReadOnlyList<ViewDocument>> ListByIdAsync(string partition, string kind, string? afterId, int limit, CancellationToken ct = default)
+    {
+        counter.Hit("view.query");
+        return inner.ListByIdAsync(partition, kind, afterId, limit, ct);
+    }
 }

@@ -18,8 +18,11 @@ public static class RoundTripMeter
     private static readonly EventMetadata Meta = new("round-trips");
 
     /// <summary>The ports under measurement, already wrapped in counting decorators, and how to project the warm state.</summary>
-    private sealed record Ports(KanbatteCommands Commands, KanbatteQueries Queries, IBatchProjection Projector, IEventStore UncountedEvents,
+    private sealed record Ports(KanbatteCommands Commands, KanbatteQueries Queries, ProjectAccess Access, IBatchProjection Projector, IEventStore UncountedEvents,
         Func<Task> ProjectAll);
+
+    /// <summary>The measured operations' caller: the owner of the project they run in.</summary>
+    private static readonly Caller Owner = new("round-trips", "Round Trips", Admin: false);
 
     public static async Task<IReadOnlyList<RoundTripRow>> MeasureSqliteAsync()
     {
@@ -33,12 +36,14 @@ public static class RoundTripMeter
             var view = new CountingViewStore(new SqliteViewStore(db), counter);
             var counters = new CountingCounterStore(new SqliteCounterStore(db), counter);
             var checkpoints = new CountingCheckpointStore(new SqliteCheckpointStore(db), counter);
-            var commands = new KanbatteCommands(new WritePipeline(events, TimeProvider.System), counters, view, TimeProvider.System);
+            var pipeline = new WritePipeline(events, TimeProvider.System);
+            var access = new ProjectAccess(pipeline);
+            var commands = new KanbatteCommands(pipeline, access, counters, view, TimeProvider.System);
             var queries = new KanbatteQueries(view, events);
             var projector = new Projector(view, events);
             var feed = new FeedProjection(events, checkpoints, projector, new ProjectionProgress(), NullLogger<FeedProjection>.Instance);
             Task CatchUp() => feed.CatchUpAsync(CancellationToken.None);
-            return await RunAsync(new Ports(commands, queries, projector, sqliteEvents, CatchUp), counter, requests: null, wire: null, feedRow: CatchUp);
+            return await RunAsync(new Ports(commands, queries, access, projector, sqliteEvents, CatchUp), counter, requests: null, wire: null, feedRow: CatchUp);
         }
         finally
         {
@@ -71,7 +76,9 @@ public static class RoundTripMeter
             var events = new CountingEventStore(cosmosEvents, NoFeed.Instance, counter);
             var view = new CountingViewStore(new CosmosViewStore(containers), counter);
             var counters = new CountingCounterStore(new CosmosCounterStore(containers), counter);
-            var commands = new KanbatteCommands(new WritePipeline(events, TimeProvider.System), counters, view, TimeProvider.System);
+            var pipeline = new WritePipeline(events, TimeProvider.System);
+            var access = new ProjectAccess(pipeline);
+            var commands = new KanbatteCommands(pipeline, access, counters, view, TimeProvider.System);
             var queries = new KanbatteQueries(view, events);
             var projector = new ResilientProjector(new Projector(view, events), new CosmosDeadLetterStore(containers), new CosmosTransientErrors(),
                 TimeProvider.System, NullLogger<ResilientProjector>.Instance);
@@ -83,7 +90,7 @@ public static class RoundTripMeter
                 streams.AddRange(Enumerable.Range(1, WarmTasks).Select(n => StreamIds.Task($"RT-{n:000}")));
                 foreach (var stream in streams) await projector.ProjectAsync(await cosmosEvents.ReadStreamAsync(stream, 1));
             }
-            return await RunAsync(new Ports(commands, queries, projector, cosmosEvents, ProjectAll), counter, requests, wire, feedRow: null);
+            return await RunAsync(new Ports(commands, queries, access, projector, cosmosEvents, ProjectAll), counter, requests, wire, feedRow: null);
         }
         finally
         {
@@ -95,13 +102,13 @@ public static class RoundTripMeter
 
     private static async Task<IReadOnlyList<RoundTripRow>> RunAsync(Ports ports, RoundTripCounter counter, RoundTripCounter? requests, RoundTripCounter? wire, Func<Task>? feedRow)
     {
-        var (commands, queries, projector) = (ports.Commands, ports.Queries, ports.Projector);
+        var (commands, queries, access, projector) = (ports.Commands, ports.Queries, ports.Access, ports.Projector);
 
         // Warm state: a project with a few tasks and a comment (so both counters exist), all projected, and each read
         // path used once (a Cosmos client caches the account, containers and partition key ranges on first use).
-        await commands.CreateProjectAsync(new CreateProject("RT", "Round trips", null, null), Meta);
-        for (var i = 0; i < WarmTasks; i++) await commands.CreateTaskAsync("RT", new CreateTask($"Warm {i}", null, null), Meta);
-        await commands.AddCommentAsync("RT-001", new AddComment("Warm comment", null), Meta);
+        await commands.CreateProjectAsync(Owner, () => new CreateProject("RT", "Round trips", null, null), Meta);
+        for (var i = 0; i < WarmTasks; i++) await commands.CreateTaskAsync(Owner, "RT", () => new CreateTask($"Warm {i}", null, null), Meta);
+        await commands.AddCommentAsync(Owner, "RT-001", () => new AddComment("Warm comment"), Meta);
         await ports.ProjectAll();
         await queries.GetTaskAsync("RT-001");
         await queries.ListTasksAsync(new TaskListQuery("RT", [], 0, 2));
@@ -120,13 +127,15 @@ public static class RoundTripMeter
             return result;
         }
 
-        const string command = "1 stream read + 1 append";
-        const string creation = "1 stream read + 1 append + 1 counter";
-        await Measure("create project", 1, "1 append (a new stream needs no read)", () => commands.CreateProjectAsync(new CreateProject("RU", "Other", null, null), Meta));
-        var task = await Measure("create task", 3, creation, () => commands.CreateTaskAsync("RT", new CreateTask("Measured", "text", null), Meta));
-        await Measure("update task", 2, command, () => commands.ChangeTaskAsync(task.Id, new ChangeTask(null, null, Statuses.InProgress), null, Meta));
-        await Measure("update task (no change)", 1, "1 stream read, nothing appended", () => commands.ChangeTaskAsync(task.Id, new ChangeTask(null, null, Statuses.InProgress), null, Meta));
-        await Measure("add comment", 3, creation, () => commands.AddCommentAsync(task.Id, new AddComment("Measured comment", null), Meta));
+        // Every command and read on a project checks the caller's membership on the project stream: one stream read
+        // where nothing is cached (the function app; the self-hosted server decides on its cached state and reads nothing).
+        const string command = "membership (1 stream read) + 1 stream read + 1 append";
+        const string creation = "membership (1 stream read) + 1 append + 1 counter";
+        await Measure("create project", 1, "1 append (a new stream needs no read)", () => commands.CreateProjectAsync(Owner, () => new CreateProject("RU", "Other", null, null), Meta));
+        var task = await Measure("create task", 3, creation, () => commands.CreateTaskAsync(Owner, "RT", () => new CreateTask("Measured", "text", null), Meta));
+        await Measure("update task", 3, command, () => commands.ChangeTaskAsync(Owner, task.Id, () => (new ChangeTask(null, null, Statuses.InProgress), null), Meta));
+        await Measure("update task (no change)", 2, "membership (1 stream read) + 1 stream read, nothing appended", () => commands.ChangeTaskAsync(Owner, task.Id, () => (new ChangeTask(null, null, Statuses.InProgress), null), Meta));
+        await Measure("add comment", 4, "membership (1 stream read) + 1 stream read + 1 counter + 1 append", () => commands.AddCommentAsync(Owner, task.Id, () => new AddComment("Measured comment"), Meta));
 
         // Each event projected on its own (the worst case: a batch of one).
         var log = await ports.UncountedEvents.ReadStreamAsync(StreamIds.Task(task.Id), 1);
@@ -139,14 +148,17 @@ public static class RoundTripMeter
         if (feedRow is not null)
         {
             await ports.ProjectAll(); // the feed's checkpoint moves past what was projected by hand above
-            await commands.ChangeTaskAsync(task.Id, new ChangeTask("Renamed", null, null), null, Meta);
+            await commands.ChangeTaskAsync(Owner, task.Id, () => (new ChangeTask("Renamed", null, null), null), Meta);
             await Measure("feed catch-up (1 new event)", 6, "checkpoint get + 2 feed reads + projection (2) + checkpoint save", () => Run(feedRow()));
         }
 
-        await Measure("get task", 1, "1 point read", () => queries.GetTaskAsync(task.Id));
-        await Measure("list one page of tasks", 1, "1 query", () => queries.ListTasksAsync(new TaskListQuery("RT", [], 0, 2)));
-        await Measure("list one page of comments", 1, "1 query", () => queries.ListCommentsAsync(task.Id, 0, 50));
-        await Measure("task history page", 1, "1 stream read", () => queries.HistoryAsync(task.Id, 0, 50));
+        // A read as its route makes it: the caller's membership first, then the read itself.
+        Task Member() => access.RequireAsync(Owner, "RT", ProjectRoles.Viewer, () => new NotFoundException("Project", "RT"), CancellationToken.None);
+        await Measure("get task", 2, "membership (1 stream read) + 1 point read", async () => { await Member(); return await queries.GetTaskAsync(task.Id); });
+        await Measure("list one page of tasks", 2, "membership (1 stream read) + 1 query", async () => { await Member(); return await queries.ListTasksAsync(new TaskListQuery("RT", [], 0, 2)); });
+        await Measure("list one page of comments", 2, "membership (1 stream read) + 1 query", async () => { await Member(); return await queries.ListCommentsAsync(task.Id, 0, 50); });
+        await Measure("task history page", 2, "membership (1 stream read) + 1 stream read", async () => { await Member(); return await queries.HistoryAsync(task.Id, 0, 50); });
+        await Measure("list one page of the caller's projects", 1, "1 query (the caller's own partition)", () => queries.ListProjectsAsync(Owner.Id, null, 50));
         return rows;
     }
 

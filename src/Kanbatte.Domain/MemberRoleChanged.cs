@@ -1,0 +1,3 @@
+namespace Kanbatte.Domain;
+
+public sealed record MemberRoleChanged(string UserId, string Role) : IDomainEvent;
