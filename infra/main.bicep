@@ -122,7 +122,8 @@ module api 'modules/function-app.bicep' = {
     cosmosEndpoint: cosmos.outputs.endpoint
     cosmosDatabaseName: cosmosDatabaseName
     cosmosContainerNames: cosmosContainerNames
-    corsAllowedOrigins: empty(corsAllowedOrigins) ? [] : map(split(corsAllowedOrigins, ','), origin => trim(origin))
+    // Empty entries (an empty value, a trailing comma) are dropped rather than allowed as an origin "".
+    corsAllowedOrigins: filter(map(split(corsAllowedOrigins, ','), origin => trim(origin)), origin => !empty(origin))
     tokenIssuer: authIssuer
     // With accessTokenAcceptedVersion 2 a token's aud is the API's client id, whichever scope form the client asked for.
     tokenAudience: apiClientId

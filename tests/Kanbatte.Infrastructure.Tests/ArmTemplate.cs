@@ -13,7 +13,7 @@ internal sealed record Opaque(string Description)
 /// <summary>
 /// Reads a compiled ARM template and evaluates the expressions that carry names: literals, <c>parameters()</c>,
 /// <c>variables()</c> (also copy loops), <c>format()</c>/<c>concat()</c>, <c>if()</c>, <c>empty()</c>, arrays, objects,
-/// <c>split()</c>/<c>trim()</c>, <c>map()</c> with a lambda, property access and module outputs, through nested module
+/// <c>split()</c>/<c>trim()</c>, <c>map()</c>/<c>filter()</c> with a lambda, property access and module outputs, through nested module
 /// deployments. Parameters take the values a deployment would give (<see cref="Parse(string, IReadOnlyDictionary{string, object?})"/>),
 /// else their defaults. Everything Azure decides at deployment time becomes an <see cref="Opaque"/> naming its source, so a
 /// test can still see that, say, an endpoint setting comes from a Cosmos DB account's <c>documentEndpoint</c>.
@@ -202,6 +202,8 @@ internal sealed class ArmTemplate
                 return text.Split(separator).Cast<object?>().ToList();
             case "trim" when args is [string text]: return text.Trim();
             case "map" when args is [List<object?> items, Lambda lambda]: return items.Select(item => lambda.Invoke(item)).ToList();
+            case "filter" when args is [List<object?> items, Lambda lambda]: return items.Where(item => lambda.Invoke(item) is true).ToList();
+            case "not" when args is [bool value]: return !value;
             case "copyindex" when args is [string loop] && _copyIndex.TryGetValue(loop, out var index): return index;
             case "true": return true;
             case "false": return false;

@@ -87,7 +87,7 @@ public sealed class ArmTemplateTests
               },
               { "name": "unsized", "count": "[length(parameters('unknown'))]", "input": "[copyIndex('unsized')]" }
             ],
-            "items": "[if(empty(parameters('list')), createArray(), map(split(parameters('list'), ','), lambda('x', trim(lambdaVariables('x')))))]",
+            "items": "[if(empty(parameters('list')), createArray(), filter(map(split(parameters('list'), ','), lambda('x', trim(lambdaVariables('x')))), lambda('y', not(empty(lambdaVariables('y'))))))]",
             "all": "[concat(createArray(createObject('name', 'fixed', 'value', 'one')), variables('indexed'))]"
           },
           "resources": {
@@ -116,7 +116,7 @@ public sealed class ArmTemplateTests
     [Fact]
     public void Copy_loops_lambdas_and_conditions_evaluate_with_the_deployments_parameters()
     {
-        var deployed = ArmTemplate.Parse(Loops, new Dictionary<string, object?> { ["list"] = " a, b" });
+        var deployed = ArmTemplate.Parse(Loops, new Dictionary<string, object?> { ["list"] = " a, b," });
         Assert.Equal(new List<object?> { Setting("fixed", "one"), Setting("item0", "a"), Setting("item1", "b") }, deployed.Output("all"));
         Assert.Equal("some", deployed.Output("fromModule"));
     }

@@ -23,7 +23,7 @@ public sealed class AuthAndCorsSettingsTests(CompiledTemplate compiled) : IClass
         ["location"] = "swedencentral",
         ["authTenantId"] = TenantId,
         ["apiClientId"] = ApiClientId,
-        ["corsAllowedOrigins"] = "https://board.example.com, https://m.example.com",
+        ["corsAllowedOrigins"] = "https://board.example.com, https://m.example.com,", // spaces and a trailing comma, as people type lists
     };
 
     private static (ArmTemplate Scope, JsonObject App) App(ArmTemplate template) =>
@@ -113,10 +113,13 @@ public sealed class AuthAndCorsSettingsTests(CompiledTemplate compiled) : IClass
             origins);
     }
 
-    [Fact]
-    public void No_CORS_origin_is_allowed_by_default()
+    [Theory]
+    [InlineData(null)] // not set in the azd environment: the default
+    [InlineData("")]
+    [InlineData(" , ")]
+    public void No_CORS_origin_is_allowed_by_default(string? origins)
     {
-        var settings = AppSettings(compiled.DeployedWith(Deployed(p => p.Remove("corsAllowedOrigins"))));
+        var settings = AppSettings(compiled.DeployedWith(Deployed(p => p["corsAllowedOrigins"] = origins)));
         Assert.DoesNotContain(settings.Keys, k => k.StartsWith("Kanbatte__Cors__", StringComparison.Ordinal));
     }
 
