@@ -14,6 +14,15 @@ param location string
 @description('Comma-separated origins allowed to call the API from a browser (CORS), e.g. https://board.example.com. Empty: none.')
 param corsAllowedOrigins string = ''
 
+@description('Entra ID tenant whose v2 endpoint issues the API\'s access tokens (the app registration\'s tenant). Empty: the tenant of this deployment.')
+param authTenantId string = ''
+
+// A client id is a GUID: the length catches an empty or mangled value before anything is deployed.
+@minLength(36)
+@maxLength(36)
+@description('Application (client) id of the API\'s Entra ID app registration; the preprovision hook creates it, or set KANBATTE_API_CLIENT_ID.')
+param apiClientId string
+
 @description('Optional Entra object id (a person) given Cosmos DB data access to inspect data. Empty (the default): nobody but the app.')
 param dataAccessPrincipalId string = ''
 
@@ -37,6 +46,10 @@ var cosmosContainerNames = {
 }
 // 24 hours: the retention Kanbatte.Api's Idempotency.Retention promises to retrying clients.
 var idempotencyRetentionSeconds = 86400
+
+// Tokens from Entra ID's v2 endpoint: the authority serves the signing keys (so no key is configured here) and names
+// itself as the issuer. loginEndpoint ends in '/' and differs per cloud.
+var authIssuer = '${environment().authentication.loginEndpoint}${empty(authTenantId) ? tenant().tenantId : authTenantId}/v2.0'
 
 var resourceToken = toLower(uniqueString(subscription().id, environmentName, location))
 // Deterministic names, known before deployment, so modules can address resources by name.
@@ -109,7 +122,11 @@ module api 'modules/function-app.bicep' = {
     cosmosEndpoint: cosmos.outputs.endpoint
     cosmosDatabaseName: cosmosDatabaseName
     cosmosContainerNames: cosmosContainerNames
-    corsAllowedOrigins: empty(corsAllowedOrigins) ? [] : map(split(corsAllowedOrigins, ','), origin => trim(origin))
+    // Empty entries (an empty value, a trailing comma) are dropped rather than allowed as an origin "".
+    corsAllowedOrigins: filter(map(split(corsAllowedOrigins, ','), origin => trim(origin)), origin => !empty(origin))
+    tokenIssuer: authIssuer
+    // With accessTokenAcceptedVersion 2 a token's aud is the API's client id, whichever scope form the client asked for.
+    tokenAudience: apiClientId
     maximumInstanceCount: maximumInstanceCount
   }
   // The app reads the Application Insights connection string by name, which no output carries.

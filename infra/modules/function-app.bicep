@@ -16,8 +16,42 @@ param cosmosContainerNames {
   counters: string
   idempotency: string
 }
+@description('Browser origins Kanbatte itself allows (CORS); App Service\'s own CORS stays off.')
 param corsAllowedOrigins string[]
+@description('Authority and issuer of the access tokens the API accepts (an Entra ID v2 endpoint).')
+param tokenIssuer string
+@description('The audience those tokens must carry: the API app registration\'s client id.')
+param tokenAudience string
 param maximumInstanceCount int
+
+// Kanbatte validates bearer tokens itself (JwtBearer, section Authentication:Schemes:Bearer): signing keys come from
+// the authority's metadata, so no key or secret is set. oid, not sub: sub differs per client app, oid is the user.
+var authSettings = [
+  {
+    name: 'Authentication__Schemes__Bearer__Authority'
+    value: tokenIssuer
+  }
+  {
+    name: 'Authentication__Schemes__Bearer__ValidIssuer'
+    value: tokenIssuer
+  }
+  {
+    name: 'Authentication__Schemes__Bearer__ValidAudiences__0'
+    value: tokenAudience
+  }
+  {
+    name: 'Kanbatte__Auth__UserIdClaim'
+    value: 'oid'
+  }
+]
+
+// The configuration array Kanbatte:Cors:Origins, one indexed setting per origin.
+var corsSettings = [
+  for (origin, i) in corsAllowedOrigins: {
+    name: 'Kanbatte__Cors__Origins__${i}'
+    value: origin
+  }
+]
 
 resource applicationInsights 'Microsoft.Insights/components@2020-02-02' existing = {
   name: applicationInsightsName
@@ -73,13 +107,15 @@ resource app 'Microsoft.Web/sites@2025-03-01' = {
       minTlsVersion: '1.2'
       scmMinTlsVersion: '1.2'
       ftpsState: 'Disabled'
+      // Platform CORS off (no origins): it cannot expose response headers (ETag, Location), so Kanbatte answers CORS,
+      // preflights included. Written out empty so a redeployment also clears origins an earlier one set.
       cors: {
-        allowedOrigins: corsAllowedOrigins
+        allowedOrigins: []
         supportCredentials: false
       }
       // Identity-based connections only: a setting ending in __accountName / __accountEndpoint makes the host
       // and the SDK clients authenticate with the app's managed identity (roles in access.bicep).
-      appSettings: [
+      appSettings: concat([
         {
           name: 'AzureWebJobsStorage__accountName'
           value: storageAccountName
@@ -130,7 +166,7 @@ resource app 'Microsoft.Web/sites@2025-03-01' = {
           name: 'Kanbatte__Cosmos__IdempotencyContainer'
           value: cosmosContainerNames.idempotency
         }
-      ]
+      ], authSettings, corsSettings)
     }
   }
 }

@@ -12,8 +12,10 @@ internal sealed record Opaque(string Description)
 
 /// <summary>
 /// Reads a compiled ARM template and evaluates the expressions that carry names: literals, <c>parameters()</c>,
-/// <c>variables()</c>, <c>format()</c>/<c>concat()</c>, property access and module outputs, through nested module
-/// deployments. Everything Azure decides at deployment time becomes an <see cref="Opaque"/> naming its source, so a
+/// <c>variables()</c> (also copy loops), <c>format()</c>/<c>concat()</c>, <c>if()</c>, <c>empty()</c>, arrays, objects,
+/// <c>split()</c>/<c>trim()</c>, <c>map()</c>/<c>filter()</c> with a lambda, property access and module outputs, through nested module
+/// deployments. Parameters take the values a deployment would give (<see cref="Parse(string, IReadOnlyDictionary{string, object?})"/>),
+/// else their defaults. Everything Azure decides at deployment time becomes an <see cref="Opaque"/> naming its source, so a
 /// test can still see that, say, an endpoint setting comes from a Cosmos DB account's <c>documentEndpoint</c>.
 /// Values are <c>string</c>, <c>long</c>, <c>bool</c>, <c>null</c>, <c>Dictionary&lt;string, object?&gt;</c>,
 /// <c>List&lt;object?&gt;</c> or <see cref="Opaque"/>.
@@ -23,6 +25,8 @@ internal sealed class ArmTemplate
     private readonly JsonObject _template;
     private readonly Func<string, object?>? _parameterValues;
     private readonly Dictionary<string, object?> _variables = new(StringComparer.OrdinalIgnoreCase);
+    // The current iteration of each copy loop being evaluated (copyIndex('name')).
+    private readonly Dictionary<string, long> _copyIndex = new(StringComparer.OrdinalIgnoreCase);
 
     private ArmTemplate(JsonObject template, Func<string, object?>? parameterValues)
     {
@@ -32,6 +36,10 @@ internal sealed class ArmTemplate
 
     public static ArmTemplate Parse(string json) =>
         new(JsonNode.Parse(json)?.AsObject() ?? throw new FormatException("Empty template."), null);
+
+    /// <summary>The template as deployed with these parameter values (as from a parameters file); others keep their defaults.</summary>
+    public static ArmTemplate Parse(string json, IReadOnlyDictionary<string, object?> parameters) =>
+        new(JsonNode.Parse(json)?.AsObject() ?? throw new FormatException("Empty template."), name => parameters.GetValueOrDefault(name));
 
     /// <summary>The resources of this template (both the array and the symbolic-name object forms).</summary>
     public IEnumerable<(string Symbol, JsonObject Resource)> Resources => _template["resources"] switch
@@ -108,8 +116,15 @@ internal sealed class ArmTemplate
     private object? Variable(string name)
     {
         if (_variables.TryGetValue(name, out var cached)) return cached;
-        var node = _template["variables"]?[name] ?? throw new KeyNotFoundException($"No variable '{name}'.");
-        return _variables[name] = Evaluate(node);
+        if (_template["variables"]?[name] is { } node) return _variables[name] = Evaluate(node);
+        // A for-expression compiles to a copy loop: {name, count, input} under variables.copy.
+        var loop = (_template["variables"]?["copy"] as JsonArray)?.OfType<JsonObject>().SingleOrDefault(c => (string?)c["name"] == name)
+            ?? throw new KeyNotFoundException($"No variable '{name}'.");
+        if (Evaluate(loop["count"]) is not long count) return _variables[name] = new Opaque($"variables('{name}')");
+        var items = new List<object?>();
+        for (_copyIndex[name] = 0; _copyIndex[name] < count; _copyIndex[name]++) items.Add(Evaluate(loop["input"]));
+        _copyIndex.Remove(name);
+        return _variables[name] = items;
     }
 
     private ArmTemplate Module(JsonObject deployment)
@@ -117,7 +132,13 @@ internal sealed class ArmTemplate
         var nested = deployment["properties"]?["template"]?.AsObject()
             ?? throw new InvalidOperationException("A module deployment without an inline template.");
         var values = deployment["properties"]?["parameters"]?.AsObject();
-        return new ArmTemplate(nested, name => values?[name] is JsonObject p && p.ContainsKey("value") ? Evaluate(p["value"]) : null);
+        return new ArmTemplate(nested, name => values?[name] switch
+        {
+            JsonObject p when p.ContainsKey("value") => Evaluate(p["value"]),
+            // A conditional value compiles to one expression that yields the whole {value: ...} object.
+            JsonValue expression => Member(Evaluate(expression), "value"),
+            _ => null,
+        });
     }
 
     private ArmTemplate ModuleNamed(string name) =>
@@ -131,6 +152,20 @@ internal sealed class ArmTemplate
     private sealed record ModuleId(string Name);
 
     private sealed record ModuleOutputs(ArmTemplate Module);
+
+    /// <summary>A <c>lambda()</c>: its body's text, evaluated for each call with the parameters bound.</summary>
+    private sealed record Lambda(ArmTemplate Scope, IReadOnlyList<string> Parameters, string Body, IReadOnlyDictionary<string, object?> Bound)
+    {
+        public object? Invoke(params object?[] args)
+        {
+            var bound = new Dictionary<string, object?>(Bound);
+            for (var i = 0; i < Parameters.Count; i++) bound[Parameters[i]] = args[i];
+            var parser = new Parser(Body, Scope, bound);
+            var value = parser.ParseExpression();
+            parser.ExpectEnd();
+            return value;
+        }
+    }
 
     private static string Describe(object? value) => value switch
     {
@@ -153,7 +188,23 @@ internal sealed class ArmTemplate
                 return new Opaque(string.Format(CultureInfo.InvariantCulture, Describe(args[0]), args.Skip(1).Select(a => (object)(a is Opaque o ? "{" + o.Description + "}" : Describe(a))).ToArray()));
             case "concat":
                 if (args.All(a => a is string)) return string.Concat(args.Cast<string>());
+                if (args.All(a => a is List<object?>)) return args.Cast<List<object?>>().SelectMany(l => l).ToList();
                 return new Opaque(string.Concat(args.Select(a => a is Opaque o ? "{" + o.Description + "}" : Describe(a))));
+            case "createarray": return args.ToList();
+            case "createobject":
+                return Enumerable.Range(0, args.Count / 2).ToDictionary(i => (string)args[2 * i]!, i => args[2 * i + 1]);
+            case "if" when args[0] is bool condition: return condition ? args[1] : args[2];
+            case "empty" when args[0] is null or string or List<object?> or Dictionary<string, object?>:
+                return args[0] switch { string text => text.Length == 0, List<object?> list => list.Count == 0, Dictionary<string, object?> map => map.Count == 0, _ => true };
+            case "length" when args[0] is string or List<object?>:
+                return (long)(args[0] is List<object?> elements ? elements.Count : ((string)args[0]!).Length);
+            case "split" when args is [string text, string separator]:
+                return text.Split(separator).Cast<object?>().ToList();
+            case "trim" when args is [string text]: return text.Trim();
+            case "map" when args is [List<object?> items, Lambda lambda]: return items.Select(item => lambda.Invoke(item)).ToList();
+            case "filter" when args is [List<object?> items, Lambda lambda]: return items.Where(item => lambda.Invoke(item) is true).ToList();
+            case "not" when args is [bool value]: return !value;
+            case "copyindex" when args is [string loop] && _copyIndex.TryGetValue(loop, out var index): return index;
             case "true": return true;
             case "false": return false;
             case "null": return null;
@@ -189,9 +240,11 @@ internal sealed class ArmTemplate
     };
 
     /// <summary>Recursive descent over ARM's expression language (calls, 'strings', numbers, .member, [index]).</summary>
-    private sealed class Parser(string text, ArmTemplate scope)
+    private sealed class Parser(string text, ArmTemplate scope, IReadOnlyDictionary<string, object?>? bound = null)
     {
         private int _at;
+        // Above zero while reading a lambda's body: parsed for its extent only, evaluated later for each call.
+        private int _quiet;
 
         public void ExpectEnd()
         {
@@ -210,28 +263,63 @@ internal sealed class ArmTemplate
                 var name = ParseIdentifier();
                 Expect('(');
                 var args = new List<object?>();
+                // A lambda's arguments are read for their extent only: its names are evaluated below, its body per call.
+                var lambda = name.Equals("lambda", StringComparison.OrdinalIgnoreCase);
+                var spans = new List<(int Start, int End)>();
                 SkipSpace();
                 if (Peek() != ')')
                 {
-                    do args.Add(ParseExpression());
-                    while (TryTake(','));
+                    if (lambda) _quiet++;
+                    try
+                    {
+                        do
+                        {
+                            SkipSpace();
+                            var start = _at;
+                            args.Add(ParseExpression());
+                            spans.Add((start, _at));
+                        }
+                        while (TryTake(','));
+                    }
+                    finally
+                    {
+                        if (lambda) _quiet--;
+                    }
                 }
                 Expect(')');
-                value = scope.Call(name, args);
+                value = _quiet > 0 ? null
+                    : lambda ? MakeLambda(spans)
+                    : name.Equals("lambdaVariables", StringComparison.OrdinalIgnoreCase) ? Bound((string)args[0]!)
+                    : scope.Call(name, args);
             }
             while (true)
             {
                 SkipSpace();
-                if (TryTake('.')) value = Member(value, ParseIdentifier());
+                if (TryTake('.'))
+                {
+                    var member = ParseIdentifier();
+                    if (_quiet == 0) value = Member(value, member);
+                }
                 else if (TryTake('['))
                 {
                     var key = ParseExpression();
                     Expect(']');
-                    value = Member(value, key);
+                    if (_quiet == 0) value = Member(value, key);
                 }
                 else return value;
             }
         }
+
+        /// <summary>lambda('a', 'b', body): the parameter names, then the body kept as text.</summary>
+        private Lambda MakeLambda(List<(int Start, int End)> spans)
+        {
+            if (spans.Count < 2) throw Error("a lambda's parameter and body");
+            var names = spans[..^1].Select(span => (string)new Parser(text[span.Start..span.End], scope).ParseExpression()!).ToList();
+            return new Lambda(scope, names, text[spans[^1].Start..spans[^1].End], bound ?? new Dictionary<string, object?>());
+        }
+
+        private object? Bound(string name) =>
+            bound is not null && bound.TryGetValue(name, out var value) ? value : throw new KeyNotFoundException($"No lambda variable '{name}'.");
 
         private string ParseString()
         {

@@ -70,4 +70,63 @@ public sealed class ArmTemplateTests
         Assert.Equal(new Opaque("reference(Example/things).address"), Main.Output("opaqueFromModule"));
         Assert.Equal(new Opaque("{uniqueString(x)}/hello"), Main.Output("partlyKnown"));
     }
+
+    // What Bicep makes of a for-expression, a ternary, a lambda and a conditional module parameter.
+    private const string Loops = """
+        {
+          "parameters": {
+            "list": { "type": "string", "defaultValue": "" },
+            "unknown": { "type": "array" }
+          },
+          "variables": {
+            "copy": [
+              {
+                "name": "indexed",
+                "count": "[length(variables('items'))]",
+                "input": { "name": "[format('item{0}', copyIndex('indexed'))]", "value": "[variables('items')[copyIndex('indexed')]]" }
+              },
+              { "name": "unsized", "count": "[length(parameters('unknown'))]", "input": "[copyIndex('unsized')]" }
+            ],
+            "items": "[if(empty(parameters('list')), createArray(), filter(map(split(parameters('list'), ','), lambda('x', trim(lambdaVariables('x')))), lambda('y', not(empty(lambdaVariables('y'))))))]",
+            "all": "[concat(createArray(createObject('name', 'fixed', 'value', 'one')), variables('indexed'))]"
+          },
+          "resources": {
+            "inner": {
+              "type": "Microsoft.Resources/deployments",
+              "name": "inner",
+              "properties": {
+                "parameters": { "given": "[if(empty(parameters('list')), createObject('value', 'none'), createObject('value', 'some'))]" },
+                "template": {
+                  "parameters": { "given": { "type": "string" } },
+                  "outputs": { "echo": { "type": "string", "value": "[parameters('given')]" } }
+                }
+              }
+            }
+          },
+          "outputs": {
+            "all": { "type": "array", "value": "[variables('all')]" },
+            "unsized": { "type": "array", "value": "[variables('unsized')]" },
+            "fromModule": { "type": "string", "value": "[reference(resourceId('Microsoft.Resources/deployments', 'inner')).outputs.echo.value]" }
+          }
+        }
+        """;
+
+    private static Dictionary<string, object?> Setting(string name, string value) => new() { ["name"] = name, ["value"] = value };
+
+    [Fact]
+    public void Copy_loops_lambdas_and_conditions_evaluate_with_the_deployments_parameters()
+    {
+        var deployed = ArmTemplate.Parse(Loops, new Dictionary<string, object?> { ["list"] = " a, b," });
+        Assert.Equal(new List<object?> { Setting("fixed", "one"), Setting("item0", "a"), Setting("item1", "b") }, deployed.Output("all"));
+        Assert.Equal("some", deployed.Output("fromModule"));
+    }
+
+    [Fact]
+    public void Parameters_not_given_keep_their_defaults_and_a_loop_of_unknown_length_stays_opaque()
+    {
+        var defaults = ArmTemplate.Parse(Loops);
+        Assert.Equal(new List<object?> { Setting("fixed", "one") }, defaults.Output("all"));
+        Assert.Equal("none", defaults.Output("fromModule"));
+        Assert.Equal(new Opaque("variables('unsized')"), defaults.Output("unsized"));
+    }
 }

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
@@ -78,10 +79,68 @@ public sealed class DeploymentFilesTests
     public void The_azd_parameters_file_feeds_every_required_Bicep_parameter()
     {
         var parameters = Read("infra/main.parameters.json");
-        foreach (var name in new[] { "environmentName", "location", "corsAllowedOrigins", "dataAccessPrincipalId" })
+        foreach (var name in new[] { "environmentName", "location", "corsAllowedOrigins", "dataAccessPrincipalId", "authTenantId", "apiClientId" })
             Assert.Contains($"\"{name}\"", parameters);
         Assert.Contains("${AZURE_ENV_NAME}", parameters);
         Assert.Contains("${AZURE_LOCATION}", parameters);
+    }
+
+    [Fact]
+    public void Azd_runs_the_app_registration_hook_before_provisioning_in_both_shells()
+    {
+        var hook = At(Yaml("azure.yaml"), "hooks", "preprovision");
+        foreach (var (os, shell, extension) in new[] { ("posix", "sh", ".sh"), ("windows", "pwsh", ".ps1") })
+        {
+            Assert.Equal(shell, Scalar(hook, os, "shell"));
+            var script = Scalar(hook, os, "run");
+            Assert.Equal($"./infra/hooks/preprovision{extension}", script);
+            Assert.True(File.Exists(Path.Combine(Repository.Root, script)), $"{script} is missing");
+        }
+        // A project-level hook (under hooks:, not a service's), so `azd provision` alone runs it too.
+        Assert.DoesNotContain("preprovision", Keys(Yaml("azure.yaml"), "services", "api", "hooks"));
+    }
+
+    [Fact]
+    public void The_hook_hands_the_Bicep_exactly_the_values_main_parameters_json_reads()
+    {
+        // main.parameters.json: "apiClientId": { "value": "${KANBATTE_API_CLIENT_ID}" }, ...
+        using var parameters = JsonDocument.Parse(Read("infra/main.parameters.json"));
+        string Variable(string parameter) =>
+            parameters.RootElement.GetProperty("parameters").GetProperty(parameter).GetProperty("value").GetString()!;
+        Assert.Equal("${KANBATTE_API_CLIENT_ID}", Variable("apiClientId"));
+        Assert.Equal("${KANBATTE_AUTH_TENANT_ID}", Variable("authTenantId"));
+        foreach (var hook in new[] { "infra/hooks/preprovision.sh", "infra/hooks/preprovision.ps1" })
+        {
+            Assert.Matches(@"(azd env set|Set-AzdValue) KANBATTE_API_CLIENT_ID ""?\$", Read(hook));
+            Assert.Matches(@"(azd env set|Set-AzdValue) KANBATTE_AUTH_TENANT_ID ""?\$", Read(hook));
+        }
+    }
+
+    [Fact]
+    public void The_API_registration_has_v2_tokens_the_delegated_scope_and_the_operator_role_the_code_checks()
+    {
+        using var registration = JsonDocument.Parse(Read("infra/hooks/api-registration.json"));
+        var api = registration.RootElement.GetProperty("api");
+        // v2: aud is the client id (what the Bicep sets as the audience) and iss is .../<tenant>/v2.0.
+        Assert.Equal(2, api.GetProperty("requestedAccessTokenVersion").GetInt32());
+
+        var scope = Assert.Single(api.GetProperty("oauth2PermissionScopes").EnumerateArray());
+        Assert.Equal("access_as_user", scope.GetProperty("value").GetString());
+        Assert.Equal("User", scope.GetProperty("type").GetString()); // users may consent for themselves
+        Assert.True(scope.GetProperty("isEnabled").GetBoolean());
+
+        var role = Assert.Single(registration.RootElement.GetProperty("appRoles").EnumerateArray());
+        Assert.Equal(Kanbatte.Api.Identity.AdminRole, role.GetProperty("value").GetString());
+        Assert.Equal(["User"], role.GetProperty("allowedMemberTypes").EnumerateArray().Select(t => t.GetString()));
+        Assert.True(role.GetProperty("isEnabled").GetBoolean());
+
+        // Ids are fixed, so every run sends the same definitions; the pre-authorization names the scope by its id.
+        var scopeId = Guid.Parse(scope.GetProperty("id").GetString()!);
+        Assert.NotEqual(scopeId, Guid.Parse(role.GetProperty("id").GetString()!));
+        using var preauthorized = JsonDocument.Parse(Read("infra/hooks/api-preauthorized.json"));
+        var azureCli = Assert.Single(preauthorized.RootElement.GetProperty("api").GetProperty("preAuthorizedApplications").EnumerateArray());
+        Assert.Equal("04b07795-8ddb-461a-bbee-02f9e1bf7b46", azureCli.GetProperty("appId").GetString()); // the Azure CLI
+        Assert.Equal([scopeId], azureCli.GetProperty("delegatedPermissionIds").EnumerateArray().Select(i => Guid.Parse(i.GetString()!)));
     }
 
     [Fact]
@@ -103,5 +162,12 @@ public sealed class DeploymentFilesTests
         Assert.Equal(("true", true), (official.Value, official.Style is ScalarStyle.SingleQuoted or ScalarStyle.DoubleQuoted));
 
         Assert.DoesNotMatch(@"\$\{\{\s*secrets\.", Read(".github/workflows/ci.yml")); // no ${{ secrets.X }} anywhere, comments included
+
+        // The API's app registration is a repository variable (an id, not a credential) that the hook uses as it is.
+        Assert.Equal("${{ vars.KANBATTE_API_CLIENT_ID }}", Scalar(workflow, "jobs", "deploy", "env", "KANBATTE_API_CLIENT_ID"));
+        // Function keys are gone: the smoke test reads none, and expects the bearer challenge instead.
+        var smoke = Assert.Single(Steps(workflow, "deploy"), s => Has(s, "name", n => n == "Smoke test"));
+        Assert.DoesNotContain("functionapp keys", Scalar(smoke, "run"), StringComparison.Ordinal);
+        Assert.Contains("www-authenticate: bearer", Scalar(smoke, "run"), StringComparison.Ordinal);
     }
 }

@@ -9,6 +9,6 @@ namespace Kanbatte.Functions.Http;
 public sealed class AddCommentFunction(CommentsApi api)
 {
     [Function("AddComment")]
-    public Task<IActionResult> Run([HttpTrigger(AuthorizationLevel.Function, "post", Route = ApiRoutes.TaskComments)] HttpRequest request, string id) =>
+    public Task<IActionResult> Run([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = ApiRoutes.TaskComments)] HttpRequest request, string id) =>
         ActionResultOf.From(api.AddAsync(request, id));
 }

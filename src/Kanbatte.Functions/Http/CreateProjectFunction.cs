@@ -9,6 +9,6 @@ namespace Kanbatte.Functions.Http;
 public sealed class CreateProjectFunction(ProjectsApi api)
 {
     [Function("CreateProject")]
-    public Task<IActionResult> Run([HttpTrigger(AuthorizationLevel.Function, "post", Route = ApiRoutes.Projects)] HttpRequest request) =>
+    public Task<IActionResult> Run([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = ApiRoutes.Projects)] HttpRequest request) =>
         ActionResultOf.From(api.CreateAsync(request));
 }

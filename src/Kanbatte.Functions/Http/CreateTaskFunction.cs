@@ -9,6 +9,6 @@ namespace Kanbatte.Functions.Http;
 public sealed class CreateTaskFunction(TasksApi api)
 {
     [Function("CreateTask")]
-    public Task<IActionResult> Run([HttpTrigger(AuthorizationLevel.Function, "post", Route = ApiRoutes.ProjectTasks)] HttpRequest request, string key) =>
+    public Task<IActionResult> Run([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = ApiRoutes.ProjectTasks)] HttpRequest request, string key) =>
         ActionResultOf.From(api.CreateAsync(request, key));
 }

@@ -9,6 +9,6 @@ namespace Kanbatte.Functions.Http;
 public sealed class DeleteCommentFunction(CommentsApi api)
 {
     [Function("DeleteComment")]
-    public Task<IActionResult> Run([HttpTrigger(AuthorizationLevel.Function, "delete", Route = ApiRoutes.CommentById)] HttpRequest request, string id, string commentId) =>
+    public Task<IActionResult> Run([HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = ApiRoutes.CommentById)] HttpRequest request, string id, string commentId) =>
         ActionResultOf.From(api.DeleteAsync(request, id, commentId));
 }

@@ -9,6 +9,6 @@ namespace Kanbatte.Functions.Http;
 public sealed class UpdateProjectFunction(ProjectsApi api)
 {
     [Function("UpdateProject")]
-    public Task<IActionResult> Run([HttpTrigger(AuthorizationLevel.Function, "patch", Route = ApiRoutes.ProjectByKey)] HttpRequest request, string key) =>
+    public Task<IActionResult> Run([HttpTrigger(AuthorizationLevel.Anonymous, "patch", Route = ApiRoutes.ProjectByKey)] HttpRequest request, string key) =>
         ActionResultOf.From(api.UpdateAsync(request, key));
 }

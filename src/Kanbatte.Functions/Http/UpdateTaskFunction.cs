@@ -9,6 +9,6 @@ namespace Kanbatte.Functions.Http;
 public sealed class UpdateTaskFunction(TasksApi api)
 {
     [Function("UpdateTask")]
-    public Task<IActionResult> Run([HttpTrigger(AuthorizationLevel.Function, "patch", Route = ApiRoutes.TaskById)] HttpRequest request, string id) =>
+    public Task<IActionResult> Run([HttpTrigger(AuthorizationLevel.Anonymous, "patch", Route = ApiRoutes.TaskById)] HttpRequest request, string id) =>
         ActionResultOf.From(api.UpdateAsync(request, id));
 }
