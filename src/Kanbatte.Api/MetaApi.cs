@@ -2,8 +2,8 @@ using Microsoft.AspNetCore.Http;
 
 namespace Kanbatte.Api;
 
-/// <summary>The routes about the API itself: liveness and its OpenAPI document.</summary>
-public sealed class MetaApi(ApiHandler handler)
+/// <summary>The routes about the API itself: liveness, its OpenAPI document, and who the caller is.</summary>
+public sealed class MetaApi(ApiHandler handler, Identity identity)
 {
     private static readonly byte[] Healthy = "{\"status\":\"healthy\"}"u8.ToArray();
 
@@ -13,4 +13,11 @@ public sealed class MetaApi(ApiHandler handler)
 
     public Task<IResult> OpenApiAsync(HttpRequest request) => handler.HandleAsync(request, QueryParameters.None, (_, _) =>
         Task.FromResult(new JsonResponse(StatusCodes.Status200OK, OpenApiDocument.Bytes)));
+
+    /// <summary>The caller as the token names them: how a user learns the id others add them to a project by.</summary>
+    public Task<IResult> MeAsync(HttpRequest request) => handler.HandleAsync(request, QueryParameters.None, (_, _) =>
+        Task.FromResult(identity.CallerOf(request.HttpContext.User) is { } caller
+            ? JsonResponse.Of(StatusCodes.Status200OK, new Me(caller.Id, caller.Name, caller.Admin))
+            // Unreachable behind the hosts' authentication, which refuses a token without a user first.
+            : Problems.Unauthorized(BearerChallenge.MissingTokenDetail)));
 }

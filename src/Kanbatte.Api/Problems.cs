@@ -22,6 +22,8 @@ public static class Problems
     public static JsonResponse BadRequest(string field, string message) =>
         Validation(new Dictionary<string, string[]> { [field] = [message] });
 
+    public static JsonResponse Unauthorized(string detail) => Create(StatusCodes.Status401Unauthorized, "Unauthorized.", detail);
+
     public static JsonResponse NotFound(string detail) => Create(StatusCodes.Status404NotFound, "Not found.", detail);
 
     public static JsonResponse PreconditionFailed(string detail, int currentVersion) =>
@@ -36,6 +38,7 @@ public static class Problems
     private static string TypeOf(int status) => status switch
     {
         400 => "https://www.rfc-editor.org/rfc/rfc9110#section-15.5.1",
+        401 => "https://www.rfc-editor.org/rfc/rfc9110#section-15.5.2",
         404 => "https://www.rfc-editor.org/rfc/rfc9110#section-15.5.5",
         405 => "https://www.rfc-editor.org/rfc/rfc9110#section-15.5.6",
         409 => "https://www.rfc-editor.org/rfc/rfc9110#section-15.5.10",

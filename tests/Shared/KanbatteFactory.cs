@@ -4,7 +4,10 @@ using Microsoft.Data.Sqlite;
 
 namespace Kanbatte.Testing;
 
-/// <summary>The self-hosted server in process, on its own SQLite file.</summary>
+/// <summary>
+/// The self-hosted server in process, on its own SQLite file, accepting the test issuer's tokens
+/// (<see cref="TestTokens"/>): <see cref="WebApplicationFactory{TEntryPoint}.CreateClient()"/> sends the default user's.
+/// </summary>
 public sealed class KanbatteFactory : WebApplicationFactory<Program>
 {
     private readonly DirectoryInfo _folder = Directory.CreateTempSubdirectory("kanbatte-http-");
@@ -12,7 +15,29 @@ public sealed class KanbatteFactory : WebApplicationFactory<Program>
     public string DatabasePath => Path.Combine(_folder.FullName, "kanbatte.db");
 
     protected override void ConfigureWebHost(IWebHostBuilder builder) =>
-        builder.UseSetting("Kanbatte:Sqlite:Path", DatabasePath);
+        builder.UseSetting("Kanbatte:Sqlite:Path", DatabasePath).UseTestIssuer();
+
+    /// <summary>Every client (also of a factory made from this one with WithWebHostBuilder) carries the default user's token.</summary>
+    protected override void ConfigureClient(HttpClient client)
+    {
+        base.ConfigureClient(client);
+        client.WithToken();
+    }
+
+    /// <summary>A client sending <paramref name="token"/> (see <see cref="TestTokens.Mint"/>).</summary>
+    public HttpClient CreateClient(string token) => CreateClient().WithToken(token);
+
+    /// <summary>A client for a given user of the test issuer.</summary>
+    public HttpClient CreateClientFor(string userId, string? name = null, bool admin = false) =>
+        CreateClient(TestTokens.Mint(userId, name, admin));
+
+    /// <summary>A client without a token.</summary>
+    public HttpClient CreateAnonymousClient()
+    {
+        var client = CreateClient();
+        client.DefaultRequestHeaders.Authorization = null;
+        return client;
+    }
 
     /// <summary>Reads a number straight from the database file, to check what the API wrote (or did not write).</summary>
     public long Scalar(string sql)
