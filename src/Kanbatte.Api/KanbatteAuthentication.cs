@@ -84,7 +84,9 @@ public static class KanbatteAuthentication
     /// <summary>A configured key verifies only its own issuer's tokens; a published certificate only while it is valid.</summary>
     private static bool IsKeyOfTheIssuer(SecurityKey key, SecurityToken token, TokenValidationParameters parameters) => key switch
     {
-        ConfiguredSigningKey configured => string.Equals(configured.Issuer, token.Issuer, StringComparison.Ordinal),
+        // Checked before the issuer itself: refused as the wrong issuer it is, which the challenge then names.
+        ConfiguredSigningKey configured when !string.Equals(configured.Issuer, token.Issuer, StringComparison.Ordinal) =>
+            throw new SecurityTokenInvalidIssuerException("The token's issuer is not the one its signing key belongs to.") { InvalidIssuer = token.Issuer },
         X509SecurityKey x509 => x509.Certificate.NotBefore.ToUniversalTime() <= DateTime.UtcNow && DateTime.UtcNow <= x509.Certificate.NotAfter.ToUniversalTime(),
         _ => true,
     };

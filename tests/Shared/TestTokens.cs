@@ -19,8 +19,11 @@ public static class TestTokens
     public const string DefaultUserId = "test-user";
     public const string DefaultUserName = "Test User";
 
-    /// <summary>Fixed, so a process started with <see cref="CommandLine"/> accepts tokens minted here.</summary>
-    public static readonly byte[] Key = SHA256.HashData("Kanbatte test issuer signing key, never used outside tests"u8);
+    /// <summary>
+    /// Fixed, so a process started with <see cref="CommandLine"/> accepts tokens minted here. 512 bits, long enough to
+    /// sign HS384 and HS512 tokens with it too, which only the pinned algorithm refuses.
+    /// </summary>
+    public static readonly byte[] Key = SHA512.HashData("Kanbatte test issuer signing key, never used outside tests"u8);
 
     public static IReadOnlyDictionary<string, string> Settings { get; } = new Dictionary<string, string>
     {
@@ -47,6 +50,22 @@ public static class TestTokens
     {
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token ?? Default);
         return client;
+    }
+
+    /// <summary><paramref name="token"/> with one claim of its payload changed and its signature kept, as a forger would try.</summary>
+    public static string Tampered(string token, string claim = "sub", string value = "someone-else")
+    {
+        var parts = token.Split('.');
+        var payload = System.Text.Json.Nodes.JsonNode.Parse(Base64UrlEncoder.Decode(parts[1]))!.AsObject();
+        payload[claim] = value;
+        return $"{parts[0]}.{Base64UrlEncoder.Encode(payload.ToJsonString())}.{parts[2]}";
+    }
+
+    /// <summary>An unsigned token (<c>alg: none</c>) with a valid payload of the test issuer.</summary>
+    public static string Unsigned(string userId = DefaultUserId)
+    {
+        var payload = Mint(userId).Split('.')[1];
+        return $"{Base64UrlEncoder.Encode("""{"alg":"none","typ":"JWT"}""")}.{payload}.";
     }
 
     /// <summary>
