@@ -26,12 +26,14 @@ public sealed class FunctionApp : IAsyncDisposable
     public IServiceProvider Services => _services;
 
     /// <param name="settings">More configuration, over the test server's and the test issuer's (<see cref="TestTokens"/>).</param>
-    public static async Task<FunctionApp> StartAsync(Action<IServiceCollection>? replace = null, IReadOnlyDictionary<string, string?>? settings = null)
+    /// <param name="testIssuer">False: no test issuer, so <paramref name="settings"/> configure the issuer (an Authority, say).</param>
+    public static async Task<FunctionApp> StartAsync(Action<IServiceCollection>? replace = null, IReadOnlyDictionary<string, string?>? settings = null, bool testIssuer = true)
     {
         var server = await CosmosTestServer.InstanceAsync();
         var database = CosmosTestServer.NewDatabaseName();
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(server.Settings(database))
-            .AddInMemoryCollection(TestTokens.Settings!).AddInMemoryCollection(settings ?? new Dictionary<string, string?>()).Build();
+            .AddInMemoryCollection(testIssuer ? TestTokens.Settings : new Dictionary<string, string?>())
+            .AddInMemoryCollection(settings ?? new Dictionary<string, string?>()).Build();
         var services = new ServiceCollection();
         services.AddLogging(l => l.SetMinimumLevel(LogLevel.Warning));
         services.AddSingleton<IConfiguration>(configuration);

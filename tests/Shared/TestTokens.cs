@@ -25,7 +25,7 @@ public static class TestTokens
     /// </summary>
     public static readonly byte[] Key = SHA512.HashData("Kanbatte test issuer signing key, never used outside tests"u8);
 
-    public static IReadOnlyDictionary<string, string> Settings { get; } = new Dictionary<string, string>
+    public static IReadOnlyDictionary<string, string?> Settings { get; } = new Dictionary<string, string?>
     {
         [$"{BearerSettings.Section}:ValidIssuer"] = Issuer,
         [$"{BearerSettings.Section}:ValidAudiences:0"] = Audience,
