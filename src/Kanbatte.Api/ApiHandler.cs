@@ -22,7 +22,9 @@ public sealed class ApiHandler(Idempotency idempotency, Identity identity, ILogg
         var correlationId = CorrelationId.Stamp(request);
         try
         {
-            if (identity.CallerOf(request.HttpContext.User) is not { } caller) return Problems.Unauthenticated();
+            // Unreachable behind the hosts' authentication, which refuses a request without a user first.
+            if (identity.CallerOf(request.HttpContext.User) is not { } caller)
+                return Problems.Unauthorized(BearerChallenge.MissingTokenDetail) with { WwwAuthenticate = "Bearer" };
             return await work(caller, new EventMetadata(correlationId, Actor: caller.Actor), request.HttpContext.RequestAborted);
         }
         catch (Exception e) when (e is not OperationCanceledException)

@@ -11,6 +11,7 @@ public static class ApiRoutes
 
     public const string Health = "health";
     public const string OpenApi = "openapi.json";
+    public const string Me = "me";
     public const string Projects = "projects";
     public const string ProjectByKey = "projects/{key}";
     public const string ProjectBoard = "projects/{key}/board";

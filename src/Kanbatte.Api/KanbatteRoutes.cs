@@ -9,9 +9,11 @@ public static class KanbatteRoutes
 {
     public static IEndpointRouteBuilder MapKanbatteApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/" + ApiRoutes.Prefix);
-        api.MapGetAndHead(ApiRoutes.Health, (HttpRequest r, MetaApi a) => a.HealthAsync(r));
-        api.MapGetAndHead(ApiRoutes.OpenApi, (HttpRequest r, MetaApi a) => a.OpenApiAsync(r));
+        // Every route needs a caller (a valid bearer token naming a user) before its handler runs; AnonymousRoutes lists the exceptions.
+        var api = app.MapGroup("/" + ApiRoutes.Prefix).RequireAuthorization();
+        api.MapGetAndHead(ApiRoutes.Health, (HttpRequest r, MetaApi a) => a.HealthAsync(r)).AllowAnonymous();
+        api.MapGetAndHead(ApiRoutes.OpenApi, (HttpRequest r, MetaApi a) => a.OpenApiAsync(r)).AllowAnonymous();
+        api.MapGetAndHead(ApiRoutes.Me, (HttpRequest r, MetaApi a) => a.MeAsync(r));
         api.MapPost(ApiRoutes.Projects, (HttpRequest r, ProjectsApi a) => a.CreateAsync(r));
         api.MapGetAndHead(ApiRoutes.Projects, (HttpRequest r, ProjectsApi a) => a.ListAsync(r));
         api.MapGetAndHead(ApiRoutes.ProjectByKey, (HttpRequest r, string key, ProjectsApi a) => a.GetAsync(r, key));

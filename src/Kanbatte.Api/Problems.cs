@@ -22,13 +22,11 @@ public static class Problems
     public static JsonResponse BadRequest(string field, string message) =>
         Validation(new Dictionary<string, string[]> { [field] = [message] });
 
+    public static JsonResponse Unauthorized(string detail) => Create(StatusCodes.Status401Unauthorized, "Unauthorized.", detail);
+
     public static JsonResponse NotFound(string detail) => Create(StatusCodes.Status404NotFound, "Not found.", detail);
 
     public static JsonResponse Forbidden(string detail) => Create(StatusCodes.Status403Forbidden, "Forbidden.", detail);
-
-    /// <summary>No valid bearer token: the challenge every protected route answers with.</summary>
-    public static JsonResponse Unauthenticated() =>
-        Create(StatusCodes.Status401Unauthorized, "Unauthorized.", "Send a valid bearer token: Authorization: Bearer <token>.") with { WwwAuthenticate = "Bearer" };
 
     public static JsonResponse PreconditionFailed(string detail, int currentVersion) =>
         Create(StatusCodes.Status412PreconditionFailed, "The entity has changed.", detail, currentVersion: currentVersion);

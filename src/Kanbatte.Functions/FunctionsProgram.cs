@@ -17,14 +17,23 @@ public static class FunctionsProgram
     {
         var builder = FunctionsApplication.CreateBuilder(args);
         builder.ConfigureFunctionsWebApplication();
+        // After the ASP.NET Core integration's own middleware, which hands over the HttpContext this one reads.
+        builder.UseMiddleware<KanbatteRequestMiddleware>();
         builder.Services.AddKanbatteFunctions(builder.Configuration);
         builder.Build().Run();
     }
 
-    /// <summary>Everything the functions need: the shared API over the Cosmos DB store, and Kanbatte's JSON for trigger payloads.</summary>
+    /// <summary>
+    /// Everything the functions need: the shared API over the Cosmos DB store, bearer tokens and CORS as on the server
+    /// (checked by <see cref="KanbatteRequestMiddleware"/>), and Kanbatte's JSON for trigger payloads. Without an
+    /// issuer in <c>Authentication:Schemes:Bearer</c> this throws: the function app has no local issuer.
+    /// </summary>
     public static IServiceCollection AddKanbatteFunctions(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddKanbatteApi(configuration);
+        services.AddKanbatteAuthentication(configuration);
+        services.AddKanbatteCors(configuration);
+        services.AddSingleton<RequestGate>();
         services.AddCosmosStore(configuration);
         // The write path (README, "Where a write goes"): many instances write, so every command reads the stream's newer
         // events; the change-feed trigger (ProjectEvents) projects appends, and nothing else runs with them.

@@ -8,6 +8,7 @@ using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Azure.Cosmos;
 using Microsoft.Extensions.DependencyInjection;
+using Kanbatte.Testing;
 
 namespace Kanbatte.Azure.Tests;
 
@@ -44,11 +45,12 @@ public sealed class CosmosEmulatorTests
             b.UseSetting("Kanbatte:Cosmos:Database", database);
             b.UseSetting("Kanbatte:Cosmos:CreateIfNotExists", "true");
             b.UseSetting("Kanbatte:Cosmos:FeedPollDelayMs", "200");
+            b.UseTestIssuer();
             b.ConfigureTestServices(s => s.PostConfigure<CosmosClientOptions>(o => Configure(o)));
         });
         try
         {
-            var client = factory.CreateClient();
+            var client = factory.CreateClient().WithToken();
             Assert.Equal(HttpStatusCode.Created, (await client.PostAsJsonAsync("/api/projects", new { key = "CF", name = "Change feed" })).StatusCode);
             Assert.Equal(HttpStatusCode.Created, (await client.PostAsJsonAsync("/api/projects/CF/tasks", new { title = "Projected?" })).StatusCode);
             Assert.Equal(HttpStatusCode.OK, (await client.PatchAsJsonAsync("/api/tasks/CF-001", new { status = "done" })).StatusCode);

@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.TestHost;
 using Microsoft.Azure.Cosmos;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Kanbatte.Testing;
 
 namespace Kanbatte.Azure.Tests;
 
@@ -28,6 +29,7 @@ public sealed class CosmosServerFactory : WebApplicationFactory<Program>, IAsync
         builder.UseSetting("Kanbatte:Store", "Cosmos");
         foreach (var (key, value) in _server.Settings(Database)) builder.UseSetting(key, value);
         builder.UseSetting("Kanbatte:Cosmos:RunChangeFeedProcessor", "false");
+        builder.UseTestIssuer();
         builder.ConfigureLogging(l => l.SetMinimumLevel(LogLevel.Warning));
         builder.ConfigureTestServices(services =>
         {
@@ -40,6 +42,13 @@ public sealed class CosmosServerFactory : WebApplicationFactory<Program>, IAsync
                 return new ProjectingEventStore(inner, projector);
             });
         });
+    }
+
+    /// <summary>Every client carries the default test user's token.</summary>
+    protected override void ConfigureClient(HttpClient client)
+    {
+        base.ConfigureClient(client);
+        client.WithToken();
     }
 
     public new async Task DisposeAsync()

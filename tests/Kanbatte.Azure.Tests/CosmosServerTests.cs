@@ -5,6 +5,7 @@ using System.Text.RegularExpressions;
 using Kanbatte.Application;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Kanbatte.Testing;
 
 namespace Kanbatte.Azure.Tests;
 
@@ -78,8 +79,8 @@ public sealed partial class CosmosServerTests(CosmosServerFactory cosmos) : ICla
         var folder = Directory.CreateTempSubdirectory("kanbatte-parity-");
         try
         {
-            using var sqlite = new WebApplicationFactory<Program>().WithWebHostBuilder(b => b.UseSetting("Kanbatte:Sqlite:Path", Path.Combine(folder.FullName, "k.db")));
-            var reference = sqlite.CreateClient();
+            using var sqlite = new WebApplicationFactory<Program>().WithWebHostBuilder(b => b.UseSetting("Kanbatte:Sqlite:Path", Path.Combine(folder.FullName, "k.db")).UseTestIssuer());
+            var reference = sqlite.CreateClient().WithToken();
             var client = cosmos.CreateClient();
             await ScriptAsync(reference, key);
             await ScriptAsync(client, key);

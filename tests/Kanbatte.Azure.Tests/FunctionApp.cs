@@ -1,5 +1,6 @@
 using Kanbatte.Functions;
 using Kanbatte.Storage.Cosmos;
+using Kanbatte.Testing;
 using Kanbatte.Tests.Cosmos;
 using Microsoft.Azure.Cosmos;
 using Microsoft.Extensions.Configuration;
@@ -10,7 +11,8 @@ namespace Kanbatte.Azure.Tests;
 
 /// <summary>
 /// The function app's services exactly as its Program registers them (AddKanbatteFunctions), over a fresh database on
-/// the Cosmos-protocol test server; function classes are created from them and called directly.
+/// the Cosmos-protocol test server, accepting the test issuer's tokens; function classes are created from them and
+/// called directly, through the app's middleware (<see cref="DirectHttp.CallAsync"/>).
 /// </summary>
 public sealed class FunctionApp : IAsyncDisposable
 {
@@ -23,11 +25,15 @@ public sealed class FunctionApp : IAsyncDisposable
     public string Database { get; }
     public IServiceProvider Services => _services;
 
-    public static async Task<FunctionApp> StartAsync(Action<IServiceCollection>? replace = null)
+    /// <param name="settings">More configuration, over the test server's and the test issuer's (<see cref="TestTokens"/>).</param>
+    /// <param name="testIssuer">False: no test issuer, so <paramref name="settings"/> configure the issuer (an Authority, say).</param>
+    public static async Task<FunctionApp> StartAsync(Action<IServiceCollection>? replace = null, IReadOnlyDictionary<string, string?>? settings = null, bool testIssuer = true)
     {
         var server = await CosmosTestServer.InstanceAsync();
         var database = CosmosTestServer.NewDatabaseName();
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(server.Settings(database)).Build();
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(server.Settings(database))
+            .AddInMemoryCollection(testIssuer ? TestTokens.Settings : new Dictionary<string, string?>())
+            .AddInMemoryCollection(settings ?? new Dictionary<string, string?>()).Build();
         var services = new ServiceCollection();
         services.AddLogging(l => l.SetMinimumLevel(LogLevel.Warning));
         services.AddSingleton<IConfiguration>(configuration);

@@ -4,6 +4,7 @@ using Kanbatte.Functions.Http;
 using Kanbatte.Api;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Kanbatte.Testing;
 
 namespace Kanbatte.Azure.Tests;
 
@@ -21,12 +22,11 @@ public sealed class FunctionHttpTests : IAsyncLifetime
     private Task<DirectHttp.Response> CallAsync<TFunction>(string method, string path, object? body = null, string? query = null, params string[] routeValues) =>
         CallAsync<TFunction>(DirectHttp.Request(_app.Services, method, path, body, query), routeValues);
 
-    private async Task<DirectHttp.Response> CallAsync<TFunction>(Microsoft.AspNetCore.Http.HttpRequest request, params string[] routeValues)
+    private Task<DirectHttp.Response> CallAsync<TFunction>(Microsoft.AspNetCore.Http.HttpRequest request, params string[] routeValues)
     {
         var function = _app.Function<TFunction>();
         var run = typeof(TFunction).GetMethod("Run")!;
-        var result = await (Task<Microsoft.AspNetCore.Mvc.IActionResult>)run.Invoke(function, [request, .. routeValues])!;
-        return await DirectHttp.ExecuteAsync(request, result);
+        return DirectHttp.CallAsync(request, r => (Task<Microsoft.AspNetCore.Mvc.IActionResult>)run.Invoke(function, [r, .. routeValues])!);
     }
 
     private async Task ProjectAsync() => await _app.Function<ProjectEventsFunction>().Run(await _app.LogAsync(), CancellationToken.None);
@@ -229,8 +229,8 @@ public sealed class FunctionHttpTests : IAsyncLifetime
         var folder = Directory.CreateTempSubdirectory("kanbatte-parity-");
         try
         {
-            using var server = new WebApplicationFactory<Program>().WithWebHostBuilder(b => b.UseSetting("Kanbatte:Sqlite:Path", Path.Combine(folder.FullName, "k.db")));
-            using var client = server.CreateClient();
+            using var server = new WebApplicationFactory<Program>().WithWebHostBuilder(b => b.UseSetting("Kanbatte:Sqlite:Path", Path.Combine(folder.FullName, "k.db")).UseTestIssuer());
+            using var client = server.CreateClient().WithToken();
             await client.PostAsync("/api/projects", Json(new { key = "AI", name = "AI" }));
             await CallAsync<CreateProjectFunction>("POST", "/api/projects", new { key = "AI", name = "AI" });
 

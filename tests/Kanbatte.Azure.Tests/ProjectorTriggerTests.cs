@@ -139,14 +139,14 @@ public sealed class ProjectorTriggerTests : IAsyncLifetime
 
         // Still broken: the re-drive keeps them parked and counts the attempt.
         var request = DirectHttp.Request(_app.Services, "POST", "/api/admin/dead-letters/redrive");
-        var failed = await DirectHttp.ExecuteAsync(request, await _app.Function<RedriveDeadLettersFunction>().Run(request));
+        var failed = await DirectHttp.CallAsync(request, _app.Function<RedriveDeadLettersFunction>().Run);
         Assert.Equal((200, 0, poisoned.Count), (failed.Status, failed.Json.GetProperty("applied").GetInt32(), failed.Json.GetProperty("stillFailing").GetInt32()));
         Assert.All(await DeadLetters.ListAsync(100), p => Assert.Equal(2, p.Attempts));
 
         _faults.Fix();
         var writesBefore = _faults.WritesOf("task:AI-002");
         request = DirectHttp.Request(_app.Services, "POST", "/api/admin/dead-letters/redrive");
-        var redriven = await DirectHttp.ExecuteAsync(request, await _app.Function<RedriveDeadLettersFunction>().Run(request));
+        var redriven = await DirectHttp.CallAsync(request, _app.Function<RedriveDeadLettersFunction>().Run);
 
         Assert.Equal((200, poisoned.Count, 0), (redriven.Status, redriven.Json.GetProperty("applied").GetInt32(), redriven.Json.GetProperty("stillFailing").GetInt32()));
         Assert.Equal(poisoned.Count, _faults.WritesOf("task:AI-002") - writesBefore); // each parked event applied exactly once

@@ -5,6 +5,7 @@ using Kanbatte.Application;
 using Kanbatte.Storage.Sqlite;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Kanbatte.Testing;
 
 namespace Kanbatte.Azure.Tests;
 
@@ -17,8 +18,8 @@ public sealed class SqliteDeadLetterTests : IDisposable
     [Fact]
     public async Task A_poison_event_in_the_log_is_parked_and_later_writes_are_still_projected()
     {
-        using var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(b => b.UseSetting("Kanbatte:Sqlite:Path", DbPath));
-        var client = factory.CreateClient();
+        using var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(b => b.UseSetting("Kanbatte:Sqlite:Path", DbPath).UseTestIssuer());
+        var client = factory.CreateClient().WithToken();
         Assert.Equal(HttpStatusCode.Created, (await client.PostAsJsonAsync("/api/projects", new { key = "AI", name = "AI" })).StatusCode);
 
         // Another writer of the same file appends an event this version cannot project.

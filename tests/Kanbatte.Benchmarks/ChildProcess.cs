@@ -15,7 +15,8 @@ public sealed partial class ChildProcess : IAsyncDisposable
         _process = process;
         Port = port;
         StartedIn = startedIn;
-        Client = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
+        // The test issuer's default token: Kanbatte started with TestTokens.CommandLine checks it, the baselines ignore it.
+        Client = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(60) }.WithToken();
     }
 
     public int Port { get; }

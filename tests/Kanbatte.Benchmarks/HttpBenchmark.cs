@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.RegularExpressions;
+using Kanbatte.Testing;
 
 namespace Kanbatte.Benchmarks;
 
@@ -28,14 +29,15 @@ public static partial class HttpBenchmark
         // Rounds alternate baseline and Kanbatte per scenario, so a noisy neighbour hits both sides; the summary takes medians.
         var rounds = numbers.Length > 1 ? int.Parse(numbers[1], CultureInfo.InvariantCulture) : 3;
         var folder = Directory.CreateTempSubdirectory("kanbatte-http-bench-");
-        var scripts = WriteScripts(folder.FullName);
+        var scripts = WriteScripts(folder.FullName, TestTokens.Default);
         var results = new List<(int Round, string Scenario, WrkResult Baseline, WrkResult Kanbatte, WrkResult? Before)>();
         var lags = new List<double>();
         try
         {
             await using var baseline = await ChildProcess.StartAsync(ChildProcess.BenchmarkDll, "baseline-server", $"--path={Path.Combine(folder.FullName, "baseline.db")}");
-            await using var kanbatte = await ChildProcess.StartAsync(ChildProcess.ServerDll, $"--Kanbatte:Sqlite:Path={Path.Combine(folder.FullName, "kanbatte.db")}");
-            await using var previous = before is null ? null : await ChildProcess.StartAsync(before, $"--Kanbatte:Sqlite:Path={Path.Combine(folder.FullName, "before.db")}");
+            // Kanbatte checks a bearer token on every request (the test issuer's); a build from before tokens ignores the settings and the header.
+            await using var kanbatte = await ChildProcess.StartAsync(ChildProcess.ServerDll, [$"--Kanbatte:Sqlite:Path={Path.Combine(folder.FullName, "kanbatte.db")}", .. TestTokens.CommandLine]);
+            await using var previous = before is null ? null : await ChildProcess.StartAsync(before, [$"--Kanbatte:Sqlite:Path={Path.Combine(folder.FullName, "before.db")}", .. TestTokens.CommandLine]);
             await SeedAsync(baseline.Client, kanbatte.Client);
             if (previous is not null) await SeedAsync(null, previous.Client);
 
@@ -130,14 +132,21 @@ public static partial class HttpBenchmark
         }
     }
 
-    private static Dictionary<string, string> WriteScripts(string folder)
+    private static Dictionary<string, string> WriteScripts(string folder, string token)
     {
         // Each wrk thread has its own Lua state; setup() numbers the threads so generated titles never repeat
-        // (an update that changes nothing appends nothing, which would flatter Kanbatte).
-        const string common = """
+        // (an update that changes nothing appends nothing, which would flatter Kanbatte). Every request carries the
+        // same bearer token, to both servers (the baseline ignores it), so both read the same bytes.
+        var common = $$"""
             local threads = 0
             function setup(thread) thread:set("tid", threads); threads = threads + 1 end
             local counter = 0
+            -- wrk.format replaces wrk.headers with the headers it is given, so every request builds its own.
+            function headers(extra)
+              local h = { ["Authorization"] = "Bearer {{token}}" }
+              for k, v in pairs(extra or {}) do h[k] = v end
+              return h
+            end
 
             """;
         var scripts = new Dictionary<string, string>
@@ -146,7 +155,7 @@ public static partial class HttpBenchmark
                 function request()
                   counter = counter + 1
                   local body = string.format('{"title":"Load task %d-%d","description":"Created under load by wrk, about as long as a real description."}', tid, counter)
-                  return wrk.format("POST", nil, { ["Content-Type"] = "application/json" }, body)
+                  return wrk.format("POST", nil, headers({ ["Content-Type"] = "application/json" }), body)
                 end
                 """,
             ["update"] = common + $$"""
@@ -154,14 +163,14 @@ public static partial class HttpBenchmark
                   counter = counter + 1
                   local id = (counter * 7 + tid * 500) % {{Seeded}} + 1
                   local body = string.format('{"title":"Renamed %d-%d"}', tid, counter)
-                  return wrk.format("PATCH", wrk.path .. string.format(pattern(), id), { ["Content-Type"] = "application/json" }, body)
+                  return wrk.format("PATCH", wrk.path .. string.format(pattern(), id), headers({ ["Content-Type"] = "application/json" }), body)
                 end
                 """,
             ["read"] = common + $$"""
                 function request()
                   counter = counter + 1
                   local id = (counter * 7 + tid * 500) % {{Seeded}} + 1
-                  return wrk.format("GET", wrk.path .. string.format(pattern(), id))
+                  return wrk.format("GET", wrk.path .. string.format(pattern(), id), headers())
                 end
                 """,
         };

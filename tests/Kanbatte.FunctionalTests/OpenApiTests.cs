@@ -104,6 +104,7 @@ public sealed class OpenApiTests(KanbatteFactory factory) : IClassFixture<Kanbat
 
         await run.SendAsync(HttpMethod.Get, "/api/health");
         await run.SendAsync(HttpMethod.Get, "/api/openapi.json");
+        await run.SendAsync(HttpMethod.Get, "/api/me");
         await run.SendAsync(HttpMethod.Get, "/api/admin/dead-letters");
         await run.SendAsync(HttpMethod.Post, "/api/admin/dead-letters/redrive", null);
 
@@ -196,7 +197,7 @@ public sealed class OpenApiTests(KanbatteFactory factory) : IClassFixture<Kanbat
         // HEAD on every GET route (the GET's status and headers, no body), unknown query parameters, a body that is not JSON.
         foreach (var url in new[]
                  {
-                     "/api/health", "/api/openapi.json", "/api/admin/dead-letters", "/api/projects", $"/api/projects/{key}", $"/api/projects/{key}/board",
+                     "/api/health", "/api/openapi.json", "/api/me", "/api/admin/dead-letters", "/api/projects", $"/api/projects/{key}", $"/api/projects/{key}/board",
                      $"/api/projects/{key}/activity", $"/api/projects/{key}/tasks?status=todo", $"/api/tasks/{id1}", $"/api/tasks/{id1}/comments", $"/api/tasks/{id1}/history",
                  })
             await run.SendAsync(HttpMethod.Head, url);

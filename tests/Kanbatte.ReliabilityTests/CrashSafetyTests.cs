@@ -88,7 +88,7 @@ public sealed class CrashSafetyTests(ITestOutputHelper output) : IDisposable
     private static async Task WriteAsync(Uri baseAddress, Random random, ConcurrentDictionary<string, string> acknowledged,
         ConcurrentDictionary<string, bool> sent, ConcurrentQueue<string> taskIds, CancellationToken stop)
     {
-        using var client = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(15) };
+        using var client = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(15) }.WithToken();
         while (!stop.IsCancellationRequested)
         {
             var correlation = Guid.NewGuid().ToString("N");

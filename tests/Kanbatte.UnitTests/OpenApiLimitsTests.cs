@@ -65,6 +65,8 @@ public class OpenApiLimitsTests
         "Task.rank", // written by the server (Ranks), never by a client
         "parameters.IdempotencyKey", // a header the API checks (1-255 printable ASCII)
         "parameters.CorrelationId", // a header the API checks
+        "Me.id", // a token's user id: Identity accepts up to Caller.MaxIdLength characters
+        "Me.name", // a token's display name, never empty (the id stands in for a missing one)
     };
 
     private static readonly string[] RequestSchemas =
