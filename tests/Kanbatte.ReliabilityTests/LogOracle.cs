@@ -49,7 +49,43 @@ public static class LogOracle
             if (stream.Key.StartsWith(StreamIds.ProjectPrefix, StringComparison.Ordinal))
             {
                 var project = EventCodec.FoldProject(events)!;
-                rows.Add(new ViewRow(ViewKeys.ProjectsPartition, "project:" + project.Key, ViewKeys.ProjectKind, project.Version, KanbatteJson.Serialize(project)));
+                var projectJson = KanbatteJson.Serialize(project);
+                rows.Add(new ViewRow(ViewKeys.ProjectsPartition, "project:" + project.Key, ViewKeys.ProjectKind, project.Version, projectJson));
+                // Each member as their own events leave them, at the version of the last one; each member's copy of the
+                // project as it is now; and, while it has no owner, the project in the operators' list.
+                var members = new Dictionary<string, (Member? State, int Version)>(StringComparer.Ordinal);
+                foreach (var envelope in events)
+                {
+                    var e = EventCodec.Decode(envelope);
+                    var at = envelope.RecordedAt;
+                    switch (e)
+                    {
+                        case ProjectCreated { Owner: { } owner }:
+                            members[owner.Id] = (new Member(owner.Id, owner.Name, ProjectRoles.Owner, at), envelope.Version);
+                            break;
+                        case MemberAdded a:
+                            members[a.UserId] = (new Member(a.UserId, a.Name, a.Role, at), envelope.Version);
+                            break;
+                        case MemberRoleChanged c:
+                            members[c.UserId] = (members[c.UserId].State! with { Role = c.Role }, envelope.Version);
+                            break;
+                        case MemberRemoved r:
+                            members[r.UserId] = (null, envelope.Version);
+                            break;
+                    }
+                }
+                foreach (var (userId, (member, version)) in members.Where(m => m.Value.State is not null))
+                {
+                    var (mp, mid) = ViewKeys.Member(project.Key, userId);
+                    var (cp, cid) = ViewKeys.Membership(userId, project.Key);
+                    rows.Add(new ViewRow(mp, mid, ViewKeys.MemberKind, version, KanbatteJson.Serialize(member)));
+                    rows.Add(new ViewRow(cp, cid, ViewKeys.MembershipKind, project.Version, projectJson));
+                }
+                if (!members.Values.Any(m => m.State?.Role == ProjectRoles.Owner))
+                {
+                    var (up, uid) = ViewKeys.Unowned(project.Key);
+                    rows.Add(new ViewRow(up, uid, ViewKeys.UnownedKind, project.Version, KanbatteJson.Serialize(new { key = project.Key, name = project.Name })));
+                }
                 continue;
             }
             var task = EventCodec.FoldTask(events)!;

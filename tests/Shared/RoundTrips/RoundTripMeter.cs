@@ -140,7 +140,7 @@ public static class RoundTripMeter
         // Each event projected on its own (the worst case: a batch of one).
         var log = await ports.UncountedEvents.ReadStreamAsync(StreamIds.Task(task.Id), 1);
         var project = await ports.UncountedEvents.ReadStreamAsync(StreamIds.Project("RU"), 1);
-        await Measure("project project_created", 2, "1 read + 1 write per document", () => Run(projector.ProjectAsync(project)));
+        await Measure("project project_created (project + its owner: member and their copy)", 4, "1 read + 1 write per document (3 documents)", () => Run(projector.ProjectAsync(project)));
         await Measure("project task_created", 2, "1 read + 1 write per document", () => Run(projector.ProjectAsync([log[0]])));
         await Measure("project task_updated", 2, "1 read + 1 write per document", () => Run(projector.ProjectAsync([log[1]])));
         await Measure("project comment_added (task + comment)", 4, "1 read + 1 write per document (2 documents)", () => Run(projector.ProjectAsync([log[2]])));
