@@ -18,7 +18,7 @@ public static class ApiRoutes
     public const string ProjectActivity = "projects/{key}/activity";
     public const string ProjectTasks = "projects/{key}/tasks";
     public const string ProjectMembers = "projects/{key}/members";
-    public const string MemberById = "projects/{key}/members/{memberId}";
+    public const string MemberById = "projects/{key}/members/{userId}";
     public const string TaskById = "tasks/{id}";
     public const string TaskMove = "tasks/{id}/move";
     public const string TaskArchive = "tasks/{id}/archive";

@@ -21,8 +21,8 @@ public static class KanbatteRoutes
         api.MapGetAndHead(ApiRoutes.ProjectBoard, (HttpRequest r, string key, ProjectsApi a) => a.BoardAsync(r, key));
         api.MapGetAndHead(ApiRoutes.ProjectActivity, (HttpRequest r, string key, ProjectsApi a) => a.ActivityAsync(r, key));
         api.MapGetAndHead(ApiRoutes.ProjectMembers, (HttpRequest r, string key, MembersApi a) => a.ListAsync(r, key));
-        api.MapPut(ApiRoutes.MemberById, (HttpRequest r, string key, string memberId, MembersApi a) => a.PutAsync(r, key, memberId));
-        api.MapDelete(ApiRoutes.MemberById, (HttpRequest r, string key, string memberId, MembersApi a) => a.DeleteAsync(r, key, memberId));
+        api.MapPut(ApiRoutes.MemberById, (HttpRequest r, string key, string userId, MembersApi a) => a.PutAsync(r, key, userId));
+        api.MapDelete(ApiRoutes.MemberById, (HttpRequest r, string key, string userId, MembersApi a) => a.DeleteAsync(r, key, userId));
         api.MapPost(ApiRoutes.ProjectTasks, (HttpRequest r, string key, TasksApi a) => a.CreateAsync(r, key));
         api.MapGetAndHead(ApiRoutes.ProjectTasks, (HttpRequest r, string key, TasksApi a) => a.ListAsync(r, key));
         api.MapGetAndHead(ApiRoutes.TaskById, (HttpRequest r, string id, TasksApi a) => a.GetAsync(r, id));

@@ -20,26 +20,26 @@ public sealed class MembersApi(KanbatteCommands commands, KanbatteQueries querie
     });
 
     /// <summary>201 when the user was added, 200 when their role changed (or already was the one asked for).</summary>
-    public Task<IResult> PutAsync(HttpRequest request, string key, string memberId) => handler.HandleAsync(request, async (caller, metadata, ct) =>
+    public Task<IResult> PutAsync(HttpRequest request, string key, string userId) => handler.HandleAsync(request, async (caller, metadata, ct) =>
     {
-        var userId = PathValues.LastSegment(request, memberId);
+        var member = PathValues.LastSegment(request, userId);
         var body = await RequestBody.ReadAsync(request, PutFields, ct);
-        var (member, added) = await commands.SetMemberAsync(caller, key, userId, () =>
+        var (added, isNew) = await commands.SetMemberAsync(caller, key, member, () =>
         {
             QueryParameters.None.ThrowIfUnknown(request);
             var (role, name) = (body.String("role"), body.String("name"));
             body.ThrowIfInvalid();
             return (role, name);
         }, metadata, ct);
-        var response = JsonResponse.Of(added ? StatusCodes.Status201Created : StatusCodes.Status200OK, member);
-        return added ? response with { Location = $"/{ApiRoutes.Prefix}/projects/{key}/members/{Uri.EscapeDataString(userId)}" } : response;
+        var response = JsonResponse.Of(isNew ? StatusCodes.Status201Created : StatusCodes.Status200OK, added);
+        return isNew ? response with { Location = $"/{ApiRoutes.Prefix}/projects/{key}/members/{Uri.EscapeDataString(member)}" } : response;
     });
 
-    public Task<IResult> DeleteAsync(HttpRequest request, string key, string memberId) => handler.HandleAsync(request, async (caller, metadata, ct) =>
+    public Task<IResult> DeleteAsync(HttpRequest request, string key, string userId) => handler.HandleAsync(request, async (caller, metadata, ct) =>
     {
-        var userId = PathValues.LastSegment(request, memberId);
+        var member = PathValues.LastSegment(request, userId);
         var body = await RequestBody.ReadNoneAsync(request, ct);
-        await commands.RemoveMemberAsync(caller, key, userId, () =>
+        await commands.RemoveMemberAsync(caller, key, member, () =>
         {
             QueryParameters.None.ThrowIfUnknown(request);
             body.ThrowIfInvalid();

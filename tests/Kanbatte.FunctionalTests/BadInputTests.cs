@@ -21,6 +21,7 @@ public sealed class BadInputTests : IClassFixture<KanbatteFactory>, IAsyncLifeti
         {
             await _client.PostJsonAsync("/api/projects", new { key = "BAD", name = "Bad input" });
             await _client.PostJsonAsync("/api/projects/BAD/tasks", new { title = "Target" });
+            await _client.PostJsonAsync("/api/tasks/BAD-001/comments", new { body = "Target" }); // CM-1
         }
     }
 

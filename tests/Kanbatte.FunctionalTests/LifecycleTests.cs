@@ -43,11 +43,13 @@ public sealed class LifecycleTests : IClassFixture<KanbatteFactory>
         Assert.Equal(HttpStatusCode.OK, updated.StatusCode);
         Assert.Equal("in_progress", (await updated.JsonAsync()).GetProperty("status").GetString());
 
-        var comment = await _client.PostJsonAsync("/api/tasks/AI-001/comments", new { body = "Started research", author = "ann" });
+        var comment = await _client.PostJsonAsync("/api/tasks/AI-001/comments", new { body = "Started research" });
         Assert.Equal(HttpStatusCode.Created, comment.StatusCode);
         Assert.Equal("/api/tasks/AI-001/comments", comment.Headers.Location?.ToString());
         var c = await comment.JsonAsync();
-        Assert.Equal(("CM-1", "AI-001", "Started research", "ann"), (c.GetProperty("id").GetString(), c.GetProperty("taskId").GetString(), c.GetProperty("body").GetString(), c.GetProperty("author").GetString()));
+        // The author is the caller (since users: no longer text the client sends).
+        Assert.Equal(("CM-1", "AI-001", "Started research", TestTokens.DefaultUserId, TestTokens.DefaultUserName),
+            (c.GetProperty("id").GetString(), c.GetProperty("taskId").GetString(), c.GetProperty("body").GetString(), c.GetProperty("authorId").GetString(), c.GetProperty("author").GetString()));
         Assert.True(c.TryGetProperty("createdAt", out _));
 
         // The view holds the task row and the comment row...

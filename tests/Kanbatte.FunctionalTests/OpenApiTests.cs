@@ -105,8 +105,13 @@ public sealed class OpenApiTests(KanbatteFactory factory) : IClassFixture<Kanbat
         await run.SendAsync(HttpMethod.Get, "/api/health");
         await run.SendAsync(HttpMethod.Get, "/api/openapi.json");
         await run.SendAsync(HttpMethod.Get, "/api/me");
-        await run.SendAsync(HttpMethod.Get, "/api/admin/dead-letters");
-        await run.SendAsync(HttpMethod.Post, "/api/admin/dead-letters/redrive", null);
+        // The operators' routes: an operator, and anyone else refused.
+        var operatorClient = factory.CreateClientFor("oa-operator", "Operator", admin: true);
+        await run.SendAsync(HttpMethod.Get, "/api/admin/dead-letters", by: operatorClient);
+        await run.SendAsync(HttpMethod.Get, "/api/admin/dead-letters", expected: HttpStatusCode.Forbidden, by: factory.CreateClientFor("oa-plain", "Not an operator"));
+        await run.SendAsync(HttpMethod.Post, "/api/admin/dead-letters/redrive", null, by: operatorClient);
+        await run.SendAsync(HttpMethod.Get, "/api/admin/projects?owned=false", by: operatorClient);
+        await run.SendAsync(HttpMethod.Get, "/api/admin/projects?owned=true", expected: HttpStatusCode.BadRequest, by: operatorClient);
 
         // Projects: create (with an idempotent replay and a reused key), conflict, invalid, list, read, change, stale change.
         var idem = Guid.NewGuid().ToString();
@@ -127,6 +132,23 @@ public sealed class OpenApiTests(KanbatteFactory factory) : IClassFixture<Kanbat
         await run.SendAsync(HttpMethod.Patch, $"/api/projects/{key}", new { name = "Stale" }, HttpStatusCode.PreconditionFailed, ifMatch: "\"1\"");
         await run.SendAsync(HttpMethod.Patch, $"/api/projects/{key}", new { name = 5 }, HttpStatusCode.BadRequest);
 
+        // Members: list, add (and add again), change a role, remove; the refusals: a bad role, the last owner, a viewer, a stranger.
+        var viewer = factory.CreateClientFor("oa-viewer|1", "Viewer");
+        await run.SendAsync(HttpMethod.Get, $"/api/projects/{key}/members");
+        await run.SendAsync(HttpMethod.Put, $"/api/projects/{key}/members/ann", new { role = "member", name = "Ann" }, HttpStatusCode.Created);
+        await run.SendAsync(HttpMethod.Put, $"/api/projects/{key}/members/ann", new { role = "member" });
+        await run.SendAsync(HttpMethod.Put, $"/api/projects/{key}/members/{Uri.EscapeDataString("oa-viewer|1")}", new { role = "viewer" }, HttpStatusCode.Created);
+        await run.SendAsync(HttpMethod.Put, $"/api/projects/{key}/members/bo", new { role = "owner" }, HttpStatusCode.Created);
+        await run.SendAsync(HttpMethod.Put, $"/api/projects/{key}/members/bo", new { role = "viewer" });
+        await run.SendAsync(HttpMethod.Put, $"/api/projects/{key}/members/bo", new { role = "boss" }, HttpStatusCode.BadRequest);
+        await run.SendAsync(HttpMethod.Delete, $"/api/projects/{key}/members/bo", expected: HttpStatusCode.NoContent);
+        await run.SendAsync(HttpMethod.Delete, $"/api/projects/{key}/members/bo", expected: HttpStatusCode.NotFound);
+        await run.SendAsync(HttpMethod.Put, $"/api/projects/{key}/members/{TestTokens.DefaultUserId}", new { role = "member" }, HttpStatusCode.Conflict);
+        await run.SendAsync(HttpMethod.Put, $"/api/projects/{key}/members/cy", new { role = "member" }, HttpStatusCode.Forbidden, by: viewer);
+        await run.SendAsync(HttpMethod.Get, $"/api/projects/{key}/members", by: viewer);
+        await run.SendAsync(HttpMethod.Get, $"/api/projects/{key}/members", expected: HttpStatusCode.NotFound, by: operatorClient);
+        await run.SendAsync(HttpMethod.Put, $"/api/projects/{key}/members/cy", new { role = "owner" }, HttpStatusCode.Forbidden, by: operatorClient);
+
         // Tasks: create with every field and with the least, list with filters and pages, read now and as it was.
         var t1 = (await run.SendAsync(HttpMethod.Post, $"/api/projects/{key}/tasks",
             new { title = "Write the spec", description = "All of it", priority = "high", assignee = "ann", labels = new[] { "api", "docs" }, dueDate = "2026-12-24" },
@@ -136,6 +158,8 @@ public sealed class OpenApiTests(KanbatteFactory factory) : IClassFixture<Kanbat
         var id3 = (await run.SendAsync(HttpMethod.Post, $"/api/projects/{key}/tasks", new { title = "Ship it", status = "in_progress" }, HttpStatusCode.Created)).Body.GetProperty("id").GetString()!;
         await run.SendAsync(HttpMethod.Post, $"/api/projects/{key}/tasks", new { title = "" }, HttpStatusCode.BadRequest);
         await run.SendAsync(HttpMethod.Post, "/api/projects/NOPE9/tasks", new { title = "Lost" }, HttpStatusCode.NotFound);
+        await run.SendAsync(HttpMethod.Post, $"/api/projects/{key}/tasks", new { title = "Not a viewer's to make" }, HttpStatusCode.Forbidden, by: viewer);
+        await run.SendAsync(HttpMethod.Post, $"/api/projects/{key}/tasks", new { title = "Nobody's", assignee = "nobody" }, HttpStatusCode.BadRequest);
         var tasks = await run.SendAsync(HttpMethod.Get, $"/api/projects/{key}/tasks?status=todo,in_progress&sort=-priority&limit=1");
         await run.SendAsync(HttpMethod.Get, $"/api/projects/{key}/tasks?status=todo,in_progress&sort=-priority&limit=1&continuationToken="
                                             + Uri.EscapeDataString(tasks.Body.GetProperty("continuationToken").GetString()!));
@@ -165,8 +189,10 @@ public sealed class OpenApiTests(KanbatteFactory factory) : IClassFixture<Kanbat
         await run.SendAsync(HttpMethod.Post, $"/api/tasks/{key}-999/archive", null, HttpStatusCode.NotFound);
         await run.SendAsync(HttpMethod.Post, $"/api/tasks/{key}-999/restore", null, HttpStatusCode.NotFound);
 
-        // Comments: add (with and without an author), list, edit, delete, and the refusals.
-        var c1 = (await run.SendAsync(HttpMethod.Post, $"/api/tasks/{id1}/comments", new { body = "Looks good", author = "bo" }, HttpStatusCode.Created)).Body.GetProperty("id").GetString()!;
+        // Comments: add (the author is the caller; one named in the body is refused), list, edit, delete, and the refusals.
+        var c1 = (await run.SendAsync(HttpMethod.Post, $"/api/tasks/{id1}/comments", new { body = "Looks good" }, HttpStatusCode.Created)).Body.GetProperty("id").GetString()!;
+        await run.SendAsync(HttpMethod.Post, $"/api/tasks/{id1}/comments", new { body = "Signed", author = "bo" }, HttpStatusCode.BadRequest);
+        await run.SendAsync(HttpMethod.Patch, $"/api/tasks/{id1}/comments/{c1}", new { body = "Not yours" }, HttpStatusCode.Forbidden, by: viewer);
         var c2 = (await run.SendAsync(HttpMethod.Post, $"/api/tasks/{id1}/comments", new { body = "Anonymous" }, HttpStatusCode.Created, idempotencyKey: Guid.NewGuid().ToString())).Body.GetProperty("id").GetString()!;
         await run.SendAsync(HttpMethod.Post, $"/api/tasks/{id1}/comments", new { body = " " }, HttpStatusCode.BadRequest);
         await run.SendAsync(HttpMethod.Post, $"/api/tasks/{key}-999/comments", new { body = "Lost" }, HttpStatusCode.NotFound);
@@ -197,17 +223,19 @@ public sealed class OpenApiTests(KanbatteFactory factory) : IClassFixture<Kanbat
         // HEAD on every GET route (the GET's status and headers, no body), unknown query parameters, a body that is not JSON.
         foreach (var url in new[]
                  {
-                     "/api/health", "/api/openapi.json", "/api/me", "/api/admin/dead-letters", "/api/projects", $"/api/projects/{key}", $"/api/projects/{key}/board",
+                     "/api/health", "/api/openapi.json", "/api/me", "/api/projects", $"/api/projects/{key}", $"/api/projects/{key}/board", $"/api/projects/{key}/members",
                      $"/api/projects/{key}/activity", $"/api/projects/{key}/tasks?status=todo", $"/api/tasks/{id1}", $"/api/tasks/{id1}/comments", $"/api/tasks/{id1}/history",
                  })
             await run.SendAsync(HttpMethod.Head, url);
+        await run.SendAsync(HttpMethod.Head, "/api/admin/dead-letters", by: operatorClient);
+        await run.SendAsync(HttpMethod.Head, "/api/admin/projects?owned=false", by: operatorClient);
         await run.SendAsync(HttpMethod.Head, $"/api/tasks/{key}-999", expected: HttpStatusCode.NotFound);
         await run.SendAsync(HttpMethod.Head, "/api/projects?limit=0", expected: HttpStatusCode.BadRequest);
         await run.SendAsync(HttpMethod.Get, "/api/health?verbose=1", expected: HttpStatusCode.BadRequest);
         await run.SendAsync(HttpMethod.Get, "/api/openapi.json?format=yaml", expected: HttpStatusCode.BadRequest);
         await run.SendAsync(HttpMethod.Get, $"/api/projects/{key}/tasks?assigne=ann", expected: HttpStatusCode.BadRequest);
-        await run.SendAsync(HttpMethod.Get, "/api/admin/dead-letters?limit=0", expected: HttpStatusCode.BadRequest);
-        await run.SendAsync(HttpMethod.Post, "/api/admin/dead-letters/redrive?all=true", null, HttpStatusCode.BadRequest);
+        await run.SendAsync(HttpMethod.Get, "/api/admin/dead-letters?limit=0", expected: HttpStatusCode.BadRequest, by: operatorClient);
+        await run.SendAsync(HttpMethod.Post, "/api/admin/dead-letters/redrive?all=true", null, HttpStatusCode.BadRequest, by: operatorClient);
         await run.SendAsync(HttpMethod.Post, $"/api/projects/{key}/tasks", new { title = "Plain text" }, HttpStatusCode.UnsupportedMediaType, contentType: "text/plain");
         await run.SendAsync(HttpMethod.Patch, $"/api/tasks/{id1}/comments/{c1}", new { body = "XML" }, HttpStatusCode.UnsupportedMediaType, contentType: "application/xml");
 
@@ -223,7 +251,7 @@ public sealed class OpenApiTests(KanbatteFactory factory) : IClassFixture<Kanbat
         var unexercised = Contract.Operations.Where(o => !run.Seen.Any(s => s.Method == o.Method && s.Template == o.Template && s.Status < 300))
             .Select(o => $"{o.Method} {o.Template}").ToList();
         Assert.True(unexercised.Count == 0, "Operations never answered successfully: " + string.Join(", ", unexercised));
-        Assert.Superset(new HashSet<int> { 200, 201, 204, 400, 404, 409, 412, 422 }, run.Seen.Select(s => s.Status).ToHashSet());
+        Assert.Superset(new HashSet<int> { 200, 201, 204, 400, 403, 404, 409, 412, 422 }, run.Seen.Select(s => s.Status).ToHashSet());
     }
 
     /// <summary>Sends requests, checks each response against the document and notes which (method, template, status) it saw.</summary>
@@ -234,14 +262,14 @@ public sealed class OpenApiTests(KanbatteFactory factory) : IClassFixture<Kanbat
 
         public async Task<(HttpResponseMessage Response, JsonElement Body)> SendAsync(
             HttpMethod method, string url, object? body = null, HttpStatusCode expected = HttpStatusCode.OK, string? ifMatch = null, string? idempotencyKey = null,
-            string contentType = "application/json")
+            string contentType = "application/json", HttpClient? by = null)
         {
             var request = new HttpRequestMessage(method, url);
             if (body is not null)
                 request.Content = new StringContent(JsonSerializer.Serialize(body, Http.Json), Encoding.UTF8, contentType);
             if (ifMatch is not null) request.Headers.IfMatch.Add(EntityTagHeaderValue.Parse(ifMatch));
             if (idempotencyKey is not null) request.Headers.Add("Idempotency-Key", idempotencyKey);
-            var response = await client.SendAsync(request);
+            var response = await (by ?? client).SendAsync(request);
             var text = await response.Content.ReadAsStringAsync();
             var path = new Uri(client.BaseAddress!, url).AbsolutePath;
             // A wrong status fails here at once: the rest of the script depends on it.

@@ -36,6 +36,7 @@ public sealed class TaskTrackerTests : IClassFixture<KanbatteFactory>
     public async Task Tasks_carry_priority_assignee_labels_and_due_date()
     {
         var key = await NewProjectAsync();
+        await _client.AddMemberAsync(key, "ann"); // an assignee is a member
         var task = await CreateTaskAsync(key, new { title = "Ship", priority = "high", assignee = "ann", labels = new[] { "web", "api", "web" }, dueDate = "2026-12-24" });
 
         Assert.Equal("high", task.GetProperty("priority").GetString());
@@ -175,6 +176,8 @@ public sealed class TaskTrackerTests : IClassFixture<KanbatteFactory>
     public async Task Lists_filter_and_sort()
     {
         var key = await NewProjectAsync();
+        await _client.AddMemberAsync(key, "ann");
+        await _client.AddMemberAsync(key, "bob");
         await CreateTaskAsync(key, new { title = "Fix login bug", priority = "urgent", assignee = "ann", labels = new[] { "bug" }, dueDate = "2026-12-01" });
         await CreateTaskAsync(key, new { title = "Write docs", priority = "low", labels = new[] { "docs" }, dueDate = "2026-11-30" });
         await CreateTaskAsync(key, new { title = "LOGIN page polish", priority = "medium", assignee = "bob", labels = new[] { "bug", "ui" }, status = "review" });

@@ -28,6 +28,7 @@ public sealed class TimeTravelTests(KanbatteFactory factory) : IClassFixture<Kan
     {
         var key = "H" + Guid.NewGuid().ToString("N")[..8].ToUpperInvariant();
         var project = await SendAsync(_client.PostJsonAsync("/api/projects", new { key, name = "History" }));
+        await _client.AddMemberAsync(key, "ann"); // assigned below
         var points = new List<(string At, string TaskJson, string Board)>();
 
         async Task Record(JsonElement task)

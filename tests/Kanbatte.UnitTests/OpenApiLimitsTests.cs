@@ -27,6 +27,8 @@ public class OpenApiLimitsTests
     private static readonly Limit Assignee = Of(Rules.AssigneeMax, true);
     private static readonly Limit Label = Of(Rules.LabelMax, true);
     private static readonly Limit Body = Of(Rules.CommentBodyMax, true);
+    private static readonly Limit UserId = Of(Rules.UserIdMax, true);
+    private static readonly Limit MemberName = Of(Rules.MemberNameMax, true);
 
     /// <summary>Every text field of the document (schema property, or a query parameter) and the rule that governs it.</summary>
     private static readonly Dictionary<string, Limit> TextFields = new(StringComparer.Ordinal)
@@ -57,6 +59,10 @@ public class OpenApiLimitsTests
         ["Comment.body"] = Body,
         ["GET /projects/{key}/tasks ?q"] = Title,
         ["HEAD /projects/{key}/tasks ?q"] = Title, // the same list, answered without a body
+        ["Member.userId"] = UserId,
+        ["PutMemberRequest.name"] = MemberName,
+        ["parameters.UserIdPath"] = UserId,
+        ["Comment.authorId"] = UserId,
     };
 
     /// <summary>Limits in the document that are not text rules of the domain.</summary>
@@ -67,6 +73,8 @@ public class OpenApiLimitsTests
         "parameters.CorrelationId", // a header the API checks
         "Me.id", // a token's user id: Identity accepts up to Caller.MaxIdLength characters
         "Me.name", // a token's display name, never empty (the id stands in for a missing one)
+        "Actor.id", "Actor.name", "UserRef.id", "UserRef.name", // a token's user id and display name, recorded with events
+        "Member.name", // the name given when added, or the user id
     };
 
     private static readonly string[] RequestSchemas =

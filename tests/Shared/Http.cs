@@ -19,6 +19,13 @@ public static class Http
         return key;
     }
 
+    /// <summary>Makes <paramref name="userId"/> a member of the project (the client must be an owner); 200 or 201.</summary>
+    public static async Task AddMemberAsync(this HttpClient client, string key, string userId, string role = "member")
+    {
+        var response = await client.PutAsJsonAsync($"/api/projects/{key}/members/{Uri.EscapeDataString(userId)}", new { role }, Json);
+        Xunit.Assert.True(response.IsSuccessStatusCode, $"adding {userId} to {key}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+    }
+
     public static Task<HttpResponseMessage> PostJsonAsync(this HttpClient client, string url, object body) =>
         client.PostAsJsonAsync(url, body, Json);
 

@@ -9,6 +9,6 @@ namespace Kanbatte.Functions.Http;
 public sealed class DeleteMemberFunction(MembersApi api)
 {
     [Function("DeleteMember")]
-    public Task<IActionResult> Run([HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = ApiRoutes.MemberById)] HttpRequest request, string key, string memberId) =>
-        ActionResultOf.From(api.DeleteAsync(request, key, memberId));
+    public Task<IActionResult> Run([HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = ApiRoutes.MemberById)] HttpRequest request, string key, string userId) =>
+        ActionResultOf.From(api.DeleteAsync(request, key, userId));
 }
