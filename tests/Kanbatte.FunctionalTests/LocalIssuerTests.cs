@@ -118,6 +118,20 @@ public sealed class LocalIssuerTests : IDisposable
     }
 
     [Fact]
+    public async Task The_issuer_is_read_from_app_settings_in_the_environment_too()
+    {
+        var environment = TestTokens.Settings.ToDictionary(s => s.Key.Replace(":", "__", StringComparison.Ordinal), s => s.Value!);
+
+        var token = await ServerProcess.RunAsync(_folder.FullName, ["token", "ann"], environment);
+        var start = await ServerProcess.RunAsync(_folder.FullName, [], new Dictionary<string, string> { ["Authentication__Schemes__Bearer__ValidAudiences__0"] = "api" });
+
+        Assert.Equal(1, token.ExitCode);
+        Assert.Contains("configures an issuer", token.Error);
+        Assert.NotEqual(0, start.ExitCode);
+        Assert.Contains("names an audience but no issuer", start.Output + start.Error);
+    }
+
+    [Fact]
     public async Task A_server_whose_settings_would_accept_anyones_tokens_refuses_to_start()
     {
         var (exit, output, error) = await ServerProcess.RunAsync(_folder.FullName,

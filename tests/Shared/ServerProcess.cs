@@ -83,7 +83,11 @@ public sealed partial class ServerProcess : IAsyncDisposable
     }
 
     /// <summary>Runs the built server with <paramref name="args"/> (a command, or a start expected to fail) until it exits.</summary>
-    public static async Task<(int ExitCode, string Output, string Error)> RunAsync(string workingDirectory, params string[] args)
+    public static Task<(int ExitCode, string Output, string Error)> RunAsync(string workingDirectory, params string[] args) =>
+        RunAsync(workingDirectory, args, new Dictionary<string, string>());
+
+    /// <summary>The same, with more environment variables (settings as app settings: <c>Section__Key</c>).</summary>
+    public static async Task<(int ExitCode, string Output, string Error)> RunAsync(string workingDirectory, string[] args, IReadOnlyDictionary<string, string> environment)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -94,6 +98,7 @@ public sealed partial class ServerProcess : IAsyncDisposable
         };
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Kanbatte.Server.dll"));
         foreach (var arg in args) start.ArgumentList.Add(arg);
+        foreach (var (name, value) in environment) start.Environment[name] = value;
         // Not a command (token, rotate-key): a start expected to fail, which must not take the default port if it does start.
         if (args is [] or [['-', ..], ..])
         {
