@@ -34,12 +34,12 @@ public sealed class ProjectsApi(KanbatteCommands commands, KanbatteQueries queri
         return paging.Page(page, scope);
     });
 
-    /// <summary>The project as its stream leaves it (what membership is checked against), so it never lags the check.</summary>
     public Task<IResult> GetAsync(HttpRequest request, string key) => handler.HandleAsync(request, async (caller, _, ct) =>
     {
-        var project = await access.RequireAsync(caller, key, ProjectRoles.Viewer, () => new NotFoundException("Project", key), ct);
+        await access.RequireAsync(caller, key, ProjectRoles.Viewer, () => new NotFoundException("Project", key), ct);
         QueryParameters.None.ThrowIfUnknown(request);
-        return Response(StatusCodes.Status200OK, project.Project);
+        var doc = await queries.GetProjectAsync(key, ct);
+        return new JsonResponse(StatusCodes.Status200OK, System.Text.Encoding.UTF8.GetBytes(doc.Json)) { ETag = ETags.Of(doc.Version) };
     });
 
     public Task<IResult> UpdateAsync(HttpRequest request, string key) => handler.HandleAsync(request, async (caller, metadata, ct) =>

@@ -31,6 +31,7 @@ public sealed partial class CosmosServerTests(CosmosServerFactory cosmos) : ICla
     private static async Task ScriptAsync(HttpClient client, string key)
     {
         await SendAsync(client, HttpMethod.Post, "/api/projects", new { key, name = "Parity" });
+        foreach (var member in new[] { "ann", "bob" }) await SendAsync(client, HttpMethod.Put, $"/api/projects/{key}/members/{member}", new { role = "member" });
         var tasks = new object[]
         {
             new { title = "Ship the API", priority = "high", labels = new[] { "api" }, assignee = "ann", dueDate = "2026-12-24" },
@@ -43,8 +44,8 @@ public sealed partial class CosmosServerTests(CosmosServerFactory cosmos) : ICla
         foreach (var task in tasks) await SendAsync(client, HttpMethod.Post, $"/api/projects/{key}/tasks", task);
         await SendAsync(client, HttpMethod.Post, $"/api/tasks/{key}-006/move", new { before = $"{key}-001" });
         await SendAsync(client, HttpMethod.Patch, $"/api/tasks/{key}-002", new { status = "review", priority = "urgent" });
-        await SendAsync(client, HttpMethod.Post, $"/api/tasks/{key}-004/comments", new { body = "Looks good", author = "bob" });
-        await SendAsync(client, HttpMethod.Post, $"/api/tasks/{key}-005/archive", new { });
+        await SendAsync(client, HttpMethod.Post, $"/api/tasks/{key}-004/comments", new { body = "Looks good" });
+        await SendAsync(client, HttpMethod.Post, $"/api/tasks/{key}-005/archive", null);
         await SendAsync(client, HttpMethod.Patch, $"/api/tasks/{key}-001", new { title = "Ship the API v2" });
     }
 

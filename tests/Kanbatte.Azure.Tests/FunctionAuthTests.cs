@@ -53,7 +53,7 @@ public sealed class FunctionAuthTests : IAsyncLifetime
     {
         Assert.Equal(201, (await DirectHttp.CallAsync(DirectHttp.Request(_app.Services, "POST", "/api/projects", new { key = "FA", name = "Auth" }), _app.Function<CreateProjectFunction>().Run)).Status);
         var events = (await _app.LogAsync()).Count;
-        var routeValues = new Dictionary<string, string> { ["key"] = "FA", ["id"] = "FA-001", ["commentId"] = "CM-1" };
+        var routeValues = new Dictionary<string, string> { ["key"] = "FA", ["id"] = "FA-001", ["commentId"] = "CM-1", ["userId"] = "u1" };
         var functions = HttpFunctions().ToList();
         Assert.True(functions.Count >= 20, $"only {functions.Count} HTTP functions found");
 
@@ -61,7 +61,7 @@ public sealed class FunctionAuthTests : IAsyncLifetime
         foreach (var method in trigger.Methods!)
         foreach (var (who, token) in new[] { ("no token", DirectHttp.NoToken), ("expired", TestTokens.Mint(expires: TimeSpan.FromHours(-1))), ("alg none", TestTokens.Unsigned()) })
         {
-            var path = "/api/" + trigger.Route!.Replace("{key}", "FA").Replace("{id}", "FA-001").Replace("{commentId}", "CM-1");
+            var path = "/api/" + trigger.Route!.Replace("{key}", "FA").Replace("{id}", "FA-001").Replace("{commentId}", "CM-1").Replace("{userId}", "u1");
             var body = method is "post" or "patch" or "put" ? new { title = "t", name = "n", body = "b", key = "FB" } : null;
             var response = await CallAsync(type, run, DirectHttp.Request(_app.Services, method.ToUpperInvariant(), path, body, token: token), routeValues);
             var anonymous = type == typeof(HealthFunction) || type == typeof(OpenApiFunction);

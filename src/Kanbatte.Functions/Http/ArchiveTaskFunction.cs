@@ -9,6 +9,6 @@ namespace Kanbatte.Functions.Http;
 public sealed class ArchiveTaskFunction(TasksApi api)
 {
     [Function("ArchiveTask")]
-    public Task<IActionResult> Run([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = ApiRoutes.TaskArchive)] HttpRequest request, string id) =>
+    public Task<IActionResult> Run([HttpTrigger(AuthorizationLevel.Anonymous, "post", "options", Route = ApiRoutes.TaskArchive)] HttpRequest request, string id) =>
         ActionResultOf.From(api.ArchiveAsync(request, id));
 }

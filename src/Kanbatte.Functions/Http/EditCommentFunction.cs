@@ -9,6 +9,6 @@ namespace Kanbatte.Functions.Http;
 public sealed class EditCommentFunction(CommentsApi api)
 {
     [Function("EditComment")]
-    public Task<IActionResult> Run([HttpTrigger(AuthorizationLevel.Anonymous, "patch", Route = ApiRoutes.CommentById)] HttpRequest request, string id, string commentId) =>
+    public Task<IActionResult> Run([HttpTrigger(AuthorizationLevel.Anonymous, "patch", "options", Route = ApiRoutes.CommentById)] HttpRequest request, string id, string commentId) =>
         ActionResultOf.From(api.EditAsync(request, id, commentId));
 }

@@ -9,6 +9,6 @@ namespace Kanbatte.Functions.Http;
 public sealed class GetProjectFunction(ProjectsApi api)
 {
     [Function("GetProject")]
-    public Task<IActionResult> Run([HttpTrigger(AuthorizationLevel.Anonymous, "get", "head", Route = ApiRoutes.ProjectByKey)] HttpRequest request, string key) =>
+    public Task<IActionResult> Run([HttpTrigger(AuthorizationLevel.Anonymous, "get", "head", "options", Route = ApiRoutes.ProjectByKey)] HttpRequest request, string key) =>
         ActionResultOf.From(api.GetAsync(request, key));
 }

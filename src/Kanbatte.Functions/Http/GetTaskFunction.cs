@@ -9,6 +9,6 @@ namespace Kanbatte.Functions.Http;
 public sealed class GetTaskFunction(TasksApi api)
 {
     [Function("GetTask")]
-    public Task<IActionResult> Run([HttpTrigger(AuthorizationLevel.Anonymous, "get", "head", Route = ApiRoutes.TaskById)] HttpRequest request, string id) =>
+    public Task<IActionResult> Run([HttpTrigger(AuthorizationLevel.Anonymous, "get", "head", "options", Route = ApiRoutes.TaskById)] HttpRequest request, string id) =>
         ActionResultOf.From(api.GetAsync(request, id));
 }

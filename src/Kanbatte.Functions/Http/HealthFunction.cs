@@ -9,6 +9,6 @@ namespace Kanbatte.Functions.Http;
 public sealed class HealthFunction(MetaApi api)
 {
     [Function("Health")]
-    public Task<IActionResult> Run([HttpTrigger(AuthorizationLevel.Anonymous, "get", "head", Route = ApiRoutes.Health)] HttpRequest request) =>
+    public Task<IActionResult> Run([HttpTrigger(AuthorizationLevel.Anonymous, "get", "head", "options", Route = ApiRoutes.Health)] HttpRequest request) =>
         ActionResultOf.From(api.HealthAsync(request));
 }

@@ -9,6 +9,6 @@ namespace Kanbatte.Functions.Http;
 public sealed class ListAdminProjectsFunction(AdminApi api)
 {
     [Function("ListAdminProjects")]
-    public Task<IActionResult> Run([HttpTrigger(AuthorizationLevel.Anonymous, "get", "head", Route = ApiRoutes.AdminProjects)] HttpRequest request) =>
+    public Task<IActionResult> Run([HttpTrigger(AuthorizationLevel.Anonymous, "get", "head", "options", Route = ApiRoutes.AdminProjects)] HttpRequest request) =>
         ActionResultOf.From(api.ListProjectsAsync(request));
 }

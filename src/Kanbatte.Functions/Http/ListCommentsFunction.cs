@@ -9,6 +9,6 @@ namespace Kanbatte.Functions.Http;
 public sealed class ListCommentsFunction(CommentsApi api)
 {
     [Function("ListComments")]
-    public Task<IActionResult> Run([HttpTrigger(AuthorizationLevel.Anonymous, "get", "head", Route = ApiRoutes.TaskComments)] HttpRequest request, string id) =>
+    public Task<IActionResult> Run([HttpTrigger(AuthorizationLevel.Anonymous, "get", "head", "options", Route = ApiRoutes.TaskComments)] HttpRequest request, string id) =>
         ActionResultOf.From(api.ListAsync(request, id));
 }

@@ -9,6 +9,6 @@ namespace Kanbatte.Functions.Http;
 public sealed class ListDeadLettersFunction(AdminApi api)
 {
     [Function("ListDeadLetters")]
-    public Task<IActionResult> Run([HttpTrigger(AuthorizationLevel.Anonymous, "get", "head", Route = ApiRoutes.DeadLetters)] HttpRequest request) =>
+    public Task<IActionResult> Run([HttpTrigger(AuthorizationLevel.Anonymous, "get", "head", "options", Route = ApiRoutes.DeadLetters)] HttpRequest request) =>
         ActionResultOf.From(api.ListDeadLettersAsync(request));
 }

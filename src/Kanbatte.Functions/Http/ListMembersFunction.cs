@@ -9,6 +9,6 @@ namespace Kanbatte.Functions.Http;
 public sealed class ListMembersFunction(MembersApi api)
 {
     [Function("ListMembers")]
-    public Task<IActionResult> Run([HttpTrigger(AuthorizationLevel.Anonymous, "get", "head", Route = ApiRoutes.ProjectMembers)] HttpRequest request, string key) =>
+    public Task<IActionResult> Run([HttpTrigger(AuthorizationLevel.Anonymous, "get", "head", "options", Route = ApiRoutes.ProjectMembers)] HttpRequest request, string key) =>
         ActionResultOf.From(api.ListAsync(request, key));
 }

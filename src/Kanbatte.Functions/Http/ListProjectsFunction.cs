@@ -9,6 +9,6 @@ namespace Kanbatte.Functions.Http;
 public sealed class ListProjectsFunction(ProjectsApi api)
 {
     [Function("ListProjects")]
-    public Task<IActionResult> Run([HttpTrigger(AuthorizationLevel.Anonymous, "get", "head", Route = ApiRoutes.Projects)] HttpRequest request) =>
+    public Task<IActionResult> Run([HttpTrigger(AuthorizationLevel.Anonymous, "get", "head", "options", Route = ApiRoutes.Projects)] HttpRequest request) =>
         ActionResultOf.From(api.ListAsync(request));
 }

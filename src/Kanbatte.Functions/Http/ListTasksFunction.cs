@@ -9,6 +9,6 @@ namespace Kanbatte.Functions.Http;
 public sealed class ListTasksFunction(TasksApi api)
 {
     [Function("ListTasks")]
-    public Task<IActionResult> Run([HttpTrigger(AuthorizationLevel.Anonymous, "get", "head", Route = ApiRoutes.ProjectTasks)] HttpRequest request, string key) =>
+    public Task<IActionResult> Run([HttpTrigger(AuthorizationLevel.Anonymous, "get", "head", "options", Route = ApiRoutes.ProjectTasks)] HttpRequest request, string key) =>
         ActionResultOf.From(api.ListAsync(request, key));
 }

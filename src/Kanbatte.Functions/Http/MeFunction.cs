@@ -9,6 +9,6 @@ namespace Kanbatte.Functions.Http;
 public sealed class MeFunction(MetaApi api)
 {
     [Function("Me")]
-    public Task<IActionResult> Run([HttpTrigger(AuthorizationLevel.Anonymous, "get", "head", Route = ApiRoutes.Me)] HttpRequest request) =>
+    public Task<IActionResult> Run([HttpTrigger(AuthorizationLevel.Anonymous, "get", "head", "options", Route = ApiRoutes.Me)] HttpRequest request) =>
         ActionResultOf.From(api.MeAsync(request));
 }

@@ -9,6 +9,6 @@ namespace Kanbatte.Functions.Http;
 public sealed class MoveTaskFunction(TasksApi api)
 {
     [Function("MoveTask")]
-    public Task<IActionResult> Run([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = ApiRoutes.TaskMove)] HttpRequest request, string id) =>
+    public Task<IActionResult> Run([HttpTrigger(AuthorizationLevel.Anonymous, "post", "options", Route = ApiRoutes.TaskMove)] HttpRequest request, string id) =>
         ActionResultOf.From(api.MoveAsync(request, id));
 }

@@ -9,6 +9,6 @@ namespace Kanbatte.Functions.Http;
 public sealed class OpenApiFunction(MetaApi api)
 {
     [Function("OpenApi")]
-    public Task<IActionResult> Run([HttpTrigger(AuthorizationLevel.Anonymous, "get", "head", Route = ApiRoutes.OpenApi)] HttpRequest request) =>
+    public Task<IActionResult> Run([HttpTrigger(AuthorizationLevel.Anonymous, "get", "head", "options", Route = ApiRoutes.OpenApi)] HttpRequest request) =>
         ActionResultOf.From(api.OpenApiAsync(request));
 }

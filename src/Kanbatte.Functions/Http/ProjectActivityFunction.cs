@@ -9,6 +9,6 @@ namespace Kanbatte.Functions.Http;
 public sealed class ProjectActivityFunction(ProjectsApi api)
 {
     [Function("ProjectActivity")]
-    public Task<IActionResult> Run([HttpTrigger(AuthorizationLevel.Anonymous, "get", "head", Route = ApiRoutes.ProjectActivity)] HttpRequest request, string key) =>
+    public Task<IActionResult> Run([HttpTrigger(AuthorizationLevel.Anonymous, "get", "head", "options", Route = ApiRoutes.ProjectActivity)] HttpRequest request, string key) =>
         ActionResultOf.From(api.ActivityAsync(request, key));
 }

@@ -9,6 +9,6 @@ namespace Kanbatte.Functions.Http;
 public sealed class ProjectBoardFunction(ProjectsApi api)
 {
     [Function("ProjectBoard")]
-    public Task<IActionResult> Run([HttpTrigger(AuthorizationLevel.Anonymous, "get", "head", Route = ApiRoutes.ProjectBoard)] HttpRequest request, string key) =>
+    public Task<IActionResult> Run([HttpTrigger(AuthorizationLevel.Anonymous, "get", "head", "options", Route = ApiRoutes.ProjectBoard)] HttpRequest request, string key) =>
         ActionResultOf.From(api.BoardAsync(request, key));
 }

@@ -9,6 +9,6 @@ namespace Kanbatte.Functions.Http;
 public sealed class PutMemberFunction(MembersApi api)
 {
     [Function("PutMember")]
-    public Task<IActionResult> Run([HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = ApiRoutes.MemberById)] HttpRequest request, string key, string userId) =>
+    public Task<IActionResult> Run([HttpTrigger(AuthorizationLevel.Anonymous, "put", "options", Route = ApiRoutes.MemberById)] HttpRequest request, string key, string userId) =>
         ActionResultOf.From(api.PutAsync(request, key, userId));
 }

@@ -9,6 +9,6 @@ namespace Kanbatte.Functions.Http;
 public sealed class RedriveDeadLettersFunction(AdminApi api)
 {
     [Function("RedriveDeadLetters")]
-    public Task<IActionResult> Run([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = ApiRoutes.DeadLettersRedrive)] HttpRequest request) =>
+    public Task<IActionResult> Run([HttpTrigger(AuthorizationLevel.Anonymous, "post", "options", Route = ApiRoutes.DeadLettersRedrive)] HttpRequest request) =>
         ActionResultOf.From(api.RedriveAsync(request));
 }

@@ -9,6 +9,6 @@ namespace Kanbatte.Functions.Http;
 public sealed class RestoreTaskFunction(TasksApi api)
 {
     [Function("RestoreTask")]
-    public Task<IActionResult> Run([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = ApiRoutes.TaskRestore)] HttpRequest request, string id) =>
+    public Task<IActionResult> Run([HttpTrigger(AuthorizationLevel.Anonymous, "post", "options", Route = ApiRoutes.TaskRestore)] HttpRequest request, string id) =>
         ActionResultOf.From(api.RestoreAsync(request, id));
 }

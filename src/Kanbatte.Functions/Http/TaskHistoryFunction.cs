@@ -9,6 +9,6 @@ namespace Kanbatte.Functions.Http;
 public sealed class TaskHistoryFunction(TasksApi api)
 {
     [Function("TaskHistory")]
-    public Task<IActionResult> Run([HttpTrigger(AuthorizationLevel.Anonymous, "get", "head", Route = ApiRoutes.TaskHistory)] HttpRequest request, string id) =>
+    public Task<IActionResult> Run([HttpTrigger(AuthorizationLevel.Anonymous, "get", "head", "options", Route = ApiRoutes.TaskHistory)] HttpRequest request, string id) =>
         ActionResultOf.From(api.HistoryAsync(request, id));
 }
