@@ -66,6 +66,8 @@ public sealed class ApiHandler(Idempotency idempotency, Identity identity, ILogg
                 return Problems.NotFound(e.Message);
             case ConflictException:
                 return Problems.Conflict(e.Message);
+            case ChangesExpiredException:
+                return Problems.Gone(e.Message);
             case ForbiddenException:
                 return Problems.Forbidden(e.Message);
             case PreconditionFailedException stale:

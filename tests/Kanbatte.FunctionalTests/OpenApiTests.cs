@@ -33,10 +33,7 @@ public sealed class OpenApiTests(KanbatteFactory factory) : IClassFixture<Kanbat
     [Fact]
     public void The_document_declares_exactly_the_routes_the_server_maps()
     {
-        var routes = factory.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
-            .SelectMany(e => (e.Metadata.GetMetadata<IHttpMethodMetadata>()?.HttpMethods ?? ["*"])
-                .Select(m => (Method: m, Template: "/" + e.RoutePattern.RawText!.TrimStart('/'))))
-            .ToHashSet();
+        var routes = ServerRoutes.Of(factory.Services.GetRequiredService<EndpointDataSource>()).ToHashSet();
         var documented = Contract.Operations;
 
         var undocumented = routes.Except(documented).Select(r => $"{r.Method} {r.Template}").Order().ToList();

@@ -20,7 +20,7 @@ public sealed class SqliteInlineProjectionTests : IDisposable
         var events = new SqliteEventStore(db);
         var view = new SqliteViewStore(db);
         var checkpoints = new SqliteCheckpointStore(db);
-        IInTransactionStep[] inTransaction = [new InlineProjection(progress, NullLogger<InlineProjection>.Instance), new SqliteSnapshotStore(db)];
+        IInTransactionStep[] inTransaction = [new InlineProjection(progress, new ProjectNotifications(), TimeProvider.System, NullLogger<InlineProjection>.Instance), new SqliteSnapshotStore(db)];
         var pipeline = new WritePipeline(events, TimeProvider.System, LoadOption.RequireLoad, null, inTransaction, []);
         var commands = new KanbatteCommands(pipeline, new SqliteCounterStore(db), view, TimeProvider.System);
 
@@ -42,7 +42,7 @@ public sealed class SqliteInlineProjectionTests : IDisposable
         Assert.Equal(1, (await view.GetAsync(ViewKeys.Task("IN", task.Id).Partition, ViewKeys.Task("IN", task.Id).Id))?.Version);
         var deadLetters = new SqliteDeadLetterStore(db);
         var feed = new FeedProjection(events, checkpoints, new ResilientProjector(new Projector(view, events), deadLetters, new SqliteTransientErrors(), TimeProvider.System, NullLogger<ResilientProjector>.Instance),
-            progress, NullLogger<FeedProjection>.Instance);
+            progress, new ProjectNotifications(), NullLogger<FeedProjection>.Instance);
         await feed.CatchUpAsync(CancellationToken.None);
         Assert.Equal(2, (await view.GetAsync(ViewKeys.Task("IN", task.Id).Partition, ViewKeys.Task("IN", task.Id).Id))?.Version);
         Assert.Single(await deadLetters.ListAsync(10));

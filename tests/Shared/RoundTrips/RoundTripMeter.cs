@@ -41,7 +41,7 @@ public static class RoundTripMeter
             var commands = new KanbatteCommands(pipeline, access, counters, view, TimeProvider.System);
             var queries = new KanbatteQueries(view, events);
             var projector = new Projector(view, events);
-            var feed = new FeedProjection(events, checkpoints, projector, new ProjectionProgress(), NullLogger<FeedProjection>.Instance);
+            var feed = new FeedProjection(events, checkpoints, projector, new ProjectionProgress(), new ProjectNotifications(), NullLogger<FeedProjection>.Instance);
             Task CatchUp() => feed.CatchUpAsync(CancellationToken.None);
             return await RunAsync(new Ports(commands, queries, access, projector, sqliteEvents, CatchUp), counter, requests: null, wire: null, feedRow: CatchUp);
         }
