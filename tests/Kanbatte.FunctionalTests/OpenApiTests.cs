@@ -217,6 +217,16 @@ public sealed class OpenApiTests(KanbatteFactory factory) : IClassFixture<Kanbat
         await run.SendAsync(HttpMethod.Get, $"/api/projects/{key}/board?asOf=yesterday", expected: HttpStatusCode.BadRequest);
         await run.SendAsync(HttpMethod.Get, "/api/projects/NOPE9/board", expected: HttpStatusCode.NotFound);
 
+        // The changes feed: a first pull in pages, a pull with its cursor, the refusals; the push channel's negotiate.
+        var pull = await run.SendAsync(HttpMethod.Get, $"/api/projects/{key}/changes?limit=3");
+        var cursor = Uri.EscapeDataString(pull.Body.GetProperty("cursor").GetString()!);
+        await run.SendAsync(HttpMethod.Get, $"/api/projects/{key}/changes?since={cursor}&limit=1000");
+        await run.SendAsync(HttpMethod.Head, $"/api/projects/{key}/changes?since={cursor}");
+        await run.SendAsync(HttpMethod.Get, $"/api/projects/{key}/changes?since=forged", expected: HttpStatusCode.BadRequest);
+        await run.SendAsync(HttpMethod.Get, $"/api/projects/{key}/changes?limit=1001", expected: HttpStatusCode.BadRequest);
+        await run.SendAsync(HttpMethod.Get, "/api/projects/NOPE9/changes", expected: HttpStatusCode.NotFound);
+        await run.SendAsync(HttpMethod.Post, "/api/hub/negotiate?negotiateVersion=1", null);
+
         // HEAD on every GET route (the GET's status and headers, no body), unknown query parameters, a body that is not JSON.
         foreach (var url in new[]
                  {

@@ -33,7 +33,9 @@ public abstract class ChangeJournalContract(IStoreFactory factory) : IAsyncLifet
         var first = read[0].Changes;
         Assert.Equal(2, first.Count);
         Assert.Equal((EntityChange.Task, "AI-001", EntityChange.Upsert, 1), (first[0].Entity, first[0].Id, first[0].Op, first[0].Version));
-        Assert.Equal(TaskChange("AI-001", 1).Data!.Value.GetRawText(), first[0].Data!.Value.GetRawText());
+        // The same JSON (a store may escape its strings otherwise).
+        Assert.True(System.Text.Json.Nodes.JsonNode.DeepEquals(
+            System.Text.Json.Nodes.JsonNode.Parse(TaskChange("AI-001", 1).Data!.Value.GetRawText()), System.Text.Json.Nodes.JsonNode.Parse(first[0].Data!.Value.GetRawText())));
         Assert.Equal((EntityChange.Comment, "CM-1", EntityChange.Delete, 3), (first[1].Entity, first[1].Id, first[1].Op, first[1].Version));
         Assert.Null(first[1].Data);
     }
