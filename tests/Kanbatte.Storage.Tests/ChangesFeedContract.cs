@@ -101,6 +101,43 @@ public abstract class ChangesFeedContract(IStoreFactory factory) : IAsyncLifetim
         Assert.Empty(fresh.Replica.Differences(await SyncReplica.ViewOfAsync(_store.View, "RD")));
     }
 
+    /// <summary>
+    /// A cursor is good for the retention from the oldest journal entry it still needs (or from when it was issued, when
+    /// it needs none yet); after that it is gone, even if it was issued later: that entry may be dropped by then.
+    /// </summary>
+    [Fact]
+    public async Task A_cursor_older_than_the_retention_is_gone()
+    {
+        var t0 = DateTimeOffset.Parse("2026-06-01T08:00:00Z");
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(t0);
+        var pipeline = new WritePipeline(_store.Events, clock);
+        var commands = new KanbatteCommands(pipeline, new ProjectAccess(pipeline), _store.Counters, _store.View, clock);
+        var projector = new Projector(_store.View, _store.Events, _store.Changes, clock);
+        var feed = new ChangesFeed(_store.View, _store.Changes, new ChangesOptions { RetentionDays = 30 }, clock);
+        await commands.CreateProjectAsync(new CreateProject("EX", "Expiry", null, null), Meta);
+        await projector.ProjectAsync(await _store.Events.ReadStreamAsync("project:EX", 1));
+        var caughtUp = await feed.PullAsync("EX", null, 100);
+        Assert.False(caughtUp.HasMore);
+
+        foreach (var title in new[] { "a", "b", "c" })
+        {
+            var task = await commands.CreateTaskAsync("EX", new CreateTask(title, null, null), Meta);
+            await projector.ProjectAsync(await _store.Events.ReadStreamAsync("task:" + task.Id, 1));
+        }
+        clock.Advance(TimeSpan.FromDays(20));
+        var behind = await feed.PullAsync("EX", caughtUp.Cursor, 1); // one of three entries made 20 days ago
+        Assert.True(behind.HasMore);
+        clock.Advance(TimeSpan.FromDays(9));
+        Assert.Single((await feed.PullAsync("EX", behind.Cursor, 1)).Changes); // 29 days after its oldest needed entry
+
+        clock.Advance(TimeSpan.FromDays(1) + TimeSpan.FromHours(2));
+        await Assert.ThrowsAsync<ChangesExpiredException>(() => feed.PullAsync("EX", behind.Cursor, 1)); // issued 10 days ago, needs one from 30 days ago
+        await Assert.ThrowsAsync<ChangesExpiredException>(() => feed.PullAsync("EX", caughtUp.Cursor, 1));
+        var fresh = await feed.PullAsync("EX", null, 100);
+        clock.Advance(TimeSpan.FromDays(29));
+        Assert.Empty((await feed.PullAsync("EX", fresh.Cursor, 100)).Changes); // caught up 29 days ago, nothing since
+    }
+
     /// <summary>TEST ONLY: a journal whose append fails, as if the process stopped right before it.</summary>
     private sealed class StopsBeforeAppending(IChangeJournal inner) : IChangeJournal
     {
