@@ -79,6 +79,10 @@ public sealed class WritePipeline(
     public async Task<TState?> LoadAsync<TState>(string streamId, StreamFold<TState> fold, CancellationToken ct) where TState : class =>
         (await LoadAsync(streamId, fold, load, ct)).State;
 
+    /// <summary>The same, with whatever the log holds now (<see cref="LoadOption.RequireLoad"/>), whatever this pipeline's own load option.</summary>
+    public async Task<TState?> LoadCurrentAsync<TState>(string streamId, StreamFold<TState> fold, CancellationToken ct) where TState : class =>
+        (await LoadAsync(streamId, fold, LoadOption.RequireLoad, ct)).State;
+
     /// <summary>A state, and whether it was read from the log just now (rather than taken from the cache or assumed).</summary>
     private readonly record struct Loaded<TState>(TState? State, bool Read);
 
