@@ -20,6 +20,7 @@ public sealed class SignalRServiceStandIn : IAsyncDisposable
 
     private readonly WebApplication _app;
     private readonly ConcurrentQueue<int> _failures = new();
+    private readonly ConcurrentDictionary<string, ConcurrentQueue<int>> _failuresTo = new(StringComparer.Ordinal);
 
     public sealed record Call(string Method, string Path, string Query, string? Authorization, string Body);
 
@@ -35,6 +36,16 @@ public sealed class SignalRServiceStandIn : IAsyncDisposable
     public void FailNext(params int[] statuses)
     {
         foreach (var status in statuses) _failures.Enqueue(status);
+    }
+
+    /// <summary>
+    /// The next requests to <paramref name="path"/> are answered with these statuses, in order, whatever goes to other
+    /// paths meanwhile: one user's sends fail while the sends to others, made in parallel, go through.
+    /// </summary>
+    public void FailNextTo(string path, params int[] statuses)
+    {
+        var queue = _failuresTo.GetOrAdd(path, _ => new ConcurrentQueue<int>());
+        foreach (var status in statuses) queue.Enqueue(status);
     }
 
     public static async Task<SignalRServiceStandIn> StartAsync()
@@ -55,7 +66,7 @@ public sealed class SignalRServiceStandIn : IAsyncDisposable
         var body = await new StreamReader(context.Request.Body).ReadToEndAsync();
         Calls.Enqueue(new Call(context.Request.Method, context.Request.Path.Value!, context.Request.QueryString.Value ?? "",
             context.Request.Headers.Authorization.ToString() is { Length: > 0 } auth ? auth : null, body));
-        if (_failures.TryDequeue(out var status))
+        if ((_failuresTo.TryGetValue(context.Request.Path.Value!, out var own) && own.TryDequeue(out var status)) || _failures.TryDequeue(out status))
         {
             context.Response.StatusCode = status;
             if (status == 429) context.Response.Headers.RetryAfter = "0";
