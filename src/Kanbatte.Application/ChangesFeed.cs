@@ -49,9 +49,9 @@ public sealed class ChangesFeed(IViewStore view, IChangeJournal journal, Changes
         changes.AddRange(docs.Take(room).Select(ChangeOf));
         if (room == 0 || docs.Count > room)
             return new ChangesPage(changes, since with { ListedThrough = room == 0 ? "" : docs[room - 1].Id }, HasMore: true);
-        // Listed: from here on the journal, from the head read before the listing began.
-        var done = since with { Listing = false, ListedThrough = null };
-        return new ChangesPage(changes, done, HasMore: await journal.HeadAsync(key, ct) > since.Seq);
+        // Listed: from here on the journal, from the head read before the listing began. What changed while it ran
+        // comes with the next pull, as anything written after this one does.
+        return new ChangesPage(changes, since with { Listing = false, ListedThrough = null }, HasMore: false);
     }
 
     /// <summary>A page of the journal after the cursor: each entry's changes in order, the last change of each entity in the page kept.</summary>

@@ -280,6 +280,8 @@ public sealed class PushTests : IAsyncLifetime
 
         await AssertProjectedAsync(app);
         Assert.Equal(5, GiveUps().Count); // each member's send failed, and was logged
+        // No answer at all is tried again like a 503: three more attempts per member before giving up.
+        Assert.Equal(5 * (SignalRService.MaxAttempts - 1), _logs.Lines.Count(l => l.Contains("could not be reached", StringComparison.Ordinal)));
     }
 
     /// <summary>The batch of <see cref="WriteProjectsAsync"/> is in the view and in both projects' changes journals.</summary>

@@ -11,8 +11,8 @@ namespace Kanbatte.Functions.Push;
 /// <summary>
 /// The parts of Azure SignalR Service's data-plane REST API Kanbatte uses, with <see cref="HttpClient"/> and a Microsoft
 /// Entra token of the function app's own identity (local auth is off: no access key exists): a client access token for
-/// a user, and a message to every connection of a user. Throttling (429) and server errors (5xx) are tried again,
-/// after the service's <c>Retry-After</c> when it gives one. Users are named to the service by
+/// a user, and a message to every connection of a user. Throttling (429), server errors (5xx) and no answer at all are
+/// tried again, after the service's <c>Retry-After</c> when it gives one. Users are named to the service by
 /// <see cref="ViewKeys.UserKey"/>, so opaque user ids (any characters) never go into a URL or the service's logs.
 /// </summary>
 public sealed class SignalRService(HttpClient http, TokenCredential credential, SignalRServiceOptions options, ILogger<SignalRService> logger)
@@ -63,7 +63,20 @@ public sealed class SignalRService(HttpClient http, TokenCredential credential, 
             using var message = request();
             var token = await credential.GetTokenAsync(new TokenRequestContext(Scopes), ct);
             message.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token.Token);
-            var response = await http.SendAsync(message, ct);
+            HttpResponseMessage response;
+            try
+            {
+                response = await http.SendAsync(message, ct);
+            }
+            catch (HttpRequestException e) when (attempt < MaxAttempts)
+            {
+                // No answer at all (a connection refused or reset): as passing as a 503.
+                var wait = RetryDelay(null, attempt);
+                logger.LogInformation("Azure SignalR Service could not be reached for {Method} {Path} ({Error}); trying again in {Delay} ms",
+                    message.Method, message.RequestUri?.AbsolutePath, e.Message, wait.TotalMilliseconds);
+                await Task.Delay(wait, ct);
+                continue;
+            }
             if (response.IsSuccessStatusCode) return response;
             var status = (int)response.StatusCode;
             var retry = status is 429 or >= 500 && attempt < MaxAttempts;
@@ -77,9 +90,9 @@ public sealed class SignalRService(HttpClient http, TokenCredential credential, 
     }
 
     /// <summary>The service's Retry-After when it gives one (at most 5 s), else 200 ms doubling with each attempt.</summary>
-    private static TimeSpan RetryDelay(HttpResponseMessage response, int attempt)
+    private static TimeSpan RetryDelay(HttpResponseMessage? response, int attempt)
     {
-        var delay = response.Headers.RetryAfter?.Delta ?? TimeSpan.FromMilliseconds(200 * Math.Pow(2, attempt - 1));
+        var delay = response?.Headers.RetryAfter?.Delta ?? TimeSpan.FromMilliseconds(200 * Math.Pow(2, attempt - 1));
         return delay > MaxRetryDelay ? MaxRetryDelay : delay;
     }
 }
