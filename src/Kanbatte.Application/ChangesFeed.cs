@@ -17,6 +17,9 @@ public sealed class ChangesFeed(IViewStore view, IChangeJournal journal, Changes
     public const int DefaultLimit = 500;
     public const int MaxLimit = 1000;
 
+    /// <summary>Journal entries read for one page at most: entries hold a batch's changes each, so a page never reads a backlog whole.</summary>
+    public const int MaxEntriesPerPage = 200;
+
     /// <summary>The kinds of document a project's partition holds for clients: every one is an entity of the feed.</summary>
     private static readonly IReadOnlyList<string> EntityKinds = [ViewKeys.MemberKind, ViewKeys.TaskKind, ViewKeys.CommentKind];
 
@@ -49,15 +52,18 @@ public sealed class ChangesFeed(IViewStore view, IChangeJournal journal, Changes
         changes.AddRange(docs.Take(room).Select(ChangeOf));
         if (room == 0 || docs.Count > room)
             return new ChangesPage(changes, since with { ListedThrough = room == 0 ? "" : docs[room - 1].Id }, HasMore: true);
-        // Listed: from here on the journal, from the head read before the listing began. What changed while it ran
-        // comes with the next pull, as anything written after this one does.
-        return new ChangesPage(changes, since with { Listing = false, ListedThrough = null }, HasMore: false);
+        // Listed: from here on the journal, from the head read before the listing began; what changed while the listing
+        // ran is waiting there, so the client is told to go on at once.
+        var done = since with { Listing = false, ListedThrough = null };
+        return new ChangesPage(changes, done, HasMore: await journal.HeadAsync(key, ct) > since.Seq);
     }
 
     /// <summary>A page of the journal after the cursor: each entry's changes in order, the last change of each entity in the page kept.</summary>
     private async Task<ChangesPage> ReadJournalAsync(ChangesCursor since, int limit, DateTimeOffset now, CancellationToken ct)
     {
-        var entries = await journal.ReadAsync(since.ProjectKey, since.Seq, limit + 1, ct);
+        // One entry more than a page can need (each holds at least one change, but for a filler), so a full read says more may follow.
+        var requested = Math.Min(limit + 1, MaxEntriesPerPage);
+        var entries = await journal.ReadAsync(since.ProjectKey, since.Seq, requested, ct);
         var changes = new List<EntityChange>();
         var (seq, offset) = (since.Seq, since.Offset);
         DateTimeOffset? waiting = null; // when the first entry not yet wholly sent was recorded
@@ -74,7 +80,7 @@ public sealed class ChangesFeed(IViewStore view, IChangeJournal journal, Changes
             changes.AddRange(entry.Changes.Skip(from));
             (seq, offset) = (entry.Seq, 0);
         }
-        var hasMore = waiting is not null || entries.Count > limit;
+        var hasMore = waiting is not null || entries.Count == requested;
         var cursor = since with { Seq = seq, Offset = offset, Basis = ChangesCursor.Hour(waiting ?? (hasMore ? entries[^1].At : now)) };
         return new ChangesPage(LastOfEach(changes), cursor, hasMore);
     }

@@ -167,7 +167,7 @@ public static class RoundTripMeter
         await Measure("list one page of the caller's projects", 1, "1 query (the caller's own partition)", () => queries.ListProjectsAsync(Owner.Id, null, 50));
 
         // The changes feed: a first pull of a small project (one page), and a later pull with its cursor.
-        var first = await Measure("changes: a first pull (one page)", 5, "membership (1 stream read) + epoch + journal head + project point read + 1 query",
+        var first = await Measure("changes: a first pull (one page)", 6, "membership (1 stream read) + epoch + journal head + project point read + 1 query + journal head",
             async () => { await Member(); return await ports.Changes.PullAsync("RT", null, 500); });
         await Measure("changes: a later pull", 3, "membership (1 stream read) + epoch + 1 journal query",
             async () => { await Member(); return await ports.Changes.PullAsync("RT", first.Cursor, 500); });
