@@ -17,9 +17,12 @@ public sealed class FeedProjection(IEventFeed feed, ICheckpointStore checkpoints
         {
             var batch = await feed.ReadAllAsync(position, BatchSize, ct);
             if (batch.Count == 0) break;
-            var changed = await projector.ProjectAsync(batch, ct);
+            // Appends projected in their own transaction since the checkpoint was read are in the view and the changes
+            // journal already: projecting them again would only tell their entities again (as a redelivery does).
+            var projected = progress.Projected;
+            var fresh = batch.Where(e => e.Position > projected).ToList();
+            if (fresh.Count > 0) await notifier.NotifyAsync(await projector.ProjectAsync(fresh, ct), ct);
             position = batch[^1].Position;
-            await notifier.NotifyAsync(changed, ct);
             // Writers waiting to read their own writes may go as soon as the view has them; the checkpoint only saves work on restart.
             progress.ReportProjected(position);
             if (snapshots is not null) await snapshots.CaptureAsync(batch, ct);

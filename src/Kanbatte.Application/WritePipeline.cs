@@ -63,6 +63,8 @@ public sealed class WritePipeline(
             }
             catch (ConcurrencyException) when (attempt < MaxAttempts)
             {
+                // Under heavy contention a short random pause spreads the writers out, so one does not lose every round.
+                if (attempt >= 3) await Task.Delay(Random.Shared.Next(attempt), ct);
                 loaded = await LoadAsync(streamId, fold, LoadOption.RequireLoad, ct);
                 continue;
             }
