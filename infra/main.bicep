@@ -34,6 +34,18 @@ param maximumInstanceCount int = 40
 @description('Disable Application Insights key-based ingestion. Turn on once the worker exports telemetry with its identity too.')
 param appInsightsDisableLocalAuth bool = false
 
+@allowed([
+  'Free_F1'
+  'Standard_S1'
+])
+@description('Azure SignalR Service tier for the push channel: Free (20 connections, 20,000 messages a day, no SLA) or Standard (1,000 connections and 1 million messages a day per unit, billed per unit-day).')
+param signalRSku string = 'Free_F1'
+
+@minValue(0)
+@maxValue(10)
+@description('Always-ready instances for the change-feed projector (ProjectEvents). 0, the default, lets Flex Consumption scale to zero when idle, so the first change after a quiet spell waits for a cold start; 1 keeps one instance warm, at the always-ready price.')
+param projectorAlwaysReadyInstances int = 0
+
 // The names the code reads (src/Kanbatte.Storage.Cosmos/CosmosOptions.cs). InfrastructureNamesTests proves they match.
 var cosmosDatabaseName = 'kanbatte'
 var cosmosContainerNames = {
@@ -43,6 +55,7 @@ var cosmosContainerNames = {
   deadLetter: 'dead_letter'
   counters: 'counters'
   idempotency: 'idempotency'
+  changes: 'changes'
 }
 // 24 hours: the retention Kanbatte.Api's Idempotency.Retention promises to retrying clients.
 var idempotencyRetentionSeconds = 86400
@@ -61,6 +74,7 @@ var names = {
   cosmos: 'cosmos-${resourceToken}'
   plan: 'plan-${resourceToken}'
   app: 'func-${resourceToken}'
+  signalR: 'sigr-${resourceToken}'
 }
 var tags = {
   'azd-env-name': environmentName
@@ -108,6 +122,19 @@ module cosmos 'modules/cosmos.bicep' = {
   }
 }
 
+module signalR 'modules/signalr.bicep' = {
+  name: 'signalr'
+  scope: rg
+  params: {
+    location: location
+    tags: tags
+    name: names.signalR
+    sku: signalRSku
+    // Browsers connect to the service itself after negotiating with the API: the same origins the API allows.
+    corsAllowedOrigins: filter(map(split(corsAllowedOrigins, ','), origin => trim(origin)), origin => !empty(origin))
+  }
+}
+
 module api 'modules/function-app.bicep' = {
   name: 'api'
   scope: rg
@@ -128,6 +155,8 @@ module api 'modules/function-app.bicep' = {
     // With accessTokenAcceptedVersion 2 a token's aud is the API's client id, whichever scope form the client asked for.
     tokenAudience: apiClientId
     maximumInstanceCount: maximumInstanceCount
+    signalREndpoint: signalR.outputs.endpoint
+    projectorAlwaysReadyInstances: projectorAlwaysReadyInstances
   }
   // The app reads the Application Insights connection string by name, which no output carries.
   dependsOn: [
@@ -144,6 +173,7 @@ module access 'modules/access.bicep' = {
     storageAccountName: names.storage
     cosmosAccountName: names.cosmos
     applicationInsightsName: names.applicationInsights
+    signalRName: names.signalR
   }
   // Names are passed, not outputs, so nothing implies the order: the roles need every resource to exist.
   dependsOn: [
@@ -151,6 +181,7 @@ module access 'modules/access.bicep' = {
     storage
     cosmos
     monitoring
+    signalR
   ]
 }
 
@@ -164,5 +195,6 @@ output AZURE_COSMOS_ACCOUNT_NAME string = cosmos.outputs.accountName
 output AZURE_COSMOS_ENDPOINT string = cosmos.outputs.endpoint
 output AZURE_COSMOS_DATABASE string = cosmosDatabaseName
 output AZURE_STORAGE_ACCOUNT_NAME string = storage.outputs.name
+output AZURE_SIGNALR_NAME string = signalR.outputs.name
 output APPLICATIONINSIGHTS_NAME string = monitoring.outputs.applicationInsightsName
 output AZURE_LOG_ANALYTICS_NAME string = monitoring.outputs.logAnalyticsName

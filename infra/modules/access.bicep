@@ -4,6 +4,7 @@ param userPrincipalId string
 param storageAccountName string
 param cosmosAccountName string
 param applicationInsightsName string
+param signalRName string
 
 // Built-in Azure role definition ids (stable across tenants).
 var roles = {
@@ -11,6 +12,8 @@ var roles = {
   storageQueueDataContributor: '974c5e8b-45b9-4653-ba55-5f855dd0fb88'
   storageTableDataContributor: '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3'
   monitoringMetricsPublisher: '3913510d-42f4-4e42-8a64-420c390055eb'
+  // SignalR REST API Owner: the data-plane REST API (client tokens, sends) with an Entra token.
+  signalRRestApiOwner: 'fd53cd77-2268-407a-8f46-7e7863d0f521'
 }
 // Cosmos DB Built-in Data Contributor: a Cosmos data-plane role, not an Azure RBAC role.
 var cosmosDataContributor = '00000000-0000-0000-0000-000000000002'
@@ -29,6 +32,21 @@ resource applicationInsights 'Microsoft.Insights/components@2020-02-02' existing
 
 resource app 'Microsoft.Web/sites@2025-03-01' existing = {
   name: appName
+}
+
+resource signalR 'Microsoft.SignalRService/signalR@2024-03-01' existing = {
+  name: signalRName
+}
+
+// Push: the app mints client tokens and sends messages through the service's REST API (local auth is off).
+resource signalRRestApi 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  scope: signalR
+  name: guid(signalR.id, app.id, roles.signalRRestApiOwner)
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.signalRRestApiOwner)
+    principalId: app.identity.principalId
+    principalType: 'ServicePrincipal'
+  }
 }
 
 // Blob: host locks, keys and timers, and the deployment package the platform pulls.

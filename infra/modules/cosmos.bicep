@@ -14,6 +14,7 @@ param containerNames {
   deadLetter: string
   counters: string
   idempotency: string
+  changes: string
 }
 
 resource account 'Microsoft.DocumentDB/databaseAccounts@2025-04-15' = {
@@ -219,8 +220,6 @@ resource counters 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containers
   }
 }
 
-output accountName string = account.name
-output endpoint string = account.properties.documentEndpoint
 
 // Responses kept for Idempotency-Key retries: point operations by key only, so nothing is indexed; the container's
 // default time to live removes them after the 24 hours the API promises (Kanbatte.Api Idempotency.Retention).
@@ -250,3 +249,43 @@ resource idempotency 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/contain
     }
   }
 }
+
+// Each project's changes journal (the changes feed): point reads of a counter, creates, and one query a pull that
+// filters on kind and seq within a project and orders by seq. Only those are indexed; the changes themselves are not.
+// Time to live on without a default (-1): journal entries carry their own ttl, the counters none.
+resource changes 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containers@2025-04-15' = {
+  parent: database
+  name: containerNames.changes
+  properties: {
+    resource: {
+      id: containerNames.changes
+      partitionKey: {
+        paths: [
+          '/projectKey'
+        ]
+        kind: 'Hash'
+      }
+      defaultTtl: -1
+      indexingPolicy: {
+        indexingMode: 'consistent'
+        automatic: true
+        includedPaths: [
+          {
+            path: '/kind/?'
+          }
+          {
+            path: '/seq/?'
+          }
+        ]
+        excludedPaths: [
+          {
+            path: '/*'
+          }
+        ]
+      }
+    }
+  }
+}
+
+output accountName string = account.name
+output endpoint string = account.properties.documentEndpoint

@@ -15,6 +15,7 @@ param cosmosContainerNames {
   deadLetter: string
   counters: string
   idempotency: string
+  changes: string
 }
 @description('Browser origins Kanbatte itself allows (CORS); App Service\'s own CORS stays off.')
 param corsAllowedOrigins string[]
@@ -23,6 +24,18 @@ param tokenIssuer string
 @description('The audience those tokens must carry: the API app registration\'s client id.')
 param tokenAudience string
 param maximumInstanceCount int
+@description('Azure SignalR Service endpoint (serverless mode) the app pushes to with its managed identity.')
+param signalREndpoint string
+@description('Always-ready instances for the ProjectEvents function (0: scale to zero).')
+param projectorAlwaysReadyInstances int
+
+// The change-feed projector's per-function scaling group on Flex Consumption: function:<name>.
+var alwaysReady = projectorAlwaysReadyInstances > 0 ? [
+  {
+    name: 'function:ProjectEvents'
+    instanceCount: projectorAlwaysReadyInstances
+  }
+] : []
 
 // Kanbatte validates bearer tokens itself (JwtBearer, section Authentication:Schemes:Bearer): signing keys come from
 // the authority's metadata, so no key or secret is set. oid, not sub: sub differs per client app, oid is the user.
@@ -96,6 +109,7 @@ resource app 'Microsoft.Web/sites@2025-03-01' = {
       scaleAndConcurrency: {
         maximumInstanceCount: maximumInstanceCount
         instanceMemoryMB: 2048
+        alwaysReady: alwaysReady
       }
       // Flex Consumption takes the runtime here; FUNCTIONS_WORKER_RUNTIME must not be an app setting.
       runtime: {
@@ -165,6 +179,15 @@ resource app 'Microsoft.Web/sites@2025-03-01' = {
         {
           name: 'Kanbatte__Cosmos__IdempotencyContainer'
           value: cosmosContainerNames.idempotency
+        }
+        {
+          name: 'Kanbatte__Cosmos__ChangesContainer'
+          value: cosmosContainerNames.changes
+        }
+        {
+          // Push (Kanbatte.Functions.Push): REST calls with the app's managed identity (SignalR REST API Owner).
+          name: 'Kanbatte__SignalR__Endpoint'
+          value: signalREndpoint
         }
       ], authSettings, corsSettings)
     }

@@ -11,7 +11,7 @@ namespace Kanbatte.Api;
 /// projector's dead letters, a re-drive that applies them, and the projects without an owner (made before users
 /// existed), which an operator gives their first owner through the members route. Operators see no project's content.
 /// </summary>
-public sealed class AdminApi(IDeadLetterStore deadLetters, ResilientProjector projector, KanbatteQueries queries, Paging paging, ApiHandler handler)
+public sealed class AdminApi(IDeadLetterStore deadLetters, ResilientProjector projector, IChangeNotifier notifier, KanbatteQueries queries, Paging paging, ApiHandler handler)
 {
     private static readonly QueryParameters ProjectsParameters = QueryParameters.Page.And("owned");
 
@@ -38,14 +38,16 @@ public sealed class AdminApi(IDeadLetterStore deadLetters, ResilientProjector pr
             new ParkedEvent(p.Event.StreamId, p.Event.Version, p.Event.Type, p.Error, p.ParkedAt, p.Attempts, p.Event.Data))), Scope, next, count);
     });
 
-    /// <summary><c>POST /api/admin/dead-letters/redrive</c>: projects parked events again; those applied are removed.</summary>
+    /// <summary><c>POST /api/admin/dead-letters/redrive</c>: projects parked events again; those applied are removed, and their projects' members told.</summary>
     public Task<IResult> RedriveAsync(HttpRequest request) => handler.HandleAsync(request, async (caller, _, ct) =>
     {
         RequireOperator(caller);
         var body = await RequestBody.ReadNoneAsync(request, ct);
         QueryParameters.None.ThrowIfUnknown(request);
         body.ThrowIfInvalid();
-        return JsonResponse.Of(StatusCodes.Status200OK, await projector.RedriveAsync(ct));
+        var (result, changed) = await projector.RedriveAsync(ct);
+        await notifier.NotifyAsync(changed, ct); // what the re-drive put in the view reaches clients like any projection
+        return JsonResponse.Of(StatusCodes.Status200OK, result);
     });
 
     /// <summary><c>GET /api/admin/projects?owned=false</c>: a page of <c>{key, name}</c> of the projects that have no owner.</summary>

@@ -66,6 +66,11 @@ public sealed class ApiHandler(Idempotency idempotency, Identity identity, ILogg
                 return Problems.NotFound(e.Message);
             case ConflictException:
                 return Problems.Conflict(e.Message);
+            case ConcurrencyException:
+                // Other writers kept changing the stream through every attempt: nothing was written, and sending it again is safe.
+                return Problems.Conflict($"{e.Message} Others kept writing to it while this request was decided again and again; nothing was written: send it again.");
+            case ChangesExpiredException:
+                return Problems.Gone(e.Message);
             case ForbiddenException:
                 return Problems.Forbidden(e.Message);
             case PreconditionFailedException stale:

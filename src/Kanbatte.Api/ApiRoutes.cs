@@ -16,6 +16,7 @@ public static class ApiRoutes
     public const string ProjectByKey = "projects/{key}";
     public const string ProjectBoard = "projects/{key}/board";
     public const string ProjectActivity = "projects/{key}/activity";
+    public const string ProjectChanges = "projects/{key}/changes";
     public const string ProjectTasks = "projects/{key}/tasks";
     public const string ProjectMembers = "projects/{key}/members";
     public const string MemberById = "projects/{key}/members/{userId}";
@@ -29,4 +30,8 @@ public static class ApiRoutes
     public const string DeadLetters = "admin/dead-letters";
     public const string DeadLettersRedrive = "admin/dead-letters/redrive";
     public const string AdminProjects = "admin/projects";
+
+    /// <summary>The push channel (SignalR): the server's hub; on Azure, its negotiate route sends clients to Azure SignalR Service.</summary>
+    public const string Hub = "hub";
+    public const string HubNegotiate = "hub/negotiate";
 }

@@ -57,6 +57,7 @@ public static class KanbatteAuthentication
             }
             options.Events = new JwtBearerEvents
             {
+                OnMessageReceived = HubAccessToken.ReadAsync, // only where the server kept one: the hub's path
                 OnTokenValidated = RequireUserAsync,
                 OnChallenge = BearerChallenge.WriteAsync,
             };

@@ -20,6 +20,7 @@ public static class KanbatteRoutes
         api.MapPatch(ApiRoutes.ProjectByKey, (HttpRequest r, string key, ProjectsApi a) => a.UpdateAsync(r, key));
         api.MapGetAndHead(ApiRoutes.ProjectBoard, (HttpRequest r, string key, ProjectsApi a) => a.BoardAsync(r, key));
         api.MapGetAndHead(ApiRoutes.ProjectActivity, (HttpRequest r, string key, ProjectsApi a) => a.ActivityAsync(r, key));
+        api.MapGetAndHead(ApiRoutes.ProjectChanges, (HttpRequest r, string key, ChangesApi a) => a.PullAsync(r, key));
         api.MapGetAndHead(ApiRoutes.ProjectMembers, (HttpRequest r, string key, MembersApi a) => a.ListAsync(r, key));
         api.MapPut(ApiRoutes.MemberById, (HttpRequest r, string key, string userId, MembersApi a) => a.PutAsync(r, key, userId));
         api.MapDelete(ApiRoutes.MemberById, (HttpRequest r, string key, string userId, MembersApi a) => a.DeleteAsync(r, key, userId));

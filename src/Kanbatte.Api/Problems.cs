@@ -33,6 +33,8 @@ public static class Problems
 
     public static JsonResponse Conflict(string detail) => Create(StatusCodes.Status409Conflict, "Conflict.", detail);
 
+    public static JsonResponse Gone(string detail) => Create(StatusCodes.Status410Gone, "Gone.", detail);
+
     public static JsonResponse UnsupportedMediaType(string field, string message) =>
         Create(StatusCodes.Status415UnsupportedMediaType, "Unsupported media type.", $"{field}: {message}", new Dictionary<string, string[]> { [field] = [message] });
 
@@ -45,6 +47,7 @@ public static class Problems
         404 => "https://www.rfc-editor.org/rfc/rfc9110#section-15.5.5",
         405 => "https://www.rfc-editor.org/rfc/rfc9110#section-15.5.6",
         409 => "https://www.rfc-editor.org/rfc/rfc9110#section-15.5.10",
+        410 => "https://www.rfc-editor.org/rfc/rfc9110#section-15.5.11",
         412 => "https://www.rfc-editor.org/rfc/rfc9110#section-15.5.13",
         415 => "https://www.rfc-editor.org/rfc/rfc9110#section-15.5.16",
         422 => "https://www.rfc-editor.org/rfc/rfc9110#section-15.5.21",

@@ -22,7 +22,12 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<ProjectAccess>();
         services.AddSingleton<KanbatteCommands>();
         services.AddSingleton<KanbatteQueries>();
-        services.AddSingleton<Projector>();
+        services.TryAddSingleton(configuration.GetSection(ChangesOptions.Section).Get<ChangesOptions>() ?? new ChangesOptions());
+        services.AddSingleton<ChangesFeed>();
+        services.AddSingleton<ChangesCursors>();
+        // The live projector: the view, then each changed project's changes journal (a rebuild makes one without a journal).
+        services.AddSingleton(sp => new Projector(sp.GetRequiredService<IViewStore>(), sp.GetRequiredService<IEventStore>(),
+            sp.GetRequiredService<IChangeJournal>(), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<Idempotency>();
         services.AddSingleton<ApiHandler>();
         services.AddSingleton<MembersApi>();
@@ -31,6 +36,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<TasksApi>();
         services.AddSingleton<CommentsApi>();
         services.AddSingleton<AdminApi>();
+        services.AddSingleton<ChangesApi>();
         return services;
     }
 }

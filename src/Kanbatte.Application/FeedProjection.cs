@@ -2,8 +2,8 @@ using Microsoft.Extensions.Logging;
 
 namespace Kanbatte.Application;
 
-/// <summary>Drives the projector from a store's own ordered feed, with a durable checkpoint (the self-hosted path).</summary>
-public sealed class FeedProjection(IEventFeed feed, ICheckpointStore checkpoints, IBatchProjection projector, ProjectionProgress progress, ILogger<FeedProjection> logger, ISnapshotStore? snapshots = null)
+/// <summary>Drives the projector from a store's own ordered feed, with a durable checkpoint (the self-hosted path), and tells clients what changed.</summary>
+public sealed class FeedProjection(IEventFeed feed, ICheckpointStore checkpoints, IBatchProjection projector, ProjectionProgress progress, IChangeNotifier notifier, ILogger<FeedProjection> logger, ISnapshotStore? snapshots = null)
 {
     public const string Consumer = "view";
     public const int BatchSize = 500;
@@ -17,7 +17,11 @@ public sealed class FeedProjection(IEventFeed feed, ICheckpointStore checkpoints
         {
             var batch = await feed.ReadAllAsync(position, BatchSize, ct);
             if (batch.Count == 0) break;
-            await projector.ProjectAsync(batch, ct);
+            // Appends projected in their own transaction since the checkpoint was read are in the view and the changes
+            // journal already: projecting them again would only tell their entities again (as a redelivery does).
+            var projected = progress.Projected;
+            var fresh = batch.Where(e => e.Position > projected).ToList();
+            if (fresh.Count > 0) await notifier.NotifyAsync(await projector.ProjectAsync(fresh, ct), ct);
             position = batch[^1].Position;
             // Writers waiting to read their own writes may go as soon as the view has them; the checkpoint only saves work on restart.
             progress.ReportProjected(position);

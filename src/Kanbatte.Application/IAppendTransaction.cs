@@ -12,6 +12,8 @@ public interface IAppendTransaction
 
     ICheckpointStore Checkpoints { get; }
 
+    IChangeJournal Changes { get; }
+
     /// <summary>
     /// Runs <paramref name="work"/> so that, if it throws, only its own writes are undone and the append stands; the
     /// exception is then rethrown for the step to handle (a step that lets an exception escape fails the whole append).

@@ -18,8 +18,8 @@ public interface IViewStore
     Task<IReadOnlyList<ViewDocument>> ListCommentsAsync(string projectKey, string taskId, int afterNumber, int limit, CancellationToken ct = default);
 
     /// <summary>
-    /// The documents of one kind in one partition, by id, after <paramref name="afterId"/> (all when null): a project's
-    /// members, a user's projects, the projects without an owner.
+    /// The documents of the given kinds in one partition, by id, after <paramref name="afterId"/> (all when null): a
+    /// project's members, a user's projects, the projects without an owner, every entity of a project (the changes feed).
     /// </summary>
-    Task<IReadOnlyList<ViewDocument>> ListByIdAsync(string partition, string kind, string? afterId, int limit, CancellationToken ct = default);
+    Task<IReadOnlyList<ViewDocument>> ListByIdAsync(string partition, IReadOnlyList<string> kinds, string? afterId, int limit, CancellationToken ct = default);
 }

@@ -5,19 +5,21 @@ namespace Kanbatte.Application;
 /// <summary>
 /// The self-hosted server's fast path, a step inside each append's transaction: when the view has caught up with everything
 /// before the append, the same <see cref="Projector"/> projects it there, and event, view documents and checkpoint commit
-/// together, so the writer reads its own write at once and waits for nothing. Otherwise (the view behind after a restart,
+/// together (with the changes journal's entry), so the writer reads its own write at once and waits for nothing; once
+/// committed, the changed project is published to the server's <see cref="ProjectNotifications"/>. Otherwise (the view behind after a restart,
 /// an event the projector cannot apply) the append is left to the feed projection, which parks what keeps failing.
 /// </summary>
-public sealed class InlineProjection(ProjectionProgress progress, ILogger<InlineProjection> logger) : IInTransactionStep
+public sealed class InlineProjection(ProjectionProgress progress, ProjectNotifications notifications, TimeProvider clock, ILogger<InlineProjection> logger) : IInTransactionStep
 {
     public async Task<Action?> RunAsync(IAppendTransaction transaction, IReadOnlyList<EventEnvelope> appended, CancellationToken ct)
     {
         if (await transaction.Checkpoints.GetAsync(FeedProjection.Consumer, ct) != appended[0].Position - 1) return null;
+        IReadOnlyList<ProjectChanged> changed = [];
         try
         {
             await transaction.IsolatedAsync(async () =>
             {
-                await new Projector(transaction.View, transaction.Events).ProjectAsync(appended, ct);
+                changed = await new Projector(transaction.View, transaction.Events, transaction.Changes, clock).ProjectAsync(appended, ct);
                 await transaction.Checkpoints.SaveAsync(FeedProjection.Consumer, appended[^1].Position, ct);
             }, ct);
         }
@@ -28,7 +30,11 @@ public sealed class InlineProjection(ProjectionProgress progress, ILogger<Inline
             return null;
         }
         var position = appended[^1].Position;
-        // Readers are told only once the transaction has committed: before that, the view's new rows are not theirs to see.
-        return () => progress.ReportProjected(position);
+        // Readers and clients are told only once the transaction has committed: before that, the view's new rows are not theirs to see.
+        return () =>
+        {
+            progress.ReportProjected(position);
+            notifications.Publish(changed);
+        };
     }
 }

@@ -36,7 +36,7 @@ public sealed class KanbatteQueries(IViewStore view, IEventStore events, ISnapsh
 
     private async Task<Page<ViewDocument>> ListByIdAsync(string partition, string kind, string? afterId, int limit, Func<ViewDocument, string> cursorOf, CancellationToken ct)
     {
-        var docs = await view.ListByIdAsync(partition, kind, afterId, limit + 1, ct);
+        var docs = await view.ListByIdAsync(partition, [kind], afterId, limit + 1, ct);
         return ToPage(docs, limit, cursorOf);
     }
 

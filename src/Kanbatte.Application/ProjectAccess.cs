@@ -25,6 +25,17 @@ public sealed class ProjectAccess(WritePipeline pipeline)
         return project;
     }
 
+    /// <summary>
+    /// The user ids of the project's members now (none for an unknown project): whom a change may be told to. Read from
+    /// the log, not a cached state: a change is told as soon as it is projected, which can be before its writer has
+    /// cached the stream's new state.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> MembersAsync(string projectKey, CancellationToken ct)
+    {
+        var project = await pipeline.LoadCurrentAsync(StreamIds.Project(projectKey), StreamFolds.Project, ct);
+        return project is null ? [] : project.Members.Keys.ToList();
+    }
+
     public static void RequireRole(ProjectStream project, Caller caller, string role)
     {
         var held = project.RoleOf(caller.Id) ?? throw new InvalidOperationException("Membership is checked first.");

@@ -8,31 +8,56 @@ namespace Kanbatte.Application;
 /// duplicated or replayed event changes nothing, and a version gap (an event missed or parked) is filled from the log.
 /// A document derived from a stream (a comment) is written before the stream's own document, so a crash between
 /// the two writes is repaired by redelivery.
+/// <para>
+/// After the view, each project's changes journal gets one entry naming the entities the batch changed (with a
+/// <paramref name="journal"/>; a rebuild writes none). Events delivered again tell their entities again, as they are
+/// now: a crash between the view writes and the journal leaves the documents written but untold, and the redelivery
+/// that follows is what tells them.
+/// </para>
 /// </summary>
-public sealed class Projector(IViewStore view, IEventStore events) : IBatchProjection
+public sealed class Projector(IViewStore view, IEventStore events, IChangeJournal? journal = null, TimeProvider? clock = null) : IBatchProjection
 {
-    public async Task ProjectAsync(IReadOnlyList<EventEnvelope> batch, CancellationToken ct = default)
+    private readonly TimeProvider _clock = clock ?? TimeProvider.System;
+
+    /// <summary>Projects the batch; returns the projects whose journal got an entry, with its number.</summary>
+    public async Task<IReadOnlyList<ProjectChanged>> ProjectAsync(IReadOnlyList<EventEnvelope> batch, CancellationToken ct = default)
     {
         var changes = new List<ViewChange>();
+        var told = new Dictionary<string, List<EntityChange>>(StringComparer.Ordinal);
         foreach (var stream in batch.GroupBy(e => e.StreamId, StringComparer.Ordinal))
         {
+            var projectKey = EventEnvelope.ProjectKeyOf(stream.Key);
+            if (!told.TryGetValue(projectKey, out var entities)) told[projectKey] = entities = [];
             if (stream.Key.StartsWith(StreamIds.ProjectPrefix, StringComparison.Ordinal))
-                await ProjectProjectStreamAsync(stream.Key, stream, changes, ct);
+                await ProjectProjectStreamAsync(stream.Key, stream, changes, entities, ct);
             else if (stream.Key.StartsWith(StreamIds.TaskPrefix, StringComparison.Ordinal))
-                await ProjectTaskStreamAsync(stream.Key, stream, changes, ct);
+                await ProjectTaskStreamAsync(stream.Key, stream, changes, entities, ct);
             else
                 throw new InvalidOperationException($"No projection for stream '{stream.Key}'.");
         }
         if (changes.Count > 0) await view.WriteAsync(changes, ct);
+        if (journal is null) return [];
+
+        var changed = new List<ProjectChanged>();
+        var at = _clock.GetUtcNow();
+        foreach (var (projectKey, entities) in told)
+            if (entities.Count > 0)
+                changed.Add(new ProjectChanged(projectKey, await journal.AppendAsync(projectKey, entities, at, ct)));
+        return changed;
     }
 
-    private async Task ProjectProjectStreamAsync(string streamId, IEnumerable<EventEnvelope> delivered, List<ViewChange> changes, CancellationToken ct)
+    private async Task ProjectProjectStreamAsync(string streamId, IEnumerable<EventEnvelope> delivered, List<ViewChange> changes, List<EntityChange> told, CancellationToken ct)
     {
         var key = streamId[StreamIds.ProjectPrefix.Length..];
         var (partition, id) = ViewKeys.Project(key);
         var doc = await view.GetAsync(partition, id, ct);
-        var pending = await PendingAsync(streamId, doc?.Version ?? 0, delivered, ct);
-        if (pending.Count == 0) return;
+        var applied = doc?.Version ?? 0;
+        var pending = await PendingAsync(streamId, applied, delivered, ct);
+        if (pending.Count == 0)
+        {
+            await TellAgainAsync(key, doc, delivered, told, ct);
+            return;
+        }
 
         // The project stream's own fold, on the project and all its members (the members' documents, read with one query a page).
         var members = ProjectStream.NoMembers;
@@ -60,10 +85,19 @@ public sealed class Projector(IViewStore view, IEventStore events) : IBatchProje
             var (mp, mid) = ViewKeys.Member(key, userId);
             var (cp, cid) = ViewKeys.Membership(userId, key);
             if (stream.Members.TryGetValue(userId, out var member))
-                changes.Add(new ViewChange(mp, mid, new ViewDocument(mp, mid, ViewKeys.MemberKind, at, KanbatteJson.Serialize(member))));
+            {
+                var memberDoc = new ViewDocument(mp, mid, ViewKeys.MemberKind, at, KanbatteJson.Serialize(member));
+                changes.Add(new ViewChange(mp, mid, memberDoc));
+                told.Add(EntityChange.Of(EntityChange.Member, userId, memberDoc, at));
+            }
             else
+            {
                 changes.AddRange([new ViewChange(mp, mid, null), new ViewChange(cp, cid, null)]);
+                told.Add(EntityChange.Of(EntityChange.Member, userId, null, at));
+            }
         }
+        // Members the delivered events are about but that were applied already: told again as they are now.
+        await TellMembersAgainAsync(key, delivered.Where(e => e.Version <= applied), touched.Keys, version, told, ct);
         foreach (var userId in stream.Members.Keys)
         {
             var (cp, cid) = ViewKeys.Membership(userId, key);
@@ -74,7 +108,9 @@ public sealed class Projector(IViewStore view, IEventStore events) : IBatchProje
             changes.Add(new ViewChange(up, uid, new ViewDocument(up, uid, ViewKeys.UnownedKind, version, KanbatteJson.Serialize(new { key, name = stream.Project.Name }))));
         else if (owned && doc is not null)
             changes.Add(new ViewChange(up, uid, null));
-        changes.Add(new ViewChange(partition, id, new ViewDocument(partition, id, ViewKeys.ProjectKind, version, projectJson)));
+        var projectDoc = new ViewDocument(partition, id, ViewKeys.ProjectKind, version, projectJson);
+        changes.Add(new ViewChange(partition, id, projectDoc));
+        told.Add(EntityChange.Of(EntityChange.Project, key, projectDoc, version));
     }
 
     /// <summary>Every member of a project, from the view.</summary>
@@ -84,21 +120,26 @@ public sealed class Projector(IViewStore view, IEventStore events) : IBatchProje
         string? after = null;
         while (true)
         {
-            var page = await view.ListByIdAsync(key, kind, after, 500, ct);
+            var page = await view.ListByIdAsync(key, [kind], after, 500, ct);
             all.AddRange(page.Select(d => KanbatteJson.Deserialize<Member>(d.Json)));
             if (page.Count < 500) return all;
             after = page[^1].Id;
         }
     }
 
-    private async Task ProjectTaskStreamAsync(string streamId, IEnumerable<EventEnvelope> delivered, List<ViewChange> changes, CancellationToken ct)
+    private async Task ProjectTaskStreamAsync(string streamId, IEnumerable<EventEnvelope> delivered, List<ViewChange> changes, List<EntityChange> told, CancellationToken ct)
     {
         var taskId = streamId[StreamIds.TaskPrefix.Length..];
         var projectKey = EventEnvelope.ProjectKeyOf(streamId);
         var (partition, id) = ViewKeys.Task(projectKey, taskId);
         var doc = await view.GetAsync(partition, id, ct);
-        var pending = await PendingAsync(streamId, doc?.Version ?? 0, delivered, ct);
-        if (pending.Count == 0) return;
+        var applied = doc?.Version ?? 0;
+        var pending = await PendingAsync(streamId, applied, delivered, ct);
+        if (pending.Count == 0)
+        {
+            await TellAgainAsync(projectKey, doc, delivered, told, ct);
+            return;
+        }
 
         // The task stream's own fold, on the part of it these events touch: the task and the comments they are about,
         // each read once from the view (a comment they add needs no read).
@@ -123,11 +164,60 @@ public sealed class Projector(IViewStore view, IEventStore events) : IBatchProje
         foreach (var (commentId, version) in touched)
         {
             var (cp, cid) = ViewKeys.Comment(projectKey, commentId);
-            changes.Add(new ViewChange(cp, cid, stream.Comments.TryGetValue(commentId, out var comment)
+            var commentDoc = stream.Comments.TryGetValue(commentId, out var comment)
                 ? new ViewDocument(cp, cid, ViewKeys.CommentKind, version, KanbatteJson.Serialize(comment))
-                : null));
+                : null;
+            changes.Add(new ViewChange(cp, cid, commentDoc));
+            told.Add(EntityChange.Of(EntityChange.Comment, commentId, commentDoc, version));
         }
-        changes.Add(new ViewChange(partition, id, new ViewDocument(partition, id, ViewKeys.TaskKind, pending[^1].Version, KanbatteJson.Serialize(stream.Task))));
+        var last = pending[^1].Version;
+        // Comments the delivered events are about but that were applied already: told again as they are now.
+        await TellCommentsAgainAsync(projectKey, delivered.Where(e => e.Version <= applied), touched.Keys, last, told, ct);
+        var taskDoc = new ViewDocument(partition, id, ViewKeys.TaskKind, last, KanbatteJson.Serialize(stream.Task));
+        changes.Add(new ViewChange(partition, id, taskDoc));
+        told.Add(EntityChange.Of(EntityChange.Task, taskId, taskDoc, last));
+    }
+
+    /// <summary>
+    /// A stream whose delivered events the view has applied already: its entities are told again as the view holds them
+    /// now, since the delivery that applied them may have stopped before the journal heard of them.
+    /// </summary>
+    private async Task TellAgainAsync(string projectKey, ViewDocument? doc, IEnumerable<EventEnvelope> delivered, List<EntityChange> told, CancellationToken ct)
+    {
+        if (journal is null || doc is null) return;
+        if (doc.Kind == ViewKeys.ProjectKind)
+        {
+            await TellMembersAgainAsync(projectKey, delivered, [], doc.Version, told, ct);
+            told.Add(EntityChange.Of(EntityChange.Project, projectKey, doc, doc.Version));
+        }
+        else
+        {
+            await TellCommentsAgainAsync(projectKey, delivered, [], doc.Version, told, ct);
+            told.Add(EntityChange.Of(EntityChange.Task, doc.Id["task:".Length..], doc, doc.Version));
+        }
+    }
+
+    private async Task TellMembersAgainAsync(string projectKey, IEnumerable<EventEnvelope> applied, IEnumerable<string> toldAlready, int version, List<EntityChange> told, CancellationToken ct)
+    {
+        if (journal is null) return;
+        var ids = applied.Select(e => ProjectDecider.MemberIdOf(EventCodec.Decode(e))).OfType<string>().Except(toldAlready, StringComparer.Ordinal).Distinct(StringComparer.Ordinal);
+        foreach (var userId in ids)
+        {
+            var (mp, mid) = ViewKeys.Member(projectKey, userId);
+            // A member gone from the view is told removed at the stream's version, which is at or after the removal.
+            told.Add(EntityChange.Of(EntityChange.Member, userId, await view.GetAsync(mp, mid, ct), version));
+        }
+    }
+
+    private async Task TellCommentsAgainAsync(string projectKey, IEnumerable<EventEnvelope> applied, IEnumerable<string> toldAlready, int version, List<EntityChange> told, CancellationToken ct)
+    {
+        if (journal is null) return;
+        var ids = applied.Select(e => TaskDecider.CommentIdOf(EventCodec.Decode(e))).OfType<string>().Except(toldAlready, StringComparer.Ordinal).Distinct(StringComparer.Ordinal);
+        foreach (var commentId in ids)
+        {
+            var (cp, cid) = ViewKeys.Comment(projectKey, commentId);
+            told.Add(EntityChange.Of(EntityChange.Comment, commentId, await view.GetAsync(cp, cid, ct), version));
+        }
     }
 
     /// <summary>The events still to apply after <paramref name="applied"/>, in order, with any gap read from the log.</summary>

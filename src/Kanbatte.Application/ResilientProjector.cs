@@ -15,23 +15,23 @@ public sealed class ResilientProjector(
 {
     public const int RedrivePageSize = 100;
 
-    public async Task ProjectAsync(IReadOnlyList<EventEnvelope> batch, CancellationToken ct = default)
+    public async Task<IReadOnlyList<ProjectChanged>> ProjectAsync(IReadOnlyList<EventEnvelope> batch, CancellationToken ct = default)
     {
         try
         {
-            await projector.ProjectAsync(batch, ct);
-            return;
+            return await projector.ProjectAsync(batch, ct);
         }
         catch (Exception e) when (IsPerEvent(e, ct))
         {
             logger.LogWarning(e, "Projecting a batch of {Count} events failed; projecting them one by one", batch.Count);
         }
 
+        var changed = new List<ProjectChanged>();
         foreach (var envelope in batch.OrderBy(e => e.StreamId, StringComparer.Ordinal).ThenBy(e => e.Version))
         {
             try
             {
-                await projector.ProjectAsync([envelope], ct);
+                changed.AddRange(await projector.ProjectAsync([envelope], ct));
             }
             catch (Exception e) when (IsPerEvent(e, ct))
             {
@@ -39,12 +39,21 @@ public sealed class ResilientProjector(
                 await deadLetters.ParkAsync(envelope, Describe(e), clock.GetUtcNow(), ct);
             }
         }
+        return Latest(changed);
     }
 
-    /// <summary>Projects parked events again, in stream and version order; those applied leave the parked set.</summary>
-    public async Task<RedriveResult> RedriveAsync(CancellationToken ct = default)
+    /// <summary>One entry per project: the latest journal entry the batch reached.</summary>
+    public static IReadOnlyList<ProjectChanged> Latest(IEnumerable<ProjectChanged> changed) =>
+        changed.GroupBy(c => c.ProjectKey, StringComparer.Ordinal).Select(g => g.MaxBy(c => c.Seq)!).ToList();
+
+    /// <summary>
+    /// Projects parked events again, in stream and version order; those applied leave the parked set. Returns what it
+    /// did and the projects whose changes journal it added to.
+    /// </summary>
+    public async Task<(RedriveResult Result, IReadOnlyList<ProjectChanged> Changed)> RedriveAsync(CancellationToken ct = default)
     {
         var (applied, failing) = (0, 0);
+        var changed = new List<ProjectChanged>();
         // Page by page, past those that fail again (they stay parked), so none is left out however many keep failing.
         DeadLetterKey? after = null;
         while (await deadLetters.ListAsync(RedrivePageSize, after, ct) is { Count: > 0 } page)
@@ -54,7 +63,7 @@ public sealed class ResilientProjector(
                 var e = parked.Event;
                 try
                 {
-                    await projector.ProjectAsync([e], ct);
+                    changed.AddRange(await projector.ProjectAsync([e], ct));
                 }
                 catch (Exception error) when (IsPerEvent(error, ct))
                 {
@@ -68,7 +77,7 @@ public sealed class ResilientProjector(
             }
             after = new DeadLetterKey(page[^1].Event.StreamId, page[^1].Event.Version);
         }
-        return new RedriveResult(applied, failing);
+        return (new RedriveResult(applied, failing), Latest(changed));
     }
 
     private bool IsPerEvent(Exception e, CancellationToken ct) =>

@@ -63,6 +63,8 @@ public sealed class WritePipeline(
             }
             catch (ConcurrencyException) when (attempt < MaxAttempts)
             {
+                // Under heavy contention a short random pause spreads the writers out, so one does not lose every round.
+                if (attempt >= 3) await Task.Delay(Random.Shared.Next(attempt), ct);
                 loaded = await LoadAsync(streamId, fold, LoadOption.RequireLoad, ct);
                 continue;
             }
@@ -78,6 +80,10 @@ public sealed class WritePipeline(
     /// <summary>A stream's state for a decision that appends nothing (e.g. "does the project exist"), loaded as the pipeline loads.</summary>
     public async Task<TState?> LoadAsync<TState>(string streamId, StreamFold<TState> fold, CancellationToken ct) where TState : class =>
         (await LoadAsync(streamId, fold, load, ct)).State;
+
+    /// <summary>The same, with whatever the log holds now (<see cref="LoadOption.RequireLoad"/>), whatever this pipeline's own load option.</summary>
+    public async Task<TState?> LoadCurrentAsync<TState>(string streamId, StreamFold<TState> fold, CancellationToken ct) where TState : class =>
+        (await LoadAsync(streamId, fold, LoadOption.RequireLoad, ct)).State;
 
     /// <summary>A state, and whether it was read from the log just now (rather than taken from the cache or assumed).</summary>
     private readonly record struct Loaded<TState>(TState? State, bool Read);

@@ -1,11 +1,15 @@
+using Azure.Core;
 using Azure.Core.Serialization;
+using Azure.Identity;
 using Kanbatte.Api;
 using Kanbatte.Application;
+using Kanbatte.Functions.Push;
 using Kanbatte.Storage.Cosmos;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Azure.Functions.Worker.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 
 namespace Kanbatte.Functions;
@@ -41,6 +45,13 @@ public static class FunctionsProgram
             sp.GetRequiredService<IEventStore>(), sp.GetRequiredService<TimeProvider>(),
             LoadOption.RequireLoad, sp.GetRequiredService<StreamStateCache>(),
             inTransaction: [], afterCommit: []));
+        // Push: after ProjectEvents projects, members are told through Azure SignalR Service (REST, the app's own identity).
+        services.AddSingleton(configuration.GetSection(SignalRServiceOptions.Section).Get<SignalRServiceOptions>() ?? new SignalRServiceOptions());
+        services.TryAddSingleton<TokenCredential>(_ => new DefaultAzureCredential());
+        services.AddHttpClient<SignalRService>();
+        services.AddSingleton<ChangeMessages>();
+        services.AddSingleton<IChangeNotifier, SignalRServiceNotifier>();
+        services.AddSingleton<HubNegotiation>();
         // The trigger's documents are bound with the worker's serializer: make it read them as the store wrote them.
         services.Configure<WorkerOptions>(o => o.Serializer = new JsonObjectSerializer(KanbatteJson.Options));
         return services;

@@ -5,22 +5,33 @@ using Microsoft.Azure.Functions.Worker;
 namespace Kanbatte.Functions;
 
 /// <summary>
-/// The projector on the event log's change feed. Per-event failures are parked as dead letters by the resilient
-/// projector, so the lease moves on without losing anything; a transient store error throws, and the function-level
-/// retry delivers the same batch again (the projector applies each event once, however often it comes).
+/// The projector on the event log's change feed, then the push to the changed projects' members. Per-event failures
+/// are parked as dead letters by the resilient projector, so the lease moves on without losing anything; a transient
+/// store error throws, and the function-level retry delivers the same batch again (the projector applies each event
+/// once, however often it comes). Telling clients never throws: it comes after the view and the journal are written.
+/// <para>
+/// The feed is polled every second (<see cref="FeedPollDelayMs"/>), so a change reaches clients within about two
+/// seconds; the default, five seconds, would be too slow for a live board. See the README for what polling costs.
+/// </para>
 /// </summary>
-public sealed class ProjectEventsFunction(ResilientProjector projector)
+public sealed class ProjectEventsFunction(ResilientProjector projector, IChangeNotifier notifier)
 {
+    public const int FeedPollDelayMs = 1000;
+
     public const string Name = "ProjectEvents";
     public const string LeasePrefix = "functions-view-";
 
     [Function(Name)]
     [ExponentialBackoffRetry(5, "00:00:01", "00:01:00")]
-    public Task Run(
+    public async Task Run(
         [CosmosDBTrigger(CosmosOptions.Names.Database, CosmosOptions.Names.EventLog,
             Connection = CosmosOptions.ConnectionSetting,
             LeaseContainerName = CosmosOptions.Names.Leases,
-            LeaseContainerPrefix = LeasePrefix)] IReadOnlyList<CosmosEventDocument> events,
-        CancellationToken cancellationToken) =>
-        projector.ProjectAsync(events.Select(e => e.ToEnvelope()).ToList(), cancellationToken);
+            LeaseContainerPrefix = LeasePrefix,
+            FeedPollDelay = FeedPollDelayMs)] IReadOnlyList<CosmosEventDocument> events,
+        CancellationToken cancellationToken)
+    {
+        var changed = await projector.ProjectAsync(events.Select(e => e.ToEnvelope()).ToList(), cancellationToken);
+        await notifier.NotifyAsync(changed, cancellationToken);
+    }
 }

@@ -5,10 +5,10 @@ using Microsoft.Azure.Cosmos;
 namespace Kanbatte.Server;
 
 /// <summary>
-/// Runs the projector from the event log's change feed, with leases in the leases container. A delegate that throws
+/// Runs the projector from the event log's change feed, with leases in the leases container, and tells clients what changed. A delegate that throws
 /// (a transient store error; per-event failures are parked) is not checkpointed, so the processor delivers the batch again.
 /// </summary>
-public sealed class ChangeFeedProjectorService(CosmosContainers containers, ResilientProjector projector, ILogger<ChangeFeedProjectorService> logger) : IHostedService
+public sealed class ChangeFeedProjectorService(CosmosContainers containers, ResilientProjector projector, IChangeNotifier notifier, ILogger<ChangeFeedProjectorService> logger) : IHostedService
 {
     private ChangeFeedProcessor? _processor;
 
@@ -30,8 +30,11 @@ public sealed class ChangeFeedProjectorService(CosmosContainers containers, Resi
         logger.LogInformation("Change feed processor started on {Container} (leases {Leases}, prefix {Prefix})", options.EventLogContainer, options.LeasesContainer, options.LeasePrefix);
     }
 
-    private Task HandleAsync(ChangeFeedProcessorContext context, IReadOnlyCollection<CosmosEventDocument> changes, CancellationToken ct) =>
-        projector.ProjectAsync(changes.Select(d => d.ToEnvelope()).ToList(), ct);
+    private async Task HandleAsync(ChangeFeedProcessorContext context, IReadOnlyCollection<CosmosEventDocument> changes, CancellationToken ct)
+    {
+        var changed = await projector.ProjectAsync(changes.Select(d => d.ToEnvelope()).ToList(), ct);
+        await notifier.NotifyAsync(changed, ct);
+    }
 
     public Task StopAsync(CancellationToken cancellationToken) => _processor?.StopAsync() ?? Task.CompletedTask;
 }

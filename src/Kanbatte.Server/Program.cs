@@ -34,6 +34,8 @@ builder.Services.AddKanbatteApi(builder.Configuration);
 // Bearer tokens of the configured issuer, or of the server's own (a key beside the database) when none is configured.
 builder.Services.AddKanbatteAuthentication(builder.Configuration, () => LocalIssuer.OpenOrCreate(LocalIssuer.KeyPathOf(builder.Configuration)));
 builder.Services.AddKanbatteCors(builder.Configuration);
+// The push channel: SignalR at /api/hub, told by the projections what changed (HubNotifier).
+builder.Services.AddKanbattePush();
 // The route group requires an authenticated caller (KanbatteRoutes); the function app checks the same in its middleware.
 builder.Services.AddAuthorization();
 // Kanbatte:Store picks the data path: the embedded SQLite file (default) or Cosmos DB, as the function app uses it.
@@ -59,6 +61,7 @@ app.UseCors();
 app.UseAuthentication();
 app.UseAuthorization();
 app.MapKanbatteApi();
+app.MapKanbatteHub();
 app.Lifetime.ApplicationStarted.Register(() =>
     app.Logger.LogInformation("{Notice}", TokenCommand.Notice(app.Services.GetRequiredService<TokenIssuers>(), app.Configuration)));
 app.Run();

@@ -16,6 +16,7 @@ public static class SqliteStoreRegistration
         services.AddSingleton<IViewStore, SqliteViewStore>();
         services.AddSingleton<ICheckpointStore, SqliteCheckpointStore>();
         services.AddSingleton<ICounterStore, SqliteCounterStore>();
+        services.AddSingleton<IChangeJournal, SqliteChangeJournal>();
         services.AddSingleton<IDeadLetterStore, SqliteDeadLetterStore>();
         services.AddSingleton<ITransientErrorPolicy, SqliteTransientErrors>();
         services.AddSingleton<ResilientProjector>();
@@ -35,7 +36,7 @@ public static class SqliteStoreRegistration
             LoadOption.AnyCachedValue, sp.GetRequiredService<StreamStateCache>(),
             inTransaction:
             [
-                sp.GetRequiredService<InlineProjection>(),    // event, view documents and checkpoint commit together
+                sp.GetRequiredService<InlineProjection>(),    // event, view documents, changes journal and checkpoint commit together
                 sp.GetRequiredService<SqliteSnapshotStore>(), // and the board snapshot, when one is due
             ],
             afterCommit:
@@ -43,9 +44,10 @@ public static class SqliteStoreRegistration
                 sp.GetRequiredService<KanbatteMetrics>(),     // kanbatte.events.appended
                 sp.GetRequiredService<ReadYourWrites>(),      // when the view was behind: wait (bounded) for the feed projection
             ]));
+        // The feed projection (what inline projection left), telling clients through ProjectNotifications as inline projection does.
         services.AddSingleton<FeedProjection>();
         services.AddHostedService<ProjectorService>();
-        services.AddHostedService<IdempotencyPurgeService>();
+        services.AddHostedService<RetentionService>(); // idempotency keys after a day, changes journal entries after the retention
         return services;
     }
 }

@@ -20,24 +20,42 @@ public sealed class CosmosActiveView(CosmosClient client, CosmosOptions options)
     private readonly TimeSpan _refresh = TimeSpan.FromMilliseconds(options.ActiveViewRefreshMs);
     private volatile Cached? _current; // one reference, so a reader never sees a container with another's read time
 
-    private sealed record Cached(Container View, long ReadAt);
+    private sealed record Cached(Container View, string Epoch, long ReadAt);
 
     public TimeSpan RefreshInterval => _refresh;
 
-    public async ValueTask<Container> GetAsync(CancellationToken ct = default)
+    public async ValueTask<Container> GetAsync(CancellationToken ct = default) => (await CurrentAsync(ct)).View;
+
+    /// <summary>The view's generation, for changes cursors (see <see cref="CosmosViewPointer.Epoch"/>).</summary>
+    public async ValueTask<string> EpochAsync(CancellationToken ct = default) => (await CurrentAsync(ct)).Epoch;
+
+    private async ValueTask<Cached> CurrentAsync(CancellationToken ct)
     {
-        if (_current is { } current && TimeProvider.System.GetElapsedTime(current.ReadAt) < _refresh) return current.View;
+        if (_current is { } current && TimeProvider.System.GetElapsedTime(current.ReadAt) < _refresh) return current;
         var readAt = TimeProvider.System.GetTimestamp();
-        var name = (await ReadPointerAsync(ct))?.Container ?? options.ViewContainer;
+        var pointer = await ReadPointerAsync(ct);
+        var name = pointer?.Container ?? options.ViewContainer;
         var view = _current is { } known && known.View.Id == name ? known.View : client.GetContainer(options.Database, name);
-        _current = new Cached(view, readAt);
-        return view;
+        return _current = new Cached(view, pointer?.Epoch ?? name, readAt);
     }
 
-    /// <summary>Makes <paramref name="container"/> the view for every instance (within the refresh interval).</summary>
+    /// <summary>
+    /// Makes <paramref name="container"/> the view for every instance (within the refresh interval), keeping the epoch
+    /// of the view it replaces until <see cref="CompleteAsync"/>.
+    /// </summary>
     public async Task SwitchAsync(string container, string previous, DateTimeOffset at, CancellationToken ct = default)
     {
-        await _pointers.UpsertItemAsync(new CosmosViewPointer(PointerId, container, previous, at), new PartitionKey(PointerId),
+        var epoch = (await ReadPointerAsync(ct))?.Epoch ?? previous;
+        await _pointers.UpsertItemAsync(new CosmosViewPointer(PointerId, container, previous, at, epoch), new PartitionKey(PointerId),
+            new ItemRequestOptions { EnableContentResponseOnWrite = false }, ct);
+        _current = null;
+    }
+
+    /// <summary>The switched-to view has caught up: it becomes the epoch, so changes cursors from before the switch are refused.</summary>
+    public async Task CompleteAsync(CancellationToken ct = default)
+    {
+        var pointer = await ReadPointerAsync(ct) ?? throw new InvalidOperationException("No view switch to complete.");
+        await _pointers.UpsertItemAsync(pointer with { Epoch = pointer.Container }, new PartitionKey(PointerId),
             new ItemRequestOptions { EnableContentResponseOnWrite = false }, ct);
         _current = null;
     }

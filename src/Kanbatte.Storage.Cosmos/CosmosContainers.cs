@@ -14,6 +14,7 @@ public sealed class CosmosContainers(CosmosClient client, CosmosOptions options)
     public Container DeadLetter { get; } = client.GetContainer(options.Database, options.DeadLetterContainer);
     public Container Leases { get; } = client.GetContainer(options.Database, options.LeasesContainer);
     public Container Idempotency { get; } = client.GetContainer(options.Database, options.IdempotencyContainer);
+    public Container Changes { get; } = client.GetContainer(options.Database, options.ChangesContainer);
 
     /// <summary>
     /// Creates the database and containers when missing: for the emulator and tests. In Azure the infrastructure owns
@@ -38,5 +39,8 @@ public sealed class CosmosContainers(CosmosClient client, CosmosOptions options)
         await database.CreateContainerIfNotExistsAsync(
             new ContainerProperties(Options.IdempotencyContainer, CosmosOptions.PartitionKeys.Idempotency) { DefaultTimeToLive = CosmosOptions.IdempotencyTtlSeconds },
             cancellationToken: ct);
+        // Time to live on, with no default: journal entries carry their own (the counter documents never expire).
+        await database.CreateContainerIfNotExistsAsync(
+            new ContainerProperties(Options.ChangesContainer, CosmosOptions.PartitionKeys.Changes) { DefaultTimeToLive = -1 }, cancellationToken: ct);
     }
 }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using Kanbatte.Application;
 
@@ -26,3 +27,19 @@ internal sealed record CosmosDeadLetterItem(string Id, string StreamId, int Vers
 
 /// <summary>An Idempotency-Key's record (partition key <c>/id</c>); the container's time to live expires it.</summary>
 internal sealed record CosmosIdempotencyItem(string Id, string RequestHash, DateTimeOffset ClaimedAt, StoredResponse? Response);
+
+/// <summary>A project's journal counter (id <c>seq</c>): the last entry number handed out.</summary>
+internal sealed record CosmosJournalCounter(string Id, string ProjectKey, string Kind, long Value)
+{
+    public const string CounterKind = "counter";
+}
+
+/// <summary>One journal entry (id from its number, so a number is created once); <c>ttl</c> expires it.</summary>
+internal sealed record CosmosJournalEntry(string Id, string ProjectKey, string Kind, long Seq, DateTimeOffset At, IReadOnlyList<EntityChange> Changes, int Ttl)
+{
+    public const string EntryKind = "entry";
+
+    public static string IdOf(long seq) => "e" + seq.ToString("D19", CultureInfo.InvariantCulture);
+
+    public JournalEntry ToEntry() => new(Seq, At, Changes);
+}

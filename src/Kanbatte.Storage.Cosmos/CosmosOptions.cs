@@ -21,6 +21,7 @@ public sealed class CosmosOptions
     public string DeadLetterContainer { get; set; } = Names.DeadLetter;
     public string CountersContainer { get; set; } = Names.Counters;
     public string IdempotencyContainer { get; set; } = Names.Idempotency;
+    public string ChangesContainer { get; set; } = Names.Changes;
 
     /// <summary>Create the database and containers at startup when missing: for the emulator; in Azure the infrastructure owns them.</summary>
     public bool CreateIfNotExists { get; set; }
@@ -50,6 +51,8 @@ public sealed class CosmosOptions
         public const string Counters = "counters";
         /// <summary>Kept responses of Idempotency-Key requests; items expire after 24 hours (container default TTL).</summary>
         public const string Idempotency = "idempotency";
+        /// <summary>Each project's changes journal (the changes feed); items expire by their own time to live.</summary>
+        public const string Changes = "changes";
     }
 
     /// <summary>Partition key paths, one per container.</summary>
@@ -61,6 +64,7 @@ public sealed class CosmosOptions
         public const string DeadLetter = "/streamId";
         public const string Counters = "/id";
         public const string Idempotency = "/id";
+        public const string Changes = "/projectKey";
     }
 
     /// <summary>The idempotency container's default time to live: a key is kept 24 hours, then Cosmos DB deletes it.</summary>

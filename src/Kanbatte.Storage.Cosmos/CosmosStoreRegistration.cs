@@ -38,6 +38,8 @@ public static class CosmosStoreRegistration
         services.AddSingleton<IIdempotencyStore, CosmosIdempotencyStore>();
         services.AddSingleton<ITransientErrorPolicy, CosmosTransientErrors>();
         services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton(configuration.GetSection(ChangesOptions.Section).Get<ChangesOptions>() ?? new ChangesOptions());
+        services.AddSingleton<IChangeJournal, CosmosChangeJournal>();
         services.TryAddSingleton<Projector>();
         services.AddSingleton<ResilientProjector>();
         services.AddSingleton<IBatchProjection>(sp => sp.GetRequiredService<ResilientProjector>());

@@ -55,6 +55,8 @@ public sealed class CosmosViewRebuild(CosmosContainers containers, IEventStore e
 
         passes.Add(await ProjectSinceAsync(store, pass2 - (long)Overlap.TotalSeconds, ct));
         report?.Invoke($"pass 3: {passes[^1]:N0} events read (appended since pass 2 began, {Overlap.TotalSeconds:0} s overlap), after the switch");
+        await active.CompleteAsync(ct);
+        report?.Invoke($"{target} is the view's new epoch: changes cursors from before it answer 410, and clients take the rebuilt view afresh");
         return new CosmosViewRebuildResult(previous.Id, target, passes, clock.Elapsed);
     }
 
@@ -84,7 +86,8 @@ public sealed class CosmosViewRebuild(CosmosContainers containers, IEventStore e
     /// <summary>Projects every event the log was given at or after <paramref name="since"/> (<c>_ts</c> seconds), a page at a time.</summary>
     private async Task<long> ProjectSinceAsync(IViewStore view, long since, CancellationToken ct)
     {
-        var projector = new Projector(view, events);
+        // No changes journal: the live projector keeps it, and the rebuilt view starts a new epoch (see CompleteAsync).
+        var projector = new Projector(view, events, journal: null);
         var query = new QueryDefinition("SELECT * FROM c WHERE c._ts >= @since").WithParameter("@since", since);
         using var pages = containers.EventLog.GetItemQueryIterator<CosmosEventDocument>(query, requestOptions: new QueryRequestOptions { MaxItemCount = PageSize });
         long total = 0;

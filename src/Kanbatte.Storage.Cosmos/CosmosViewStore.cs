@@ -105,12 +105,14 @@ public sealed class CosmosViewStore : IViewStore
         return await ListAsync(query, partition, limit, ct);
     }
 
-    public async Task<IReadOnlyList<ViewDocument>> ListByIdAsync(string partition, string kind, string? afterId, int limit, CancellationToken ct = default)
+    public async Task<IReadOnlyList<ViewDocument>> ListByIdAsync(string partition, IReadOnlyList<string> kinds, string? afterId, int limit, CancellationToken ct = default)
     {
-        var query = new QueryDefinition("SELECT TOP @limit * FROM c WHERE c.partition = @p AND c.kind = @kind AND c.id > @after ORDER BY c.id")
-            .WithParameter("@p", partition)
-            .WithParameter("@kind", kind)
-            .WithParameter("@after", afterId ?? "");
+        var sql = new StringBuilder("SELECT TOP @limit * FROM c WHERE c.partition = @p");
+        var parameters = new List<(string, object)> { ("@p", partition), ("@after", afterId ?? "") };
+        In(sql, parameters, "c.kind", "@k", kinds);
+        sql.Append(" AND c.id > @after ORDER BY c.id");
+        var query = new QueryDefinition(sql.ToString());
+        foreach (var (name, value) in parameters) query = query.WithParameter(name, value);
         return await ListAsync(query, partition, limit, ct);
     }
 

@@ -18,6 +18,8 @@ internal sealed class SqliteAppendTransaction(SqliteSession session) : IAppendTr
 
     public ICheckpointStore Checkpoints => field ??= new SqliteCheckpointStore(Sessions);
 
+    public IChangeJournal Changes => field ??= new SqliteChangeJournal(Sessions);
+
     /// <summary>In a savepoint of its own: a failing step is rolled back alone, within the write's own savepoint.</summary>
     public async Task IsolatedAsync(Func<Task> work, CancellationToken ct)
     {

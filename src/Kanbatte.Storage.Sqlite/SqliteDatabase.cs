@@ -208,7 +208,7 @@ public sealed class SqliteDatabase : ISqliteSessions, IDisposable
         CREATE INDEX IF NOT EXISTS ix_view_comments ON view (partition, kind, json_extract(data, '$.taskId'), json_extract(data, '$.number'));
         """;
 
-    // The design's two tables, plus the projector's checkpoint, the number counters and idempotency keys.
+    // The design's two tables, plus the projector's checkpoint, the number counters, idempotency keys and the changes journal.
     // Triggers make the event log append-only in the store itself, not by convention.
     private const string Schema = """
         PRAGMA journal_mode = WAL;
@@ -262,6 +262,23 @@ public sealed class SqliteDatabase : ISqliteSessions, IDisposable
             value       INTEGER NOT NULL,
             PRIMARY KEY (project_key, name)
         ) WITHOUT ROWID;
+
+        -- The changes journal (SqliteChangeJournal): what each projected batch changed, per project, for the changes feed.
+        CREATE TABLE IF NOT EXISTS changes (
+            project_key TEXT    NOT NULL,
+            seq         INTEGER NOT NULL,
+            at          TEXT    NOT NULL,
+            changes     TEXT    NOT NULL,
+            PRIMARY KEY (project_key, seq)
+        ) WITHOUT ROWID;
+        CREATE INDEX IF NOT EXISTS ix_changes_at ON changes (at);
+
+        -- The view's generation: a rebuild's swap starts a new one, so changes cursors from before are refused.
+        CREATE TABLE IF NOT EXISTS view_epoch (
+            one   INTEGER PRIMARY KEY CHECK (one = 1),
+            epoch TEXT    NOT NULL
+        );
+        INSERT OR IGNORE INTO view_epoch (one, epoch) VALUES (1, lower(hex(randomblob(8))));
 
         CREATE TABLE IF NOT EXISTS dead_letter (
             stream_id TEXT    NOT NULL,

@@ -5,7 +5,8 @@ namespace Kanbatte.Storage.Sqlite;
 
 /// <summary>
 /// Builds the view afresh from the log into a new table (<c>view_rebuild</c>) while the old one keeps serving, then
-/// swaps it in with one transaction that also moves the projector's checkpoint to the position the new view reflects.
+/// swaps it in with one transaction that also moves the projector's checkpoint to the position the new view reflects
+/// and starts a new view epoch (changes cursors from before answer 410, so clients take the rebuilt view afresh).
 /// The swap happens only when the new table has caught up with the whole log (checked under the write lock, so no
 /// append can slip in between); otherwise it catches up again and retries. A server projecting meanwhile stays
 /// correct: its checkpoint can only be at or behind the swapped one, and the view never moves a document backwards.
@@ -21,7 +22,8 @@ public sealed class SqliteViewRebuild(SqliteDatabase db, SqliteEventStore events
         var clock = Stopwatch.StartNew();
         await ExecuteAsync($"DROP TABLE IF EXISTS {RebuildTable};" + SqliteDatabase.ViewTable(RebuildTable), ct);
 
-        var projector = new Projector(new SqliteViewStore(db, RebuildTable), events);
+        // No changes journal: the live projector keeps it, and the swap starts a new view epoch.
+        var projector = new Projector(new SqliteViewStore(db, RebuildTable), events, journal: null);
         long position = 0, total = 0;
         for (var attempt = 1; ; attempt++)
         {
@@ -53,6 +55,7 @@ public sealed class SqliteViewRebuild(SqliteDatabase db, SqliteEventStore events
                 DROP TABLE {SqliteViewStore.DefaultTable};
                 ALTER TABLE {RebuildTable} RENAME TO {SqliteViewStore.DefaultTable};
                 {SqliteDatabase.ViewIndexes}
+                UPDATE view_epoch SET epoch = lower(hex(randomblob(8)));
                 INSERT INTO checkpoints (consumer, position) VALUES ($consumer, $position)
                 ON CONFLICT (consumer) DO UPDATE SET position = excluded.position;
                 """;

@@ -83,14 +83,15 @@ public sealed class SqliteViewStore : IViewStore
         return await ReadAsync(command, ct);
     }
 
-    public async Task<IReadOnlyList<ViewDocument>> ListByIdAsync(string partition, string kind, string? afterId, int limit, CancellationToken ct = default)
+    public async Task<IReadOnlyList<ViewDocument>> ListByIdAsync(string partition, IReadOnlyList<string> kinds, string? afterId, int limit, CancellationToken ct = default)
     {
+        var parameters = new List<(string Name, object Value)> { ("$p", partition), ("$after", afterId ?? ""), ("$limit", limit) };
+        var sql = new StringBuilder($"SELECT partition, id, kind, version, data FROM {_view} WHERE partition = $p");
+        In(sql, parameters, "kind", "$k", kinds);
+        sql.Append(" AND id > $after ORDER BY id LIMIT $limit");
         await using var session = _db.Read();
-        var command = session.Command($"SELECT partition, id, kind, version, data FROM {_view} WHERE partition = $p AND kind = $kind AND id > $after ORDER BY id LIMIT $limit");
-        command.Parameters.AddWithValue("$p", partition);
-        command.Parameters.AddWithValue("$kind", kind);
-        command.Parameters.AddWithValue("$after", afterId ?? "");
-        command.Parameters.AddWithValue("$limit", limit);
+        var command = session.Command(sql.ToString());
+        foreach (var (name, value) in parameters) command.Parameters.AddWithValue(name, value);
         return await ReadAsync(command, ct);
     }
 

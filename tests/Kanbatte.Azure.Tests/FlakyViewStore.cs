@@ -49,6 +49,6 @@ public sealed class FlakyViewStore(IViewStore inner, FlakyViewStore.Switch fault
     public Task<IReadOnlyDictionary<string, int>> CountTasksByStatusAsync(string projectKey, CancellationToken ct = default) => inner.CountTasksByStatusAsync(projectKey, ct);
     public Task<IReadOnlyList<ViewDocument>> ListCommentsAsync(string projectKey, string taskId, int afterNumber, int limit, CancellationToken ct = default) =>
         inner.ListCommentsAsync(projectKey, taskId, afterNumber, limit, ct);
-    public Task<IReadOnlyList<ViewDocument>> ListByIdAsync(string partition, string kind, string? afterId, int limit, CancellationToken ct = default) =>
-        inner.ListByIdAsync(partition, kind, afterId, limit, ct);
+    public Task<IReadOnlyList<ViewDocument>> ListByIdAsync(string partition, IReadOnlyList<string> kinds, string? afterId, int limit, CancellationToken ct = default) =>
+        inner.ListByIdAsync(partition, kinds, afterId, limit, ct);
 }

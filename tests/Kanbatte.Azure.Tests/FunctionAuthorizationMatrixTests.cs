@@ -14,10 +14,20 @@ namespace Kanbatte.Azure.Tests;
 public sealed class FunctionAuthorizationMatrixTests : IAsyncLifetime
 {
     private FunctionApp _app = null!;
+    private SignalRServiceStandIn _signalR = null!;
 
-    public async Task InitializeAsync() => _app = await FunctionApp.StartAsync();
+    public async Task InitializeAsync()
+    {
+        // Push configured (negotiate answers), against a local stand-in of Azure SignalR Service.
+        _signalR = await SignalRServiceStandIn.StartAsync();
+        _app = await FunctionApp.StartAsync(s => s.AddSingleton<global::Azure.Core.TokenCredential>(new SignalRServiceStandIn.Credential()), _signalR.Settings);
+    }
 
-    public async Task DisposeAsync() => await _app.DisposeAsync();
+    public async Task DisposeAsync()
+    {
+        await _app.DisposeAsync();
+        await _signalR.DisposeAsync();
+    }
 
     [Fact]
     public async Task Every_function_answers_every_kind_of_caller_as_its_rule_says()

@@ -112,10 +112,8 @@ public sealed class FunctionsMetadataTests
         try
         {
             using var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(b => b.UseSetting("Kanbatte:Sqlite:Path", Path.Combine(folder.FullName, "k.db")));
-            var endpoints = factory.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>();
-            return endpoints
-                .SelectMany(e => (e.Metadata.GetMetadata<IHttpMethodMetadata>()?.HttpMethods ?? []).Select(m => $"{m} /{e.RoutePattern.RawText!.TrimStart('/')}"))
-                .Order(StringComparer.Ordinal).ToList();
+            return Testing.ServerRoutes.Of(factory.Services.GetRequiredService<EndpointDataSource>(), missingMethods: "none")
+                .Select(r => $"{r.Method} {r.Template}").Order(StringComparer.Ordinal).ToList();
         }
         finally
         {

@@ -175,7 +175,7 @@ public sealed class ProjectorTriggerTests : IAsyncLifetime
         Assert.Contains("task_teleported", parked.Error);
         await AssertViewEqualsLogAsync(log); // everything before it, and every other stream, is projected
 
-        var result = await _app.Get<ResilientProjector>().RedriveAsync();
+        var (result, _) = await _app.Get<ResilientProjector>().RedriveAsync();
         Assert.Equal(new RedriveResult(0, 1), result);
         Assert.Equal(2, Assert.Single(await DeadLetters.ListAsync(10)).Attempts);
     }

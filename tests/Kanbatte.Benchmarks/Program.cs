@@ -3,11 +3,12 @@ using BenchmarkDotNet.Jobs;
 using Kanbatte.Benchmarks;
 using Kanbatte.Testing.RoundTrips;
 
-// One entry point for every benchmark (see docs/performance.md), plus the two comparison servers it starts as child processes.
+// One entry point for every benchmark (see docs/performance.md), plus the comparison servers it starts as child processes.
 // Those are dispatched before anything else is referenced, so the empty app's start-up does not pay for loading the
 // benchmark code (the JIT resolves the types a method references when it compiles it).
 if (args is ["empty-server", ..]) { await EmptyApp.RunAsync(args[1..]); return 0; }
 if (args is ["baseline-server", ..]) { await BaselineApp.RunAsync(args[1..]); return 0; }
+if (args is ["push-baseline-server", ..]) { await PushBaselineApp.RunAsync(args[1..]); return 0; }
 return await Cli.RunAsync(args);
 
 internal static class Cli
@@ -29,6 +30,9 @@ internal static class Cli
             case "startup":
                 await StartupBenchmark.RunAsync(rest);
                 return 0;
+            case "push":
+                await PushBenchmark.RunAsync(rest);
+                return 0;
             case "micro":
                 // In process: BenchmarkDotNet's generated project would sit under tests/ and inherit its build props.
                 var job = BenchmarkDotNet.Jobs.Job.ShortRun.WithToolchain(BenchmarkDotNet.Toolchains.InProcess.Emit.InProcessEmitToolchain.Instance);
@@ -41,9 +45,10 @@ internal static class Cli
                 await StartupBenchmark.RunAsync([]);
                 await HttpBenchmark.RunAsync(["8", "3"]); // the figures in docs/performance.md
                 await RebuildBenchmark.RunAsync([]);
+                await PushBenchmark.RunAsync(["15", "3"]);
                 return 0;
             default:
-                Console.Error.WriteLine("usage: Kanbatte.Benchmarks [all | roundtrips | http [seconds] [rounds] [--before=<Kanbatte.Server.dll>] | rebuild [events...] | startup [runs] | micro [BenchmarkDotNet args]]");
+                Console.Error.WriteLine("usage: Kanbatte.Benchmarks [all | roundtrips | http [seconds] [rounds] [--before=<Kanbatte.Server.dll>] | rebuild [events...] | startup [runs] | push [seconds] [rounds] | micro [BenchmarkDotNet args]]");
                 return 2;
         }
     }

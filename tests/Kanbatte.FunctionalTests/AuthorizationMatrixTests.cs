@@ -34,9 +34,8 @@ public sealed class AuthorizationMatrixTests(KanbatteFactory factory) : IClassFi
         private readonly HttpClient _client = factory.CreateAnonymousClient();
 
         public IReadOnlyList<(string Method, string Template)> Routes =>
-            factory.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
-                .SelectMany(e => (e.Metadata.GetMetadata<IHttpMethodMetadata>()?.HttpMethods ?? []).Select(m => (m, e.RoutePattern.RawText!.TrimStart('/')[(ApiRoutes.Prefix.Length + 1)..])))
-                .ToList();
+            ServerRoutes.Of(factory.Services.GetRequiredService<EndpointDataSource>())
+                .Select(r => (r.Method, r.Template[(ApiRoutes.Prefix.Length + 2)..])).ToList();
 
         public async Task<int> SendAsync(string method, string template, AuthorizationMatrix.Request request, string? token)
         {

@@ -33,10 +33,7 @@ public sealed class OpenApiTests(KanbatteFactory factory) : IClassFixture<Kanbat
     [Fact]
     public void The_document_declares_exactly_the_routes_the_server_maps()
     {
-        var routes = factory.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
-            .SelectMany(e => (e.Metadata.GetMetadata<IHttpMethodMetadata>()?.HttpMethods ?? ["*"])
-                .Select(m => (Method: m, Template: "/" + e.RoutePattern.RawText!.TrimStart('/'))))
-            .ToHashSet();
+        var routes = ServerRoutes.Of(factory.Services.GetRequiredService<EndpointDataSource>()).ToHashSet();
         var documented = Contract.Operations;
 
         var undocumented = routes.Except(documented).Select(r => $"{r.Method} {r.Template}").Order().ToList();
@@ -219,6 +216,16 @@ public sealed class OpenApiTests(KanbatteFactory factory) : IClassFixture<Kanbat
         await run.SendAsync(HttpMethod.Get, $"/api/projects/{key}/board?limit=1&asOf=" + Uri.EscapeDataString(DateTimeOffset.UtcNow.AddMinutes(1).ToString("O")));
         await run.SendAsync(HttpMethod.Get, $"/api/projects/{key}/board?asOf=yesterday", expected: HttpStatusCode.BadRequest);
         await run.SendAsync(HttpMethod.Get, "/api/projects/NOPE9/board", expected: HttpStatusCode.NotFound);
+
+        // The changes feed: a first pull in pages, a pull with its cursor, the refusals; the push channel's negotiate.
+        var pull = await run.SendAsync(HttpMethod.Get, $"/api/projects/{key}/changes?limit=3");
+        var cursor = Uri.EscapeDataString(pull.Body.GetProperty("cursor").GetString()!);
+        await run.SendAsync(HttpMethod.Get, $"/api/projects/{key}/changes?since={cursor}&limit=1000");
+        await run.SendAsync(HttpMethod.Head, $"/api/projects/{key}/changes?since={cursor}");
+        await run.SendAsync(HttpMethod.Get, $"/api/projects/{key}/changes?since=forged", expected: HttpStatusCode.BadRequest);
+        await run.SendAsync(HttpMethod.Get, $"/api/projects/{key}/changes?limit=1001", expected: HttpStatusCode.BadRequest);
+        await run.SendAsync(HttpMethod.Get, "/api/projects/NOPE9/changes", expected: HttpStatusCode.NotFound);
+        await run.SendAsync(HttpMethod.Post, "/api/hub/negotiate?negotiateVersion=1", null);
 
         // HEAD on every GET route (the GET's status and headers, no body), unknown query parameters, a body that is not JSON.
         foreach (var url in new[]

@@ -204,6 +204,8 @@ internal sealed class ArmTemplate
             case "map" when args is [List<object?> items, Lambda lambda]: return items.Select(item => lambda.Invoke(item)).ToList();
             case "filter" when args is [List<object?> items, Lambda lambda]: return items.Where(item => lambda.Invoke(item) is true).ToList();
             case "not" when args is [bool value]: return !value;
+            case "equals" when args is [string or long or bool, string or long or bool]: return Equals(args[0], args[1]);
+            case "greater" when args is [long left, long right]: return left > right;
             case "copyindex" when args is [string loop] && _copyIndex.TryGetValue(loop, out var index): return index;
             case "true": return true;
             case "false": return false;

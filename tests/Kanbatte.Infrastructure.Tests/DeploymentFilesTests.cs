@@ -83,6 +83,9 @@ public sealed class DeploymentFilesTests
             Assert.Contains($"\"{name}\"", parameters);
         Assert.Contains("${AZURE_ENV_NAME}", parameters);
         Assert.Contains("${AZURE_LOCATION}", parameters);
+        // Push's tier from the environment, Free when it is not set.
+        Assert.Contains("\"signalRSku\"", parameters);
+        Assert.Contains("${KANBATTE_SIGNALR_SKU=Free_F1}", parameters);
     }
 
     [Fact]

@@ -56,7 +56,7 @@ public sealed class PoisonEventProperties
             Assert.All(parked, p => Assert.Contains(nameof(InvalidOperationException), p.Error));
 
             view.Broken.Clear(); // the fix
-            var result = await resilient.RedriveAsync();
+            var (result, _) = await resilient.RedriveAsync();
 
             Assert.Equal((parked.Count, 0), (result.Applied, result.StillFailing));
             Assert.Empty(await deadLetters.ListAsync(1000));
@@ -85,6 +85,6 @@ public sealed class PoisonEventProperties
         public Task<IReadOnlyList<ViewDocument>> ListTasksAsync(TaskListQuery query, CancellationToken ct = default) => inner.ListTasksAsync(query, ct);
         public Task<IReadOnlyDictionary<string, int>> CountTasksByStatusAsync(string projectKey, CancellationToken ct = default) => inner.CountTasksByStatusAsync(projectKey, ct);
         public Task<IReadOnlyList<ViewDocument>> ListCommentsAsync(string projectKey, string taskId, int afterNumber, int limit, CancellationToken ct = default) => inner.ListCommentsAsync(projectKey, taskId, afterNumber, limit, ct);
-        public Task<IReadOnlyList<ViewDocument>> ListByIdAsync(string partition, string kind, string? afterId, int limit, CancellationToken ct = default) => inner.ListByIdAsync(partition, kind, afterId, limit, ct);
+        public Task<IReadOnlyList<ViewDocument>> ListByIdAsync(string partition, IReadOnlyList<string> kinds, string? afterId, int limit, CancellationToken ct = default) => inner.ListByIdAsync(partition, kinds, afterId, limit, ct);
     }
 }

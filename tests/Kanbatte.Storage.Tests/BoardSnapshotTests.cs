@@ -22,7 +22,7 @@ public sealed class BoardSnapshotTests : IDisposable
         var commands = new KanbatteCommands(new WritePipeline(events, clock), new SqliteCounterStore(db), view, clock);
         var snapshots = new SqliteSnapshotStore(db, every: 25);
         var projection = new FeedProjection(new SqliteEventStore(db), new SqliteCheckpointStore(db), new Projector(view, events),
-            new ProjectionProgress(), NullLogger<FeedProjection>.Instance, snapshots);
+            new ProjectionProgress(), new ProjectNotifications(), NullLogger<FeedProjection>.Instance, snapshots);
 
         await commands.CreateProjectAsync(new CreateProject("SN", "Snapshots", null, null), Meta);
         var times = new List<DateTimeOffset>();
@@ -76,7 +76,7 @@ public sealed class BoardSnapshotTests : IDisposable
         var clock = new SteppingClock();
         var commands = new KanbatteCommands(new WritePipeline(events, clock), new SqliteCounterStore(db), view, clock);
         var projection = new FeedProjection(events, new SqliteCheckpointStore(db), new Projector(view, events),
-            new ProjectionProgress(), NullLogger<FeedProjection>.Instance, new SqliteSnapshotStore(db, every: 10));
+            new ProjectionProgress(), new ProjectNotifications(), NullLogger<FeedProjection>.Instance, new SqliteSnapshotStore(db, every: 10));
         await commands.CreateProjectAsync(new CreateProject("LG", "Large", null, null), Meta);
         for (var i = 1; i <= 300; i++)
         {

@@ -17,6 +17,7 @@ public sealed class CosmosStoreFactory : IStoreFactory
             new OneEventPerAppend(new CosmosEventStore(containers)),
             new CosmosViewStore(containers),
             new CosmosCounterStore(containers),
+            new CosmosChangeJournal(containers, new Application.ChangesOptions(), TimeProvider.System),
             Feed: null,
             Checkpoints: null,
             NewView: () =>

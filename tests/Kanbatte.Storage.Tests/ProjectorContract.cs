@@ -167,6 +167,6 @@ public abstract class ProjectorContract(IStoreFactory factory) : IAsyncLifetime
         var task = await Store.View.GetAsync("AI", "task:AI-001");
         Assert.Contains("\"status\":\"done\"", task!.Json);
 
-        FeedProjection NewFeedProjection() => new(Store.Feed, Store.Checkpoints, new Projector(Store.View, Store.Events), new ProjectionProgress(), NullLogger<FeedProjection>.Instance);
+        FeedProjection NewFeedProjection() => new(Store.Feed, Store.Checkpoints, new Projector(Store.View, Store.Events), new ProjectionProgress(), new ProjectNotifications(), NullLogger<FeedProjection>.Instance);
     }
 }

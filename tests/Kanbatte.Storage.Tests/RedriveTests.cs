@@ -29,7 +29,7 @@ public sealed class RedriveTests : IDisposable
         await events.AppendAsync(created.StreamId, 0, [created]);
         await deadLetters.ParkAsync(created, "was failing", DateTimeOffset.UtcNow);
 
-        var result = await projector.RedriveAsync();
+        var (result, _) = await projector.RedriveAsync();
 
         Assert.Equal(new RedriveResult(1, failing), result);
         Assert.NotNull(await view.GetAsync(ViewKeys.Project("ZZ").Partition, ViewKeys.Project("ZZ").Id));

@@ -20,7 +20,7 @@ public sealed class SqliteInlineProjectionTests : IDisposable
         var events = new SqliteEventStore(db);
         var view = new SqliteViewStore(db);
         var checkpoints = new SqliteCheckpointStore(db);
-        IInTransactionStep[] inTransaction = [new InlineProjection(progress, NullLogger<InlineProjection>.Instance), new SqliteSnapshotStore(db)];
+        IInTransactionStep[] inTransaction = [new InlineProjection(progress, new ProjectNotifications(), TimeProvider.System, NullLogger<InlineProjection>.Instance), new SqliteSnapshotStore(db)];
         var pipeline = new WritePipeline(events, TimeProvider.System, LoadOption.RequireLoad, null, inTransaction, []);
         var commands = new KanbatteCommands(pipeline, new SqliteCounterStore(db), view, TimeProvider.System);
 
@@ -42,7 +42,7 @@ public sealed class SqliteInlineProjectionTests : IDisposable
         Assert.Equal(1, (await view.GetAsync(ViewKeys.Task("IN", task.Id).Partition, ViewKeys.Task("IN", task.Id).Id))?.Version);
         var deadLetters = new SqliteDeadLetterStore(db);
         var feed = new FeedProjection(events, checkpoints, new ResilientProjector(new Projector(view, events), deadLetters, new SqliteTransientErrors(), TimeProvider.System, NullLogger<ResilientProjector>.Instance),
-            progress, NullLogger<FeedProjection>.Instance);
+            progress, new ProjectNotifications(), NullLogger<FeedProjection>.Instance);
         await feed.CatchUpAsync(CancellationToken.None);
         Assert.Equal(2, (await view.GetAsync(ViewKeys.Task("IN", task.Id).Partition, ViewKeys.Task("IN", task.Id).Id))?.Version);
         Assert.Single(await deadLetters.ListAsync(10));
@@ -53,6 +53,45 @@ public sealed class SqliteInlineProjectionTests : IDisposable
         Assert.Equal(3, (await view.GetAsync(ViewKeys.Task("IN", task.Id).Partition, ViewKeys.Task("IN", task.Id).Id))?.Version);
         Assert.Equal(5, await checkpoints.GetAsync(FeedProjection.Consumer));
         Assert.Equal(5, progress.Projected);
+    }
+
+    /// <summary>
+    /// The feed projection read its checkpoint, then appends were projected in their own transaction before it read the
+    /// events after it: those are in the view and the changes journal already, so it neither projects nor tells them again.
+    /// </summary>
+    [Fact]
+    public async Task The_feed_projection_leaves_alone_what_inline_projection_did_meanwhile()
+    {
+        using var db = new SqliteDatabase(new SqliteOptions { Path = Path.Combine(_folder.FullName, "k.db") });
+        var progress = new ProjectionProgress();
+        var notifications = new ProjectNotifications();
+        var events = new SqliteEventStore(db);
+        var view = new SqliteViewStore(db);
+        var journal = new SqliteChangeJournal(db);
+        var pipeline = new WritePipeline(events, TimeProvider.System, LoadOption.RequireLoad, null,
+            [new InlineProjection(progress, notifications, TimeProvider.System, NullLogger<InlineProjection>.Instance)], []);
+        var commands = new KanbatteCommands(pipeline, new SqliteCounterStore(db), view, TimeProvider.System);
+        await commands.CreateProjectAsync(new CreateProject("FI", "Feed and inline", null, null), Meta);
+        var task = await commands.CreateTaskAsync("FI", new CreateTask("Inline", null, null), Meta);
+        await commands.ChangeTaskAsync(task.Id, new ChangeTask("Still inline", null, null), null, Meta);
+        var head = await journal.HeadAsync("FI");
+        Assert.Equal(3, head); // one entry a write, each with its own transaction
+        while (notifications.Reader.TryRead(out _)) { }
+
+        // A checkpoint read before those appends: the feed reads them, and finds them projected.
+        var feed = new FeedProjection(events, new CheckpointReadEarly(new SqliteCheckpointStore(db)), new Projector(view, events, journal),
+            progress, notifications, NullLogger<FeedProjection>.Instance);
+        Assert.Equal(3, await feed.CatchUpAsync(CancellationToken.None));
+
+        Assert.Equal(head, await journal.HeadAsync("FI"));
+        Assert.False(notifications.Reader.TryRead(out _));
+    }
+
+    /// <summary>TEST ONLY: a checkpoint read before every append was made, as a feed projection that started just before them.</summary>
+    private sealed class CheckpointReadEarly(ICheckpointStore inner) : ICheckpointStore
+    {
+        public Task<long> GetAsync(string consumer, CancellationToken ct = default) => Task.FromResult(0L);
+        public Task SaveAsync(string consumer, long position, CancellationToken ct = default) => inner.SaveAsync(consumer, position, ct);
     }
 
     public void Dispose()

@@ -11,7 +11,7 @@ public sealed class SqliteStoreFactory : IStoreFactory
         var events = new SqliteEventStore(db);
         var spareViews = new List<SqliteDatabase>();
         return Task.FromResult(new StoreUnderTest(
-            events, new SqliteViewStore(db), new SqliteCounterStore(db), events, new SqliteCheckpointStore(db),
+            events, new SqliteViewStore(db), new SqliteCounterStore(db), new SqliteChangeJournal(db), events, new SqliteCheckpointStore(db),
             NewView: () =>
             {
                 // A second database file holding only a view: the target of a rebuild to compare with.

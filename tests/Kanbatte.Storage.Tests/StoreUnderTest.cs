@@ -7,6 +7,7 @@ public sealed record StoreUnderTest(
     IEventStore Events,
     IViewStore View,
     ICounterStore Counters,
+    IChangeJournal Changes,
     IEventFeed? Feed,
     ICheckpointStore? Checkpoints,
     Func<IViewStore> NewView,

@@ -75,6 +75,7 @@ public class OpenApiLimitsTests
         "Me.name", // a token's display name, never empty (the id stands in for a missing one)
         "Actor.id", "Actor.name", "UserRef.id", "UserRef.name", // a token's user id and display name, recorded with events
         "Member.name", // the name given when added, or the user id
+        "Change.id", "ChangesPage.cursor", // written by the server (an entity's id, an opaque cursor), never empty
     };
 
     private static readonly string[] RequestSchemas =

@@ -59,6 +59,7 @@ public static class AuthorizationMatrix
         ["PATCH " + ApiRoutes.ProjectByKey] = new(Allows.Owners, 200, (f, c) => Values(f, body: new { name = "Renamed by " + c })),
         ["GET " + ApiRoutes.ProjectBoard] = new(Allows.Viewers, 200, (f, _) => Values(f, "?asOf=" + Uri.EscapeDataString(DateTimeOffset.UtcNow.AddDays(1).ToString("O")))),
         ["GET " + ApiRoutes.ProjectActivity] = new(Allows.Viewers, 200, (f, _) => Values(f)),
+        ["GET " + ApiRoutes.ProjectChanges] = new(Allows.Viewers, 200, (f, _) => Values(f, "?limit=10")),
         ["GET " + ApiRoutes.ProjectMembers] = new(Allows.Viewers, 200, (f, _) => Values(f)),
         ["PUT " + ApiRoutes.MemberById] = new(Allows.Owners, 201, (f, c) => Values(f, body: new { role = ProjectRoles.Viewer }, userId: "added|" + Unique(c))) { OperatorForbidden = true },
         ["DELETE " + ApiRoutes.MemberById] = new(Allows.Owners, 204, (f, _) => Values(f)) { OperatorForbidden = true },
@@ -78,6 +79,8 @@ public static class AuthorizationMatrix
         ["GET " + ApiRoutes.DeadLetters] = new(Allows.Operators, 200, (f, _) => Values(f)),
         ["POST " + ApiRoutes.DeadLettersRedrive] = new(Allows.Operators, 200, (f, _) => Values(f)),
         ["GET " + ApiRoutes.AdminProjects] = new(Allows.Operators, 200, (f, _) => Values(f, "?owned=false")),
+        // Anyone signed in may open the push channel: what it carries is sent to each project's members only.
+        ["POST " + ApiRoutes.HubNegotiate] = new(Allows.AnyUser, 200, (f, _) => Values(f, "?negotiateVersion=1")),
     };
 
     /// <summary>The rule of a route; HEAD answers as GET does.</summary>

@@ -40,9 +40,9 @@ public sealed class CountingViewStore(IViewStore inner, RoundTripCounter counter
         return inner.ListCommentsAsync(projectKey, taskId, afterNumber, limit, ct);
     }
 
-    public Task<IReadOnlyList<ViewDocument>> ListByIdAsync(string partition, string kind, string? afterId, int limit, CancellationToken ct = default)
+    public Task<IReadOnlyList<ViewDocument>> ListByIdAsync(string partition, IReadOnlyList<string> kinds, string? afterId, int limit, CancellationToken ct = default)
     {
         counter.Hit("view.query");
-        return inner.ListByIdAsync(partition, kind, afterId, limit, ct);
+        return inner.ListByIdAsync(partition, kinds, afterId, limit, ct);
     }
 }

@@ -18,8 +18,8 @@ public static class RoundTripMeter
     private static readonly EventMetadata Meta = new("round-trips");
 
     /// <summary>The ports under measurement, already wrapped in counting decorators, and how to project the warm state.</summary>
-    private sealed record Ports(KanbatteCommands Commands, KanbatteQueries Queries, ProjectAccess Access, IBatchProjection Projector, IEventStore UncountedEvents,
-        Func<Task> ProjectAll);
+    private sealed record Ports(KanbatteCommands Commands, KanbatteQueries Queries, ProjectAccess Access, IBatchProjection Projector, ChangesFeed Changes,
+        IEventStore UncountedEvents, Func<Task> ProjectAll);
 
     /// <summary>The measured operations' caller: the owner of the project they run in.</summary>
     private static readonly Caller Owner = new("round-trips", "Round Trips", Admin: false);
@@ -40,10 +40,12 @@ public static class RoundTripMeter
             var access = new ProjectAccess(pipeline);
             var commands = new KanbatteCommands(pipeline, access, counters, view, TimeProvider.System);
             var queries = new KanbatteQueries(view, events);
-            var projector = new Projector(view, events);
-            var feed = new FeedProjection(events, checkpoints, projector, new ProjectionProgress(), NullLogger<FeedProjection>.Instance);
+            var journal = new CountingChangeJournal(new SqliteChangeJournal(db), counter);
+            var projector = new Projector(view, events, journal);
+            var changes = new ChangesFeed(view, journal, new ChangesOptions(), TimeProvider.System);
+            var feed = new FeedProjection(events, checkpoints, projector, new ProjectionProgress(), new ProjectNotifications(), NullLogger<FeedProjection>.Instance);
             Task CatchUp() => feed.CatchUpAsync(CancellationToken.None);
-            return await RunAsync(new Ports(commands, queries, access, projector, sqliteEvents, CatchUp), counter, requests: null, wire: null, feedRow: CatchUp);
+            return await RunAsync(new Ports(commands, queries, access, projector, changes, sqliteEvents, CatchUp), counter, requests: null, wire: null, feedRow: CatchUp);
         }
         finally
         {
@@ -80,8 +82,10 @@ public static class RoundTripMeter
             var access = new ProjectAccess(pipeline);
             var commands = new KanbatteCommands(pipeline, access, counters, view, TimeProvider.System);
             var queries = new KanbatteQueries(view, events);
-            var projector = new ResilientProjector(new Projector(view, events), new CosmosDeadLetterStore(containers), new CosmosTransientErrors(),
+            var journal = new CountingChangeJournal(new CosmosChangeJournal(containers, new ChangesOptions(), TimeProvider.System), counter);
+            var projector = new ResilientProjector(new Projector(view, events, journal), new CosmosDeadLetterStore(containers), new CosmosTransientErrors(),
                 TimeProvider.System, NullLogger<ResilientProjector>.Instance);
+            var changes = new ChangesFeed(view, journal, new ChangesOptions(), TimeProvider.System);
 
             // What the change feed would deliver for the warm state: every stream of the project, read from the log.
             async Task ProjectAll()
@@ -90,7 +94,7 @@ public static class RoundTripMeter
                 streams.AddRange(Enumerable.Range(1, WarmTasks).Select(n => StreamIds.Task($"RT-{n:000}")));
                 foreach (var stream in streams) await projector.ProjectAsync(await cosmosEvents.ReadStreamAsync(stream, 1));
             }
-            return await RunAsync(new Ports(commands, queries, access, projector, cosmosEvents, ProjectAll), counter, requests, wire, feedRow: null);
+            return await RunAsync(new Ports(commands, queries, access, projector, changes, cosmosEvents, ProjectAll), counter, requests, wire, feedRow: null);
         }
         finally
         {
@@ -113,6 +117,7 @@ public static class RoundTripMeter
         await queries.GetTaskAsync("RT-001");
         await queries.ListTasksAsync(new TaskListQuery("RT", [], 0, 2));
         await queries.ListCommentsAsync("RT-001", 0, 50);
+        await ports.Changes.PullAsync("RT", null, 500);
         var rows = new List<RoundTripRow>();
 
         async Task<T> Measure<T>(string operation, int budget, string rule, Func<Task<T>> run)
@@ -137,19 +142,20 @@ public static class RoundTripMeter
         await Measure("update task (no change)", 2, "membership (1 stream read) + 1 stream read, nothing appended", () => commands.ChangeTaskAsync(Owner, task.Id, () => (new ChangeTask(null, null, Statuses.InProgress), null), Meta));
         await Measure("add comment", 4, "membership (1 stream read) + 1 stream read + 1 counter + 1 append", () => commands.AddCommentAsync(Owner, task.Id, () => new AddComment("Measured comment"), Meta));
 
-        // Each event projected on its own (the worst case: a batch of one).
+        // Each event projected on its own (the worst case: a batch of one), then its changes journal entry: one append
+        // (on Cosmos DB a counter increment and a create; the counter's creation too for a project's first entry).
         var log = await ports.UncountedEvents.ReadStreamAsync(StreamIds.Task(task.Id), 1);
         var project = await ports.UncountedEvents.ReadStreamAsync(StreamIds.Project("RU"), 1);
-        await Measure("project project_created (project + its owner: member and their copy)", 4, "1 read + 1 write per document (3 documents)", () => Run(projector.ProjectAsync(project)));
-        await Measure("project task_created", 2, "1 read + 1 write per document", () => Run(projector.ProjectAsync([log[0]])));
-        await Measure("project task_updated", 2, "1 read + 1 write per document", () => Run(projector.ProjectAsync([log[1]])));
-        await Measure("project comment_added (task + comment)", 4, "1 read + 1 write per document (2 documents)", () => Run(projector.ProjectAsync([log[2]])));
-        await Measure("project a duplicate", 1, "1 read, no write", () => Run(projector.ProjectAsync([log[2]])));
+        await Measure("project project_created (project + its owner: member and their copy)", 7, "1 read + 1 write per document (3 documents) + the journal's first entry (3)", () => Run(projector.ProjectAsync(project)));
+        await Measure("project task_created", 4, "1 read + 1 write per document + journal (2)", () => Run(projector.ProjectAsync([log[0]])));
+        await Measure("project task_updated", 4, "1 read + 1 write per document + journal (2)", () => Run(projector.ProjectAsync([log[1]])));
+        await Measure("project comment_added (task + comment)", 6, "1 read + 1 write per document (2 documents) + journal (2)", () => Run(projector.ProjectAsync([log[2]])));
+        await Measure("project a duplicate", 4, "1 read, no write; the entities it is about told again: 1 read + journal (2)", () => Run(projector.ProjectAsync([log[2]])));
         if (feedRow is not null)
         {
             await ports.ProjectAll(); // the feed's checkpoint moves past what was projected by hand above
             await commands.ChangeTaskAsync(Owner, task.Id, () => (new ChangeTask("Renamed", null, null), null), Meta);
-            await Measure("feed catch-up (1 new event)", 6, "checkpoint get + 2 feed reads + projection (2) + checkpoint save", () => Run(feedRow()));
+            await Measure("feed catch-up (1 new event)", 7, "checkpoint get + 2 feed reads + projection (2) + journal + checkpoint save", () => Run(feedRow()));
         }
 
         // A read as its route makes it: the caller's membership first, then the read itself.
@@ -159,6 +165,12 @@ public static class RoundTripMeter
         await Measure("list one page of comments", 2, "membership (1 stream read) + 1 query", async () => { await Member(); return await queries.ListCommentsAsync(task.Id, 0, 50); });
         await Measure("task history page", 2, "membership (1 stream read) + 1 stream read", async () => { await Member(); return await queries.HistoryAsync(task.Id, 0, 50); });
         await Measure("list one page of the caller's projects", 1, "1 query (the caller's own partition)", () => queries.ListProjectsAsync(Owner.Id, null, 50));
+
+        // The changes feed: a first pull of a small project (one page), and a later pull with its cursor.
+        var first = await Measure("changes: a first pull (one page)", 6, "membership (1 stream read) + epoch + journal head + project point read + 1 query + journal head",
+            async () => { await Member(); return await ports.Changes.PullAsync("RT", null, 500); });
+        await Measure("changes: a later pull", 3, "membership (1 stream read) + epoch + 1 journal query",
+            async () => { await Member(); return await ports.Changes.PullAsync("RT", first.Cursor, 500); });
         return rows;
     }
 
