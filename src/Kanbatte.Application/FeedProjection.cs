@@ -3,7 +3,7 @@ using Microsoft.Extensions.Logging;
 namespace Kanbatte.Application;
 
 /// <summary>Drives the projector from a store's own ordered feed, with a durable checkpoint (the self-hosted path), and tells clients what changed.</summary>
-public sealed class FeedProjection(IEventFeed feed, ICheckpointStore checkpoints, IBatchProjection projector, ProjectionProgress progress, IChangeNotifier notifier, ILogger<FeedProjection> logger, ISnapshotStore? snapshots = null)
+public sealed class FeedProjection(IEventFeed feed, ICheckpointStore checkpoints, IBatchProjection projector, ProjectionProgress progress, IChangeNotifier notifier, ILogger<FeedProjection> logger)
 {
     public const string Consumer = "view";
     public const int BatchSize = 500;
@@ -25,7 +25,6 @@ public sealed class FeedProjection(IEventFeed feed, ICheckpointStore checkpoints
             position = batch[^1].Position;
             // Writers waiting to read their own writes may go as soon as the view has them; the checkpoint only saves work on restart.
             progress.ReportProjected(position);
-            if (snapshots is not null) await snapshots.CaptureAsync(batch, ct);
             await checkpoints.SaveAsync(Consumer, position, ct);
             total += batch.Count;
         }

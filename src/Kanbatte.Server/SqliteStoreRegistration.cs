@@ -37,7 +37,6 @@ public static class SqliteStoreRegistration
             inTransaction:
             [
                 sp.GetRequiredService<InlineProjection>(),    // event, view documents, changes journal and checkpoint commit together
-                sp.GetRequiredService<SqliteSnapshotStore>(), // and the board snapshot, when one is due
             ],
             afterCommit:
             [
@@ -47,6 +46,7 @@ public static class SqliteStoreRegistration
         // The feed projection (what inline projection left), telling clients through ProjectNotifications as inline projection does.
         services.AddSingleton<FeedProjection>();
         services.AddHostedService<ProjectorService>();
+        services.AddHostedService<SnapshotService>();  // board snapshots for time travel, taken beside the writers
         services.AddHostedService<RetentionService>(); // idempotency keys after a day, changes journal entries after the retention
         return services;
     }

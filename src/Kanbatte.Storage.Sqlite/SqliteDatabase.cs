@@ -236,14 +236,29 @@ public sealed class SqliteDatabase : ISqliteSessions, IDisposable
             position INTEGER NOT NULL
         ) WITHOUT ROWID;
 
-        CREATE TABLE IF NOT EXISTS snapshots (
+        -- Board snapshots (SqliteSnapshotStore): one row a task; a full snapshot has every task, a delta only those changed
+        -- since the previous snapshot; usable once complete. A board as of a snapshot is the last full one before it, with
+        -- each task's latest row from there up to it.
+        -- Derived data: the earlier layout (one row with every task, copied inside the writer's turn) is dropped.
+        DROP TABLE IF EXISTS snapshots;
+        CREATE TABLE IF NOT EXISTS board_snapshots (
             project_key TEXT    NOT NULL,
             position    INTEGER NOT NULL,
             at          TEXT    NOT NULL,
-            tasks       TEXT    NOT NULL,
+            full        INTEGER NOT NULL,
+            tasks       INTEGER NOT NULL,
+            complete    INTEGER NOT NULL,
             PRIMARY KEY (project_key, position)
         ) WITHOUT ROWID;
-        CREATE INDEX IF NOT EXISTS ix_snapshots_at ON snapshots (project_key, at);
+        CREATE INDEX IF NOT EXISTS ix_board_snapshots_at ON board_snapshots (project_key, at);
+        CREATE TABLE IF NOT EXISTS board_snapshot_tasks (
+            project_key TEXT    NOT NULL,
+            task_id     TEXT    NOT NULL,
+            position    INTEGER NOT NULL,
+            data        TEXT    NOT NULL,
+            PRIMARY KEY (project_key, task_id, position)
+        ) WITHOUT ROWID;
+        CREATE INDEX IF NOT EXISTS ix_board_snapshot_tasks_position ON board_snapshot_tasks (project_key, position);
 
         CREATE TABLE IF NOT EXISTS idempotency (
             key          TEXT PRIMARY KEY,

@@ -1,136 +1,239 @@
 using System.Globalization;
 using Kanbatte.Application;
+using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
 
 namespace Kanbatte.Storage.Sqlite;
 
 /// <summary>
-/// Board snapshots: a copy of a project's task documents as the view holds them right after a projected batch, taken
-/// every <see cref="Every"/> events of the project, or every N events once the project has N tasks. So a board as of any
-/// time folds at most about max(Every, N) events after a snapshot (no more than the board it returns), and a snapshot
-/// costs at most one copied document per event, however large the project grows.
-/// Snapshots are derived data, like the view: they can be dropped and are taken again as events come. They are taken
-/// after the feed projection's batches, and as a step inside an append's transaction right after the inline projection.
+/// Board snapshots, so a board as of any time folds a bounded tail of events: every <see cref="Every"/> events of a
+/// project, a snapshot records the tasks that changed since the project's previous snapshot (a delta, one row a task),
+/// as the view holds them at one feed position, and now and then every task (a full snapshot, once the deltas since the
+/// last full one hold as many rows as the project has tasks). A board as of a snapshot is the last full one with each
+/// task's latest row up to it, so a board as of any time reads at most about twice the project's tasks plus about
+/// <see cref="Every"/> events, and snapshots cost about two rows per event, however large the project grows.
+/// <para>
+/// Nothing of it runs in a writer's turn but small writes: the tasks are read in one read transaction (the view and its
+/// checkpoint, consistent), then written in chunks of <see cref="ChunkSize"/> rows, each its own short write, and the
+/// snapshot is marked complete last (a snapshot cut short is never used, and the next one covers its tasks again).
+/// The server runs <see cref="CaptureAsync"/> in the background. Snapshots are derived data, like the view. None is
+/// taken while one of a project's events is parked (the view lacks it then).
+/// </para>
 /// </summary>
 public sealed class SqliteSnapshotStore(SqliteDatabase db, int every = SqliteSnapshotStore.DefaultEvery, ILogger<SqliteSnapshotStore>? logger = null)
-    : ISnapshotStore, IInTransactionStep
+    : ISnapshotStore
 {
     public const int DefaultEvery = 1000;
+    public const int ChunkSize = 1000;
 
-    // Events of each project since its last snapshot, and the feed position they were counted through. Only the feed
-    // projection calls CaptureAsync, one batch at a time; losing this on restart only means counting once more.
-    // The threshold is the project's task count when last looked up, looked up again only once it is reached.
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (long Events, long Through, long Threshold)> _since = new(StringComparer.Ordinal);
+    // Events of each project since its last snapshot, counted through _scanned (the feed position): counted from the log
+    // once per project after a start, then tallied from what each pass scans.
+    private readonly Dictionary<string, long> _since = new(StringComparer.Ordinal);
+    private readonly SemaphoreSlim _one = new(1, 1);
+    private long _scanned = -1;
 
     public int Every { get; } = every;
 
     public async Task<BoardSnapshot?> LatestAsync(string projectKey, DateTimeOffset at, CancellationToken ct = default)
     {
         await using var session = db.Read();
-        var command = session.Command("SELECT position, at, tasks FROM snapshots WHERE project_key = $k AND at <= $at ORDER BY at DESC, position DESC LIMIT 1");
-        command.Parameters.AddWithValue("$k", projectKey);
-        command.Parameters.AddWithValue("$at", KanbatteJson.Format(at));
-        await using var reader = await command.ExecuteReaderAsync(ct);
-        if (!await reader.ReadAsync(ct)) return null;
-        var tasks = System.Text.Json.JsonSerializer.Deserialize<System.Text.Json.JsonElement[]>(reader.GetString(2))!;
-        return new BoardSnapshot(projectKey, reader.GetInt64(0).ToString(CultureInfo.InvariantCulture),
-            DateTimeOffset.Parse(reader.GetString(1), CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal),
-            tasks.Select(t => t.GetRawText()).ToList());
+        await using var transaction = (SqliteTransaction)await session.Connection.BeginTransactionAsync(ct); // the snapshot and its rows, consistent
+        var latest = Command(session, transaction, """
+            SELECT s.position, s.at, (SELECT MAX(f.position) FROM board_snapshots f WHERE f.project_key = $k AND f.full = 1 AND f.complete = 1 AND f.position <= s.position)
+            FROM board_snapshots s WHERE s.project_key = $k AND s.at <= $at AND s.complete = 1
+            ORDER BY s.at DESC, s.position DESC LIMIT 1
+            """);
+        latest.Parameters.AddWithValue("$k", projectKey);
+        latest.Parameters.AddWithValue("$at", KanbatteJson.Format(at));
+        long position, full;
+        DateTimeOffset taken;
+        await using (var reader = await latest.ExecuteReaderAsync(ct))
+        {
+            if (!await reader.ReadAsync(ct) || reader.IsDBNull(2)) return null;
+            position = reader.GetInt64(0);
+            taken = DateTimeOffset.Parse(reader.GetString(1), CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal);
+            full = reader.GetInt64(2);
+        }
+        // From the last full snapshot up to this one, each task's latest row: the tasks plus the deltas since, never the whole history.
+        var tasks = Command(session, transaction, """
+            SELECT data FROM board_snapshot_tasks t
+            WHERE project_key = $k AND position BETWEEN $full AND $p AND position = (
+                SELECT MAX(position) FROM board_snapshot_tasks WHERE project_key = $k AND task_id = t.task_id AND position BETWEEN $full AND $p)
+            """);
+        tasks.Parameters.AddWithValue("$k", projectKey);
+        tasks.Parameters.AddWithValue("$full", full);
+        tasks.Parameters.AddWithValue("$p", position);
+        var json = new List<string>();
+        await using (var reader = await tasks.ExecuteReaderAsync(ct))
+            while (await reader.ReadAsync(ct)) json.Add(reader.GetString(0));
+        return new BoardSnapshot(projectKey, position.ToString(CultureInfo.InvariantCulture), taken, json);
     }
 
-    public Task CaptureAsync(IReadOnlyList<EventEnvelope> projected, CancellationToken ct = default) => CaptureAsync(projected, db, ct);
-
-    /// <summary>Inside an append's transaction: takes the snapshots due, if the view now holds the log up to this append.</summary>
-    public async Task<Action?> RunAsync(IAppendTransaction transaction, IReadOnlyList<EventEnvelope> appended, CancellationToken ct)
+    /// <summary>Takes the snapshots now due, of what the view holds.</summary>
+    public async Task CaptureAsync(CancellationToken ct = default)
     {
-        // Only after the inline projection applied the append: a snapshot copies the view, which must hold exactly the log up to here.
-        if (await transaction.Checkpoints.GetAsync(FeedProjection.Consumer, ct) != appended[^1].Position) return null;
-        var sessions = ((SqliteAppendTransaction)transaction).Sessions; // a step of this store only
+        await _one.WaitAsync(ct);
         try
         {
-            await transaction.IsolatedAsync(() => CaptureAsync(appended, sessions, ct), ct);
+            foreach (var (project, from) in await DueAsync(ct)) await TakeAsync(project, from, ct);
+        }
+        finally
+        {
+            _one.Release();
+        }
+    }
+
+    /// <summary>The projects due a snapshot, each with the position of its last one (0: none yet).</summary>
+    private async Task<List<(string Project, long From)>> DueAsync(CancellationToken ct)
+    {
+        await using var session = db.Read();
+        var through = await CheckpointAsync(session, null, ct);
+        if (_scanned < 0)
+        {
+            // After a start: each project's events since its last complete snapshot.
+            var count = session.Command("""
+                SELECT e.project_key, COUNT(*) FROM event_log e
+                WHERE e.position <= $to AND e.position > COALESCE((SELECT MAX(position) FROM board_snapshots s WHERE s.project_key = e.project_key AND s.complete = 1), 0)
+                GROUP BY e.project_key
+                """);
+            count.Parameters.AddWithValue("$to", through);
+            await using var reader = await count.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct)) _since[reader.GetString(0)] = reader.GetInt64(1);
+        }
+        else if (through > _scanned)
+        {
+            var count = session.Command("SELECT project_key, COUNT(*) FROM event_log WHERE position > $from AND position <= $to GROUP BY project_key");
+            count.Parameters.AddWithValue("$from", _scanned);
+            count.Parameters.AddWithValue("$to", through);
+            await using var reader = await count.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct)) _since[reader.GetString(0)] = _since.GetValueOrDefault(reader.GetString(0)) + reader.GetInt64(1);
+        }
+        _scanned = Math.Max(_scanned, through);
+
+        var due = new List<(string, long)>();
+        foreach (var (project, events) in _since)
+        {
+            if (events < Every) continue;
+            // While one of the project's events is parked the view lacks it: no snapshot until it is re-driven.
+            var check = session.Command("""
+                SELECT NOT EXISTS (SELECT 1 FROM dead_letter WHERE stream_id = 'project:' || $k OR stream_id LIKE 'task:' || $k || '-%'),
+                       COALESCE((SELECT MAX(position) FROM board_snapshots WHERE project_key = $k AND complete = 1), 0)
+                """);
+            check.Parameters.AddWithValue("$k", project);
+            await using var reader = await check.ExecuteReaderAsync(ct);
+            await reader.ReadAsync(ct);
+            if (reader.GetBoolean(0)) due.Add((project, reader.GetInt64(1)));
+        }
+        return due;
+    }
+
+    /// <summary>
+    /// One snapshot of <paramref name="project"/>: the tasks changed after <paramref name="from"/> as the view holds them
+    /// now, or every task (a full snapshot) when the rows since the last full one reach the project's task count, so
+    /// composing a board never reads more than about twice the project's tasks.
+    /// </summary>
+    private async Task TakeAsync(string project, long from, CancellationToken ct)
+    {
+        long position;
+        string? at;
+        bool full;
+        var rows = new List<(string TaskId, string Data)>();
+        await using (var session = db.Read())
+        await using (var transaction = (SqliteTransaction)await session.Connection.BeginTransactionAsync(ct)) // the view and the position it reflects, consistent
+        {
+            position = await CheckpointAsync(session, transaction, ct);
+            var state = Command(session, transaction, """
+                SELECT (SELECT MAX(recorded_at) FROM event_log WHERE project_key = $k AND position <= $p),
+                       (SELECT COUNT(*) FROM view WHERE partition = $k AND kind = 'task'),
+                       (SELECT MAX(position) FROM board_snapshots WHERE project_key = $k AND full = 1 AND complete = 1),
+                       (SELECT COALESCE(SUM(tasks), 0) FROM board_snapshots WHERE project_key = $k AND complete = 1 AND position > COALESCE(
+                            (SELECT MAX(position) FROM board_snapshots WHERE project_key = $k AND full = 1 AND complete = 1), 0))
+                """);
+            state.Parameters.AddWithValue("$k", project);
+            state.Parameters.AddWithValue("$p", position);
+            await using (var reader = await state.ExecuteReaderAsync(ct))
+            {
+                await reader.ReadAsync(ct);
+                at = reader.IsDBNull(0) ? null : reader.GetString(0);
+                var (tasks, lastFull, sinceFull) = (reader.GetInt64(1), reader.IsDBNull(2) ? (long?)null : reader.GetInt64(2), reader.GetInt64(3));
+                full = lastFull is null || sinceFull >= Math.Max(tasks, Every);
+            }
+            var changed = Command(session, transaction, full
+                ? "SELECT id, data FROM view WHERE partition = $k AND kind = 'task'"
+                : """
+                  SELECT v.id, v.data FROM view v
+                  WHERE v.partition = $k AND v.kind = 'task' AND v.id IN (
+                      SELECT DISTINCT stream_id FROM event_log WHERE project_key = $k AND position > $from AND position <= $p AND stream_id LIKE 'task:%')
+                  """);
+            changed.Parameters.AddWithValue("$k", project);
+            changed.Parameters.AddWithValue("$from", from);
+            changed.Parameters.AddWithValue("$p", position);
+            await using var tasksReader = await changed.ExecuteReaderAsync(ct);
+            while (await tasksReader.ReadAsync(ct)) rows.Add((tasksReader.GetString(0)["task:".Length..], tasksReader.GetString(1)));
+        }
+        if (at is null || position <= from) return;
+
+        try
+        {
+            // Small writes only: the snapshot, its rows a chunk at a time, then the mark that makes it usable.
+            await db.WriteAsync(async session =>
+            {
+                var insert = session.Command("INSERT OR IGNORE INTO board_snapshots (project_key, position, at, full, tasks, complete) VALUES ($k, $p, $at, $full, $tasks, 0)");
+                insert.Parameters.AddWithValue("$k", project);
+                insert.Parameters.AddWithValue("$p", position);
+                insert.Parameters.AddWithValue("$at", at);
+                insert.Parameters.AddWithValue("$full", full ? 1 : 0);
+                insert.Parameters.AddWithValue("$tasks", rows.Count);
+                return await insert.ExecuteNonQueryAsync(ct);
+            }, ct);
+            foreach (var chunk in rows.Chunk(ChunkSize))
+                await db.WriteAsync(async session =>
+                {
+                    var insert = session.Command("INSERT OR REPLACE INTO board_snapshot_tasks (project_key, task_id, position, data) VALUES ($k, $t, $p, $d)");
+                    var task = insert.Parameters.Add("$t", SqliteType.Text);
+                    var data = insert.Parameters.Add("$d", SqliteType.Text);
+                    insert.Parameters.AddWithValue("$k", project);
+                    insert.Parameters.AddWithValue("$p", position);
+                    foreach (var (id, json) in chunk)
+                    {
+                        (task.Value, data.Value) = (id, json);
+                        await insert.ExecuteNonQueryAsync(ct);
+                    }
+                    return true;
+                }, ct);
+            await db.WriteAsync(async session =>
+            {
+                var done = session.Command("UPDATE board_snapshots SET complete = 1 WHERE project_key = $k AND position = $p");
+                done.Parameters.AddWithValue("$k", project);
+                done.Parameters.AddWithValue("$p", position);
+                return await done.ExecuteNonQueryAsync(ct);
+            }, ct);
+            await using var session = db.Read();
+            var since = session.Command("SELECT COUNT(*) FROM event_log WHERE project_key = $k AND position > $p AND position <= $scanned");
+            since.Parameters.AddWithValue("$k", project);
+            since.Parameters.AddWithValue("$p", position);
+            since.Parameters.AddWithValue("$scanned", _scanned);
+            _since[project] = (long)(await since.ExecuteScalarAsync(ct))!;
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            // A snapshot is derived data: the append stands, and the project's next events make it due again.
-            logger?.LogWarning(e, "Board snapshot after {StreamId}@{Version} failed", appended[0].StreamId, appended[0].Version);
+            // Derived data: the project's next events make a snapshot due again, covering these tasks too.
+            logger?.LogWarning(e, "Board snapshot of {Project} at {Position} failed", project, position);
         }
-        return null;
     }
 
-    /// <summary>Takes the snapshots due after <paramref name="projected"/>, on the given sessions (an append's transaction).</summary>
-    private async Task CaptureAsync(IReadOnlyList<EventEnvelope> projected, ISqliteSessions sessions, CancellationToken ct)
+    private static async Task<long> CheckpointAsync(SqliteSession session, SqliteTransaction? transaction, CancellationToken ct)
     {
-        if (projected.Count == 0) return;
-        var position = projected[^1].Position;
-
-        // Which projects are due is decided before any write (for the feed projection, outside the writer's lock): most
-        // batches take no snapshot and need not queue writers.
-        var due = new List<(string Project, string At)>();
-        await using (var session = sessions.Read())
-        {
-            foreach (var batch in projected.GroupBy(e => e.ProjectKey, StringComparer.Ordinal))
-            {
-                var project = batch.Key;
-                var since = _since.TryGetValue(project, out var tally)
-                    ? tally.Events + batch.Count(e => e.Position > tally.Through) // a redelivered event is not counted twice
-                    : await EventsSinceSnapshotAsync(session, project, position, ct);
-                var threshold = since < Math.Max(Every, tally.Threshold) ? tally.Threshold : await TaskCountAsync(session, project, ct);
-                _since[project] = (since, Math.Max(position, tally.Through), threshold);
-                if (since < Math.Max(Every, threshold)) continue;
-
-                // While one of the project's events is parked the view lacks it, so no snapshot is taken until it is re-driven.
-                var check = session.Command("""
-                    SELECT MAX(recorded_at) FROM event_log
-                    WHERE project_key = $k AND position <= $p
-                      AND position > COALESCE((SELECT MAX(position) FROM snapshots WHERE project_key = $k), 0)
-                      AND NOT EXISTS (SELECT 1 FROM dead_letter WHERE stream_id = 'project:' || $k OR stream_id LIKE 'task:' || $k || '-%')
-                    """);
-                check.Parameters.AddWithValue("$k", project);
-                check.Parameters.AddWithValue("$p", position);
-                if (await check.ExecuteScalarAsync(ct) is string at) due.Add((project, at));
-            }
-        }
-        if (due.Count == 0) return;
-
-        // Called right after a batch is projected (between the feed projection's batches, or in the inline projection's
-        // transaction), so the view holds exactly the log up to this batch.
-        await sessions.WriteAsync(async session =>
-        {
-            foreach (var (project, at) in due)
-            {
-                var take = session.Command("""
-                    INSERT OR IGNORE INTO snapshots (project_key, position, at, tasks)
-                    SELECT $k, $p, $at, json_group_array(json(data)) FROM view WHERE partition = $k AND kind = 'task'
-                    """);
-                take.Parameters.AddWithValue("$k", project);
-                take.Parameters.AddWithValue("$p", position);
-                take.Parameters.AddWithValue("$at", at);
-                await take.ExecuteNonQueryAsync(ct);
-            }
-            return true;
-        }, ct);
-        foreach (var (project, _) in due) _since[project] = (0, position, 0);
+        var command = Command(session, transaction, "SELECT position FROM checkpoints WHERE consumer = $c");
+        command.Parameters.AddWithValue("$c", FeedProjection.Consumer);
+        return await command.ExecuteScalarAsync(ct) is long position ? position : 0;
     }
 
-    /// <summary>The project's events after its last snapshot, up to <paramref name="position"/>: counted once per project, then tallied per batch.</summary>
-    private static async Task<long> EventsSinceSnapshotAsync(SqliteSession session, string project, long position, CancellationToken ct)
+    /// <summary>A prepared command of the reading session, in <paramref name="transaction"/> when there is one.</summary>
+    private static SqliteCommand Command(SqliteSession session, SqliteTransaction? transaction, string sql)
     {
-        var count = session.Command("""
-            SELECT COUNT(*) FROM event_log
-            WHERE project_key = $k AND position <= $p AND position > COALESCE((SELECT MAX(position) FROM snapshots WHERE project_key = $k), 0)
-            """);
-        count.Parameters.AddWithValue("$k", project);
-        count.Parameters.AddWithValue("$p", position);
-        return (long)(await count.ExecuteScalarAsync(ct))!;
-    }
-
-    /// <summary>How many tasks the project has had (its task counter): a snapshot copies them all, so it waits at least that many events.</summary>
-    private static async Task<long> TaskCountAsync(SqliteSession session, string project, CancellationToken ct)
-    {
-        var read = session.Command("SELECT value FROM counters WHERE project_key = $k AND name = $name");
-        read.Parameters.AddWithValue("$k", project);
-        read.Parameters.AddWithValue("$name", KanbatteCommands.TaskCounter);
-        return await read.ExecuteScalarAsync(ct) is long tasks ? tasks : 0;
+        var command = session.Command(sql);
+        command.Transaction = transaction;
+        return command;
     }
 }

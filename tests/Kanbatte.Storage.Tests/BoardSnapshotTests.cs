@@ -22,7 +22,7 @@ public sealed class BoardSnapshotTests : IDisposable
         var commands = new KanbatteCommands(new WritePipeline(events, clock), new SqliteCounterStore(db), view, clock);
         var snapshots = new SqliteSnapshotStore(db, every: 25);
         var projection = new FeedProjection(new SqliteEventStore(db), new SqliteCheckpointStore(db), new Projector(view, events),
-            new ProjectionProgress(), new ProjectNotifications(), NullLogger<FeedProjection>.Instance, snapshots);
+            new ProjectionProgress(), new ProjectNotifications(), NullLogger<FeedProjection>.Instance);
 
         await commands.CreateProjectAsync(new CreateProject("SN", "Snapshots", null, null), Meta);
         var times = new List<DateTimeOffset>();
@@ -35,7 +35,11 @@ public sealed class BoardSnapshotTests : IDisposable
                 await commands.CreateTaskAsync("SN", new CreateTask($"Task {++created}", null, Statuses.All[random.Next(5)], Priorities.All[random.Next(5)]), Meta);
             else
                 await commands.ChangeTaskAsync(TaskId.Format("SN", random.Next(1, 10)), new ChangeTask($"Title {i}", null, Statuses.All[random.Next(5)]), null, Meta);
-            if (i % 7 == 0) await projection.CatchUpAsync(CancellationToken.None);
+            if (i % 7 == 0)
+            {
+                await projection.CatchUpAsync(CancellationToken.None);
+                await snapshots.CaptureAsync();
+            }
             if (i % 37 == 0) times.Add(clock.GetUtcNow());
         }
         await projection.CatchUpAsync(CancellationToken.None);
@@ -44,8 +48,12 @@ public sealed class BoardSnapshotTests : IDisposable
         await using (var connection = db.Open())
         await using (var command = connection.CreateCommand())
         {
-            command.CommandText = "SELECT COUNT(*) FROM snapshots WHERE project_key = 'SN'";
-            Assert.True((long)(await command.ExecuteScalarAsync())! >= 8, "expected a snapshot every 25 events");
+            command.CommandText = "SELECT COUNT(*), SUM(full) FROM board_snapshots WHERE project_key = 'SN' AND complete = 1";
+            await using var reader = await command.ExecuteReaderAsync();
+            await reader.ReadAsync();
+            Assert.True(reader.GetInt64(0) >= 8, "expected a snapshot every 25 events");
+            // Boards are composed from a full snapshot and the deltas after it: both kinds must be exercised.
+            Assert.InRange(reader.GetInt64(1), 2, reader.GetInt64(0) - 2);
         }
 
         var withSnapshots = new KanbatteQueries(view, events, snapshots);
@@ -76,24 +84,66 @@ public sealed class BoardSnapshotTests : IDisposable
         var clock = new SteppingClock();
         var commands = new KanbatteCommands(new WritePipeline(events, clock), new SqliteCounterStore(db), view, clock);
         var projection = new FeedProjection(events, new SqliteCheckpointStore(db), new Projector(view, events),
-            new ProjectionProgress(), new ProjectNotifications(), NullLogger<FeedProjection>.Instance, new SqliteSnapshotStore(db, every: 10));
+            new ProjectionProgress(), new ProjectNotifications(), NullLogger<FeedProjection>.Instance);
+        var snapshots = new SqliteSnapshotStore(db, every: 10);
         await commands.CreateProjectAsync(new CreateProject("LG", "Large", null, null), Meta);
         for (var i = 1; i <= 300; i++)
         {
             if (i <= 80) await commands.CreateTaskAsync("LG", new CreateTask($"Task {i}", null, null), Meta);
             else await commands.ChangeTaskAsync(TaskId.Format("LG", i % 80 + 1), new ChangeTask($"Title {i}", null, null), null, Meta);
-            if (i % 5 == 0) await projection.CatchUpAsync(CancellationToken.None);
+            if (i % 5 == 0)
+            {
+                await projection.CatchUpAsync(CancellationToken.None);
+                await snapshots.CaptureAsync();
+            }
         }
 
         await using var connection = db.Open();
         await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT COUNT(*), SUM(json_array_length(tasks)) FROM snapshots WHERE project_key = 'LG'";
+        command.CommandText = """
+            SELECT (SELECT COUNT(*) FROM board_snapshots WHERE project_key = 'LG' AND complete = 1),
+                   (SELECT COUNT(*) FROM board_snapshot_tasks WHERE project_key = 'LG')
+            """;
         await using var reader = await command.ExecuteReaderAsync();
         await reader.ReadAsync();
         var (taken, copied) = (reader.GetInt64(0), reader.GetInt64(1));
-        // Every 10 events regardless of size would have taken 30 snapshots copying ~1,700 task documents.
-        Assert.InRange(taken, 4, 12);
-        Assert.True(copied <= 301, $"{taken} snapshots copied {copied} task documents for 301 events");
+        // A snapshot every 10 events; copying every task each time would have been ~2,000 task documents.
+        Assert.InRange(taken, 25, 31);
+        Assert.True(copied <= 2 * 301, $"{taken} snapshots copied {copied} task documents for 301 events");
+    }
+
+    [Fact]
+    public async Task A_snapshot_cut_short_is_never_used()
+    {
+        using var db = new SqliteDatabase(new SqliteOptions { Path = Path.Combine(_folder.FullName, "cut.db") });
+        var events = new SqliteEventStore(db);
+        var view = new SqliteViewStore(db);
+        var clock = new SteppingClock();
+        var commands = new KanbatteCommands(new WritePipeline(events, clock), new SqliteCounterStore(db), view, clock);
+        var projection = new FeedProjection(events, new SqliteCheckpointStore(db), new Projector(view, events),
+            new ProjectionProgress(), new ProjectNotifications(), NullLogger<FeedProjection>.Instance);
+        var snapshots = new SqliteSnapshotStore(db, every: 3);
+        await commands.CreateProjectAsync(new CreateProject("CS", "Cut short", null, null), Meta);
+        for (var i = 0; i < 4; i++) await commands.CreateTaskAsync("CS", new CreateTask($"T{i}", null, null), Meta);
+        await projection.CatchUpAsync(CancellationToken.None);
+        await snapshots.CaptureAsync();
+        var taken = await snapshots.LatestAsync("CS", clock.GetUtcNow());
+        Assert.NotNull(taken);
+        Assert.Equal(4, taken.TasksJson.Count);
+
+        // A later snapshot whose writer stopped after its first row (no complete mark): composing must not see it.
+        await db.WriteAsync(async session =>
+        {
+            var insert = session.Command("""
+                INSERT INTO board_snapshots (project_key, position, at, full, tasks, complete) VALUES ('CS', 1000, '2030-01-01T00:00:00.000Z', 1, 4, 0);
+                INSERT INTO board_snapshot_tasks (project_key, task_id, position, data) VALUES ('CS', 'CS-1', 1000, '{}');
+                """);
+            return await insert.ExecuteNonQueryAsync();
+        }, CancellationToken.None);
+        var latest = await snapshots.LatestAsync("CS", DateTimeOffset.Parse("2031-01-01T00:00:00Z"));
+        Assert.NotNull(latest);
+        Assert.Equal(taken.Position, latest.Position);
+        Assert.Equal(taken.TasksJson.Order(), latest.TasksJson.Order());
     }
 
     [Fact]
@@ -101,19 +151,23 @@ public sealed class BoardSnapshotTests : IDisposable
     {
         using var db = new SqliteDatabase(new SqliteOptions { Path = Path.Combine(_folder.FullName, "parked.db") });
         var events = new SqliteEventStore(db);
+        var view = new SqliteViewStore(db);
         var clock = new SteppingClock();
-        var commands = new KanbatteCommands(new WritePipeline(events, clock), new SqliteCounterStore(db), new SqliteViewStore(db), clock);
+        var commands = new KanbatteCommands(new WritePipeline(events, clock), new SqliteCounterStore(db), view, clock);
+        var projection = new FeedProjection(events, new SqliteCheckpointStore(db), new Projector(view, events),
+            new ProjectionProgress(), new ProjectNotifications(), NullLogger<FeedProjection>.Instance);
         var snapshots = new SqliteSnapshotStore(db, every: 3);
         await commands.CreateProjectAsync(new CreateProject("PK", "Parked", null, null), Meta);
         for (var i = 0; i < 5; i++) await commands.CreateTaskAsync("PK", new CreateTask($"T{i}", null, null), Meta);
+        await projection.CatchUpAsync(CancellationToken.None);
         var all = await events.ReadAllAsync(0, 100);
 
         await new SqliteDeadLetterStore(db).ParkAsync(all[2], "poison", DateTimeOffset.UtcNow);
-        await snapshots.CaptureAsync(all);
+        await snapshots.CaptureAsync();
         Assert.Equal(0, await CountSnapshotsAsync(db));
 
         await new SqliteDeadLetterStore(db).RemoveAsync(all[2].StreamId, all[2].Version);
-        await snapshots.CaptureAsync(all);
+        await snapshots.CaptureAsync();
         Assert.Equal(1, await CountSnapshotsAsync(db));
     }
 
@@ -121,7 +175,7 @@ public sealed class BoardSnapshotTests : IDisposable
     {
         await using var connection = db.Open();
         await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT COUNT(*) FROM snapshots";
+        command.CommandText = "SELECT COUNT(*) FROM board_snapshots WHERE complete = 1";
         return (long)(await command.ExecuteScalarAsync())!;
     }
 

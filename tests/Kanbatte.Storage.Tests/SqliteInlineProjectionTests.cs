@@ -20,7 +20,7 @@ public sealed class SqliteInlineProjectionTests : IDisposable
         var events = new SqliteEventStore(db);
         var view = new SqliteViewStore(db);
         var checkpoints = new SqliteCheckpointStore(db);
-        IInTransactionStep[] inTransaction = [new InlineProjection(progress, new ProjectNotifications(), TimeProvider.System, NullLogger<InlineProjection>.Instance), new SqliteSnapshotStore(db)];
+        IInTransactionStep[] inTransaction = [new InlineProjection(progress, new ProjectNotifications(), TimeProvider.System, NullLogger<InlineProjection>.Instance)];
         var pipeline = new WritePipeline(events, TimeProvider.System, LoadOption.RequireLoad, null, inTransaction, []);
         var commands = new KanbatteCommands(pipeline, new SqliteCounterStore(db), view, TimeProvider.System);
 
