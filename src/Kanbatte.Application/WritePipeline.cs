@@ -70,7 +70,7 @@ public sealed class WritePipeline(
             }
 
             var state = fold.Fold(envelopes, loaded.State);
-            cache?.Set(streamId, state);
+            cache?.Set(streamId, state, fold);
             // Durable from here on: the steps after the commit must not turn the write into an error, nor be cut short.
             foreach (var step in afterCommit) await step.AfterCommitAsync(envelopes, position, CancellationToken.None);
             return new Transacted<TState>(state, envelopes);
@@ -95,7 +95,7 @@ public sealed class WritePipeline(
         if (option == LoadOption.AnyCachedValue && cached is not null) return new(cached, Read: false);
         var from = cached is null ? 0 : fold.VersionOf(cached);
         var state = fold.Fold(await events.ReadStreamAsync(streamId, from + 1, ct: ct), cached);
-        cache?.Set(streamId, state);
+        cache?.Set(streamId, state, fold);
         return new(state, Read: true);
     }
 
@@ -106,7 +106,7 @@ public sealed class WritePipeline(
         var newer = await events.ReadStreamAsync(streamId, from + 1, ct: ct);
         if (newer.Count == 0) return null;
         var state = fold.Fold(newer, loaded.State);
-        cache?.Set(streamId, state);
+        cache?.Set(streamId, state, fold);
         return new Loaded<TState>(state, Read: true);
     }
 }

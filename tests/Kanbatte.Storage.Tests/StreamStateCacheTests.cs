@@ -78,6 +78,42 @@ public sealed class StreamStateCacheTests : IDisposable
         Assert.Equal(KanbatteJson.Serialize(folded), KanbatteJson.Serialize(await cached.ChangeTaskAsync(task.Id, new ChangeTask("Seventh", null, null), null, Meta)));
     }
 
+    [Fact]
+    public async Task The_cache_is_bounded_by_memory_so_long_discussions_push_states_out()
+    {
+        using var db = new SqliteDatabase(new SqliteOptions { Path = Path.Combine(_folder.FullName, "bounded.db") });
+        var events = new EventsReadCounter(new SqliteEventStore(db));
+        var view = new SqliteViewStore(db);
+        const long bound = 2 * 1024 * 1024;
+        using var cache = new StreamStateCache(bound);
+        var commands = new KanbatteCommands(new WritePipeline(events, TimeProvider.System, LoadOption.AnyCachedValue, cache, [], []), new SqliteCounterStore(db), view, TimeProvider.System);
+        await commands.CreateProjectAsync(new CreateProject("BD", "Bounded", null, null), Meta);
+
+        // A state's estimate grows with what it holds: a task with 20 comments of 5,000 characters weighs over 200 KB.
+        var talked = await commands.CreateTaskAsync("BD", new CreateTask("Talked about", null, null), Meta);
+        var bare = StateSizes.Of((await new WritePipeline(events, TimeProvider.System).LoadAsync(StreamIds.Task(talked.Id), StreamFolds.Task, default))!);
+        for (var i = 0; i < 20; i++) await commands.AddCommentAsync(talked.Id, new AddComment(new string('x', 5000)), Meta);
+        var heavy = StateSizes.Of(cache.Get<TaskStream>(StreamIds.Task(talked.Id))!);
+        Assert.InRange(heavy - bare, 20 * 2 * 5000, 20 * 2 * 5000 + 20 * 1000);
+
+        // Forty such tasks would be 8 MB: the cache keeps its bound of 2 MB (it compacts when a set finds it full).
+        for (var t = 0; t < 40; t++)
+        {
+            var task = await commands.CreateTaskAsync("BD", new CreateTask($"Task {t}", null, null), Meta);
+            for (var i = 0; i < 20; i++) await commands.AddCommentAsync(task.Id, new AddComment(new string('y', 5000)), Meta);
+        }
+        await Task.Delay(200); // compaction runs on the thread pool
+        var (count, bytes) = cache.Usage;
+        Assert.True(bytes <= bound, $"{count} states, {bytes} bytes");
+        Assert.InRange(count, 2, 12);
+
+        // A state pushed out is read again, whole.
+        Assert.Null(cache.Get<TaskStream>(StreamIds.Task(talked.Id)));
+        events.StreamEventsRead = 0;
+        await commands.AddCommentAsync(talked.Id, new AddComment("After"), Meta);
+        Assert.Equal(21, events.StreamEventsRead);
+    }
+
     public void Dispose()
     {
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
