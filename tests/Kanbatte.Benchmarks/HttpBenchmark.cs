@@ -136,7 +136,7 @@ public static partial class HttpBenchmark
     {
         // Each wrk thread has its own Lua state; setup() numbers the threads so generated titles never repeat
         // (an update that changes nothing appends nothing, which would flatter Kanbatte). Every request carries the
-        // same bearer token, to both servers (the baseline ignores it), so both read the same bytes.
+        // same bearer token, to both servers, which both validate it.
         var common = $$"""
             local threads = 0
             function setup(thread) thread:set("tid", threads); threads = threads + 1 end
