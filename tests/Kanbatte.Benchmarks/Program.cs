@@ -33,6 +33,9 @@ internal static class Cli
             case "push":
                 await PushBenchmark.RunAsync(rest);
                 return 0;
+            case "big":
+                await BigProjectBenchmark.RunAsync(rest);
+                return 0;
             case "micro":
                 // In process: BenchmarkDotNet's generated project would sit under tests/ and inherit its build props.
                 var job = BenchmarkDotNet.Jobs.Job.ShortRun.WithToolchain(BenchmarkDotNet.Toolchains.InProcess.Emit.InProcessEmitToolchain.Instance);
@@ -48,7 +51,7 @@ internal static class Cli
                 await PushBenchmark.RunAsync(["15", "3"]);
                 return 0;
             default:
-                Console.Error.WriteLine("usage: Kanbatte.Benchmarks [all | roundtrips | http [seconds] [rounds] [--before=<Kanbatte.Server.dll>] | rebuild [events...] | startup [runs] | push [seconds] [rounds] | micro [BenchmarkDotNet args]]");
+                Console.Error.WriteLine("usage: Kanbatte.Benchmarks [all | roundtrips | http [seconds] [rounds] [--before=<Kanbatte.Server.dll>] | rebuild [events...] | startup [runs] | push [seconds] [rounds] | big [tasks] [events] | micro [BenchmarkDotNet args]]");
                 return 2;
         }
     }
