@@ -144,31 +144,16 @@ public sealed class KanbatteQueries(IViewStore view, IEventStore events, ISnapsh
         if (created.Count == 0 || created[0].RecordedAt > asOf)
             throw new NotFoundException("Project", $"{projectKey} as of {KanbatteJson.Format(asOf)}");
 
-        var tasks = new Dictionary<string, TaskState>(StringComparer.Ordinal);
         var snapshot = snapshots is null ? null : await snapshots.LatestAsync(projectKey, asOf, ct);
-        foreach (var json in snapshot?.TasksJson ?? [])
-        {
-            var task = KanbatteJson.Deserialize<TaskState>(json);
-            tasks[StreamIds.Task(task.Id)] = task;
-        }
+        var board = new BoardFold(snapshot?.TasksJson);
         var after = snapshot?.Position;
         do
         {
             var page = await events.ReadProjectAsync(projectKey, newestFirst: false, after, asOf, 1000, ct);
-            foreach (var e in page.Events.Where(e => e.StreamId.StartsWith(StreamIds.TaskPrefix, StringComparison.Ordinal)))
-            {
-                var task = TaskDecider.Evolve(tasks.GetValueOrDefault(e.StreamId), EventCodec.Decode(e), e.Version, e.RecordedAt);
-                if (task is not null) tasks[e.StreamId] = task;
-            }
+            foreach (var e in page.Events) board.Apply(e);
             after = page.Next;
         } while (after is not null);
-
-        return Statuses.All.Select(status =>
-        {
-            var column = tasks.Values.Where(t => t.Status == status && !t.Archived).ToList();
-            IReadOnlyList<TaskState> top = column.OrderBy(t => t.Rank, StringComparer.Ordinal).ThenBy(t => t.Number).Take(limitPerColumn).ToList();
-            return (status, column.Count, top);
-        }).ToList();
+        return board.Columns(limitPerColumn);
     }
 
     private static Page<T> ToPage<T>(IReadOnlyList<T> found, int limit, Func<T, string> keyOf) =>
