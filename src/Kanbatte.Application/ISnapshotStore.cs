@@ -7,8 +7,9 @@ public interface ISnapshotStore
     Task<BoardSnapshot?> LatestAsync(string projectKey, DateTimeOffset at, CancellationToken ct = default);
 
     /// <summary>
-    /// Called by the feed projection once <paramref name="projected"/> is in the view and before its checkpoint:
-    /// takes a snapshot of each project in the batch that has had enough events since its last one.
+    /// Called by the feed projection once <paramref name="projected"/> is in the view and before its checkpoint (SQLite),
+    /// or by the change-feed projection after the project log's copy (Cosmos DB): takes a snapshot of each project in the
+    /// batch that has had enough events since its last one.
     /// </summary>
     Task CaptureAsync(IReadOnlyList<EventEnvelope> projected, CancellationToken ct = default);
 }

@@ -4,7 +4,11 @@ using Kanbatte.Domain;
 
 namespace Kanbatte.Application;
 
-/// <summary>Plain reads come from the view; history comes from the log, so it never lags.</summary>
+/// <summary>
+/// Plain reads come from the view; a task's history comes from the log, so it never lags. A project's activity and
+/// board as of a time read the project's events (<see cref="IEventStore.ReadProjectAsync"/>): the log itself on SQLite,
+/// the change-feed projection's per-project copy on Cosmos DB, which lags appends as the view does.
+/// </summary>
 public sealed class KanbatteQueries(IViewStore view, IEventStore events, ISnapshotStore? snapshots = null)
 {
     public async Task<ViewDocument> GetProjectAsync(string key, CancellationToken ct = default)
@@ -114,7 +118,7 @@ public sealed class KanbatteQueries(IViewStore view, IEventStore events, ISnapsh
         return ToPage(found, limit, e => e.Version.ToString(CultureInfo.InvariantCulture));
     }
 
-    /// <summary>A project's events, newest first, from the log.</summary>
+    /// <summary>A project's events, newest first (one query of the project's events a page).</summary>
     public async Task<Page<EventEnvelope>> ActivityAsync(string projectKey, string? after, int limit, CancellationToken ct = default)
     {
         await GetProjectAsync(projectKey, ct);
