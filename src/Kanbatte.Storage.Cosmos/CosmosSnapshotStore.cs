@@ -34,17 +34,24 @@ public sealed class CosmosSnapshotStore : ISnapshotStore
     public const int DefaultEvery = 1000;
     public static readonly TimeSpan DefaultSafetyLag = TimeSpan.FromSeconds(60);
 
-    /// <summary>Tasks per snapshot document, in bytes of JSON (an item may hold 2 MB): larger boards take several parts.</summary>
+    /// <summary>Tasks per snapshot document, in UTF-8 bytes of JSON (an item may hold 2 MB): larger boards take several parts.</summary>
     public const int DefaultPartBytes = 1024 * 1024;
 
     /// <summary>Events read per page while folding toward a snapshot.</summary>
     public const int PageSize = 1000;
+
+    /// <summary>
+    /// How many events one capture folds before it stops at the next snapshot it publishes and hands the lease back: a
+    /// project with a long history and no snapshot yet (a log not backfilled) is caught up over several batches.
+    /// </summary>
+    public const int DefaultEventsPerCapture = 10_000;
 
     private static readonly ItemRequestOptions NoContent = new() { EnableContentResponseOnWrite = false };
     private readonly CosmosProjectLog _log;
     private readonly TimeProvider _clock;
     private readonly ILogger? _logger;
     private readonly int _partBytes;
+    private readonly int _eventsPerCapture;
 
     // Per project, the events this instance has seen since its last look at the project log, and the threshold then:
     // a hint of when to look again (each lease sees only its own events), checked against the project log before
@@ -54,11 +61,12 @@ public sealed class CosmosSnapshotStore : ISnapshotStore
     private long _taken;
     private long _discarded;
 
-    public CosmosSnapshotStore(CosmosProjectLog log, int every, TimeSpan safetyLag, TimeProvider clock, ILogger? logger = null, int partBytes = DefaultPartBytes)
+    public CosmosSnapshotStore(CosmosProjectLog log, int every, TimeSpan safetyLag, TimeProvider clock, ILogger? logger = null,
+        int partBytes = DefaultPartBytes, int eventsPerCapture = DefaultEventsPerCapture)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(every, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(safetyLag, TimeSpan.Zero);
-        (_log, Every, SafetyLag, _clock, _logger, _partBytes) = (log, every, safetyLag, clock, logger, partBytes);
+        (_log, Every, SafetyLag, _clock, _logger, _partBytes, _eventsPerCapture) = (log, every, safetyLag, clock, logger, partBytes, eventsPerCapture);
     }
 
     public int Every { get; }
@@ -90,19 +98,19 @@ public sealed class CosmosSnapshotStore : ISnapshotStore
             // First sight of a project: look now; afterwards once this instance has seen a threshold's worth of events.
             var due = !_seen.TryGetValue(project.Key, out var seen) || seen.Since + project.Count() >= seen.Threshold;
             if (!due) _seen[project.Key] = seen with { Since = seen.Since + project.Count() };
-            else await TryTakeAsync(project.Key, ct);
+            else await TryTakeAsync(project.Key, _eventsPerCapture, ct);
         }
     }
 
-    /// <summary>Takes the snapshots due for a project now (the rebuild, after backfilling the project log); returns how many.</summary>
-    public Task<int> CatchUpAsync(string projectKey, CancellationToken ct = default) => TryTakeAsync(projectKey, ct);
+    /// <summary>Takes every snapshot due for a project now (the rebuild, after backfilling the project log); returns how many.</summary>
+    public Task<int> CatchUpAsync(string projectKey, CancellationToken ct = default) => TryTakeAsync(projectKey, long.MaxValue, ct);
 
-    private async Task<int> TryTakeAsync(string projectKey, CancellationToken ct)
+    private async Task<int> TryTakeAsync(string projectKey, long maxEvents, CancellationToken ct)
     {
         if (!_taking.TryAdd(projectKey, true)) return 0; // this instance is at it already
         try
         {
-            return await TakeAsync(projectKey, ct);
+            return await TakeAsync(projectKey, maxEvents, ct);
         }
         catch (Exception e) when (!(e is OperationCanceledException && ct.IsCancellationRequested))
         {
@@ -116,7 +124,7 @@ public sealed class CosmosSnapshotStore : ISnapshotStore
         }
     }
 
-    private async Task<int> TakeAsync(string projectKey, CancellationToken ct)
+    private async Task<int> TakeAsync(string projectKey, long maxEvents, CancellationToken ct)
     {
         // Events recorded up to the safety lag ago; the previous snapshot; whether enough events came after it.
         var horizon = CosmosEventDocument.SeqBound(_clock.GetUtcNow() - SafetyLag);
@@ -142,7 +150,7 @@ public sealed class CosmosSnapshotStore : ISnapshotStore
         // Announced before anything is written, so that a copier arriving later sees it (see CosmosProjectLog).
         await _log.AnnounceAsync(projectKey, horizon, ct);
         var board = new BoardFold(start.Select(t => t.GetRawText()));
-        var (events, since, taken) = (previous?.Events ?? 0, 0L, 0);
+        var (events, since, taken, folded) = (previous?.Events ?? 0, 0L, 0, 0L);
         var after = previous?.Seq;
         do
         {
@@ -150,7 +158,7 @@ public sealed class CosmosSnapshotStore : ISnapshotStore
             foreach (var e in page.Events)
             {
                 board.Apply(e);
-                events++;
+                (events, folded) = (events + 1, folded + 1);
                 if (++since < Math.Max(Every, board.Count)) continue;
                 if (!await PublishAsync(projectKey, CosmosEventDocument.SeqOf(e), e.RecordedAt, events, board, ct))
                 {
@@ -158,6 +166,11 @@ public sealed class CosmosSnapshotStore : ISnapshotStore
                     return taken;
                 }
                 (since, taken) = (0, taken + 1);
+                if (folded >= maxEvents)
+                {
+                    _seen[projectKey] = (0, 0); // more may be due: the project's next batch goes on from this snapshot
+                    return taken;
+                }
             }
             after = page.Next;
         } while (after is not null);
@@ -212,7 +225,7 @@ public sealed class CosmosSnapshotStore : ISnapshotStore
         var bytes = 0;
         foreach (var task in tasks)
         {
-            var size = task.GetRawText().Length;
+            var size = System.Text.Encoding.UTF8.GetByteCount(task.GetRawText());
             if (part.Count > 0 && bytes + size > _partBytes)
             {
                 parts.Add(part);
