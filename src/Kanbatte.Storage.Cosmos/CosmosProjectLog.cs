@@ -20,21 +20,22 @@ namespace Kanbatte.Storage.Cosmos;
 /// (estimated in docs/performance.md) and the rebuild command backfills it from the log.
 /// </para>
 /// <para>
-/// <b>Late events and snapshots.</b> A board snapshot at position P is the fold of every project event whose
-/// <c>seq</c> is at most P. Events reach the projection late and out of order across leases, so an event at or before P
-/// may be copied after a snapshot at P was taken; such an event deletes every snapshot after it. The copy and the
-/// snapshot race without a lock, and the argument that a wrong snapshot never survives rests only on what Cosmos DB
-/// guarantees in one logical partition: writes are ordered (by the partition's log sequence number), and a client
-/// reads at least what it has written or read before (session consistency, read-your-writes). The copier writes the
-/// copy, then reads the frontier document: if the frontier, the highest position any snapshot taker has announced, is
-/// after the event, it deletes the snapshots after the event. A taker announces its bound in the frontier before it
-/// writes a snapshot, and after writing it counts the project's copies up to the snapshot's position: if there are
-/// more than it folded, an event arrived meanwhile, and it deletes its snapshot. Either the copy comes first in the
-/// partition's order, and then the taker's count (made after its own writes) sees it; or the taker's announcement and
-/// snapshot come first, and the copier's frontier read and snapshot query (made after its own copy) see them. A
-/// snapshot is published (kind <c>snapshot</c>) only after that count, so readers never see an unchecked one; a late
-/// event's own projection step (copy, then delete) is the only moment a board as of a later time can still miss it, as
-/// it misses any event not yet projected.
+/// <b>Late events and snapshots.</b> A board snapshot at position P is the fold of every project event whose <c>seq</c>
+/// is at most P. Events reach the projection late and out of order across leases, so an event at or before P may be
+/// copied after a snapshot at P was taken; such an event deletes every snapshot after it. The copy and the snapshot
+/// race without a lock, and the argument that a wrong snapshot never survives rests only on what Cosmos DB guarantees
+/// in one logical partition: writes are ordered (by the partition's log sequence number), and a client reads at least
+/// what it has written or read before (session consistency, read-your-writes: the account's default consistency must be
+/// Session or stronger, as infra/ sets it, and one client does all of an instance's work). The copier writes the copy,
+/// then reads the frontier document: if the frontier, the highest position any snapshot taker has announced, is after
+/// the event, it deletes the snapshots after the event. A taker announces its bound in the frontier before it writes a
+/// snapshot, and after writing it counts the project's copies up to the snapshot's position: if there are more than it
+/// folded, an event arrived meanwhile, and it deletes its snapshot. Either the copy comes before the taker's snapshot
+/// writes in the partition's order, and then the taker's count (made after those writes) sees it; or it comes after
+/// them, so after the announcement too, and the copier's frontier read and snapshot query (made after its copy) see
+/// both. A snapshot is published (kind <c>snapshot</c>) only after that count, so readers never see an unchecked one; a
+/// late event's own projection step (copy, then delete) is the only moment a board as of a later time can still miss
+/// it, as it misses any event not yet projected.
 /// </para>
 /// </summary>
 public sealed class CosmosProjectLog(CosmosContainers containers, ILogger<CosmosProjectLog>? logger = null)
