@@ -56,6 +56,7 @@ var cosmosContainerNames = {
   counters: 'counters'
   idempotency: 'idempotency'
   changes: 'changes'
+  projectLog: 'project_log'
 }
 // 24 hours: the retention Kanbatte.Api's Idempotency.Retention promises to retrying clients.
 var idempotencyRetentionSeconds = 86400

@@ -15,6 +15,7 @@ param containerNames {
   counters: string
   idempotency: string
   changes: string
+  projectLog: string
 }
 
 resource account 'Microsoft.DocumentDB/databaseAccounts@2025-04-15' = {
@@ -266,6 +267,42 @@ resource changes 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containers@
         kind: 'Hash'
       }
       defaultTtl: -1
+      indexingPolicy: {
+        indexingMode: 'consistent'
+        automatic: true
+        includedPaths: [
+          {
+            path: '/kind/?'
+          }
+          {
+            path: '/seq/?'
+          }
+        ]
+        excludedPaths: [
+          {
+            path: '/*'
+          }
+        ]
+      }
+    }
+  }
+}
+
+// Each project's copy of its events (activity, board asOf) and its board snapshots, written by the change-feed
+// projection: queried within a project on kind and seq (filter and order) only, so only those are indexed; the events'
+// payloads and the snapshots' tasks are not (each indexed path costs RU on every copy).
+resource projectLog 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containers@2025-04-15' = {
+  parent: database
+  name: containerNames.projectLog
+  properties: {
+    resource: {
+      id: containerNames.projectLog
+      partitionKey: {
+        paths: [
+          '/projectKey'
+        ]
+        kind: 'Hash'
+      }
       indexingPolicy: {
         indexingMode: 'consistent'
         automatic: true

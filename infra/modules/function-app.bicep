@@ -16,6 +16,7 @@ param cosmosContainerNames {
   counters: string
   idempotency: string
   changes: string
+  projectLog: string
 }
 @description('Browser origins Kanbatte itself allows (CORS); App Service\'s own CORS stays off.')
 param corsAllowedOrigins string[]
@@ -183,6 +184,10 @@ resource app 'Microsoft.Web/sites@2025-03-01' = {
         {
           name: 'Kanbatte__Cosmos__ChangesContainer'
           value: cosmosContainerNames.changes
+        }
+        {
+          name: 'Kanbatte__Cosmos__ProjectLogContainer'
+          value: cosmosContainerNames.projectLog
         }
         {
           // Push (Kanbatte.Functions.Push): REST calls with the app's managed identity (SignalR REST API Owner).

@@ -24,7 +24,10 @@ public interface IEventStore
 
     /// <summary>
     /// One page of all events of a project's streams in the order they were appended (or newest first), recorded no later
-    /// than <paramref name="until"/> when given. <paramref name="after"/> is the previous page's <see cref="EventPage.Next"/>.
+    /// than <paramref name="until"/> when given. <paramref name="after"/> is the previous page's <see cref="EventPage.Next"/>
+    /// or a board snapshot's <see cref="BoardSnapshot.Position"/>. One query within the project's data a page: where the
+    /// log is partitioned by stream (Cosmos DB) it reads the project's copy of its events, kept by the change-feed
+    /// projection, so it may lag appends as the view does.
     /// </summary>
     Task<EventPage> ReadProjectAsync(string projectKey, bool newestFirst, string? after, DateTimeOffset? until, int maxCount, CancellationToken ct = default);
 }

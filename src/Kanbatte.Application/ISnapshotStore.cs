@@ -2,7 +2,8 @@ namespace Kanbatte.Application;
 
 /// <summary>
 /// Periodic copies of a project's tasks, so that a board as of any time folds a bounded number of events. Each store
-/// takes them its own way, outside any writer's path (the server's SnapshotService, the Cosmos DB projector).
+/// takes them its own way, outside any writer's path: the server's SnapshotService (SqliteSnapshotStore.CaptureAsync),
+/// the Cosmos DB change-feed projection (CosmosSnapshotStore.CaptureAsync).
 /// </summary>
 public interface ISnapshotStore
 {

@@ -4,7 +4,11 @@ using Kanbatte.Domain;
 
 namespace Kanbatte.Application;
 
-/// <summary>Plain reads come from the view; history comes from the log, so it never lags.</summary>
+/// <summary>
+/// Plain reads come from the view; a task's history comes from the log, so it never lags. A project's activity and
+/// board as of a time read the project's events (<see cref="IEventStore.ReadProjectAsync"/>): the log itself on SQLite,
+/// the change-feed projection's per-project copy on Cosmos DB, which lags appends as the view does.
+/// </summary>
 public sealed class KanbatteQueries(IViewStore view, IEventStore events, ISnapshotStore? snapshots = null)
 {
     public async Task<ViewDocument> GetProjectAsync(string key, CancellationToken ct = default)
@@ -114,7 +118,7 @@ public sealed class KanbatteQueries(IViewStore view, IEventStore events, ISnapsh
         return ToPage(found, limit, e => e.Version.ToString(CultureInfo.InvariantCulture));
     }
 
-    /// <summary>A project's events, newest first, from the log.</summary>
+    /// <summary>A project's events, newest first (one query of the project's events a page).</summary>
     public async Task<Page<EventEnvelope>> ActivityAsync(string projectKey, string? after, int limit, CancellationToken ct = default)
     {
         await GetProjectAsync(projectKey, ct);
@@ -144,31 +148,16 @@ public sealed class KanbatteQueries(IViewStore view, IEventStore events, ISnapsh
         if (created.Count == 0 || created[0].RecordedAt > asOf)
             throw new NotFoundException("Project", $"{projectKey} as of {KanbatteJson.Format(asOf)}");
 
-        var tasks = new Dictionary<string, TaskState>(StringComparer.Ordinal);
         var snapshot = snapshots is null ? null : await snapshots.LatestAsync(projectKey, asOf, ct);
-        foreach (var json in snapshot?.TasksJson ?? [])
-        {
-            var task = KanbatteJson.Deserialize<TaskState>(json);
-            tasks[StreamIds.Task(task.Id)] = task;
-        }
+        var board = new BoardFold(snapshot?.TasksJson);
         var after = snapshot?.Position;
         do
         {
             var page = await events.ReadProjectAsync(projectKey, newestFirst: false, after, asOf, 1000, ct);
-            foreach (var e in page.Events.Where(e => e.StreamId.StartsWith(StreamIds.TaskPrefix, StringComparison.Ordinal)))
-            {
-                var task = TaskDecider.Evolve(tasks.GetValueOrDefault(e.StreamId), EventCodec.Decode(e), e.Version, e.RecordedAt);
-                if (task is not null) tasks[e.StreamId] = task;
-            }
+            foreach (var e in page.Events) board.Apply(e);
             after = page.Next;
         } while (after is not null);
-
-        return Statuses.All.Select(status =>
-        {
-            var column = tasks.Values.Where(t => t.Status == status && !t.Archived).ToList();
-            IReadOnlyList<TaskState> top = column.OrderBy(t => t.Rank, StringComparer.Ordinal).ThenBy(t => t.Number).Take(limitPerColumn).ToList();
-            return (status, column.Count, top);
-        }).ToList();
+        return board.Columns(limitPerColumn);
     }
 
     private static Page<T> ToPage<T>(IReadOnlyList<T> found, int limit, Func<T, string> keyOf) =>

@@ -5,16 +5,18 @@ using Microsoft.Azure.Functions.Worker;
 namespace Kanbatte.Functions;
 
 /// <summary>
-/// The projector on the event log's change feed, then the push to the changed projects' members. Per-event failures
-/// are parked as dead letters by the resilient projector, so the lease moves on without losing anything; a transient
-/// store error throws, and the function-level retry delivers the same batch again (the projector applies each event
-/// once, however often it comes). Telling clients never throws: it comes after the view and the journal are written.
+/// The projection on the event log's change feed: the projector (the view and the changes journal), each project's copy
+/// of its events (the project log, which activity and board asOf read), board snapshots when due, then the push to the
+/// changed projects' members. Per-event failures are parked as dead letters by the resilient projector, so the lease
+/// moves on without losing anything; a transient store error throws, and the function-level retry delivers the same
+/// batch again (the projector applies each event once, however often it comes; the copy writes each event once; the
+/// snapshot step never throws). Telling clients never throws: it comes after everything else is written.
 /// <para>
 /// The feed is polled every second (<see cref="FeedPollDelayMs"/>), so a change reaches clients within about two
 /// seconds; the default, five seconds, would be too slow for a live board. See the README for what polling costs.
 /// </para>
 /// </summary>
-public sealed class ProjectEventsFunction(ResilientProjector projector, IChangeNotifier notifier)
+public sealed class ProjectEventsFunction(ResilientProjector projector, CosmosProjectLog projectLog, CosmosSnapshotStore snapshots, IChangeNotifier notifier)
 {
     public const int FeedPollDelayMs = 1000;
 
@@ -31,7 +33,10 @@ public sealed class ProjectEventsFunction(ResilientProjector projector, IChangeN
             FeedPollDelay = FeedPollDelayMs)] IReadOnlyList<CosmosEventDocument> events,
         CancellationToken cancellationToken)
     {
-        var changed = await projector.ProjectAsync(events.Select(e => e.ToEnvelope()).ToList(), cancellationToken);
+        var batch = events.Select(e => e.ToEnvelope()).ToList();
+        var changed = await projector.ProjectAsync(batch, cancellationToken);
+        await projectLog.CopyAsync(batch, cancellationToken);
+        await snapshots.CaptureAsync(batch, cancellationToken);
         await notifier.NotifyAsync(changed, cancellationToken);
     }
 }

@@ -5,10 +5,15 @@ using Microsoft.Azure.Cosmos;
 namespace Kanbatte.Server;
 
 /// <summary>
-/// Runs the projector from the event log's change feed, with leases in the leases container, and tells clients what changed. A delegate that throws
-/// (a transient store error; per-event failures are parked) is not checkpointed, so the processor delivers the batch again.
+/// Runs the projection from the event log's change feed, with leases in the leases container: the projector (the view and
+/// the changes journal), each project's copy of its events (the project log, read by activity and board asOf), board
+/// snapshots when due, then tells clients what changed. A delegate that throws (a transient store error; per-event
+/// failures are parked; a snapshot never throws) is not checkpointed, so the processor delivers the batch again, and
+/// every step takes a batch again without harm.
 /// </summary>
-public sealed class ChangeFeedProjectorService(CosmosContainers containers, ResilientProjector projector, IChangeNotifier notifier, ILogger<ChangeFeedProjectorService> logger) : IHostedService
+public sealed class ChangeFeedProjectorService(
+    CosmosContainers containers, ResilientProjector projector, CosmosProjectLog projectLog, CosmosSnapshotStore snapshots, IChangeNotifier notifier,
+    ILogger<ChangeFeedProjectorService> logger) : IHostedService
 {
     private ChangeFeedProcessor? _processor;
 
@@ -32,7 +37,10 @@ public sealed class ChangeFeedProjectorService(CosmosContainers containers, Resi
 
     private async Task HandleAsync(ChangeFeedProcessorContext context, IReadOnlyCollection<CosmosEventDocument> changes, CancellationToken ct)
     {
-        var changed = await projector.ProjectAsync(changes.Select(d => d.ToEnvelope()).ToList(), ct);
+        var batch = changes.Select(d => d.ToEnvelope()).ToList();
+        var changed = await projector.ProjectAsync(batch, ct);
+        await projectLog.CopyAsync(batch, ct);
+        await snapshots.CaptureAsync(batch, ct);
         await notifier.NotifyAsync(changed, ct);
     }
 

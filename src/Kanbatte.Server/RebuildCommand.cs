@@ -54,9 +54,10 @@ public static class RebuildCommand
         output.WriteLine($"Rebuilding the view of Cosmos DB database {containers.Options.Database} from its event log into container {target}...");
         try
         {
-            var rebuild = new CosmosViewRebuild(containers, provider.GetRequiredService<IEventStore>());
+            var rebuild = new CosmosViewRebuild(containers, provider.GetRequiredService<IEventStore>(),
+                provider.GetRequiredService<CosmosProjectLog>(), provider.GetRequiredService<CosmosSnapshotStore>());
             var result = await rebuild.RunAsync(target, line => output.WriteLine("  " + line), ct);
-            output.WriteLine($"Rebuilt the view into {result.Container} from the log in {result.Elapsed.TotalSeconds:F1} s ({string.Join(" + ", result.EventsPerPass.Select(n => n.ToString("N0", System.Globalization.CultureInfo.InvariantCulture)))} events read); switched over from {result.Previous}, which is left as it was.");
+            output.WriteLine($"Rebuilt the view into {result.Container} from the log in {result.Elapsed.TotalSeconds:F1} s ({string.Join(" + ", result.EventsPerPass.Select(n => n.ToString("N0", System.Globalization.CultureInfo.InvariantCulture)))} events read); switched over from {result.Previous}, which is left as it was; {result.Copied:N0} events backfilled into the project log, {result.Snapshots:N0} board snapshots taken.");
             return 0;
         }
         catch (InvalidOperationException e)

@@ -15,6 +15,7 @@ public sealed class CosmosContainers(CosmosClient client, CosmosOptions options)
     public Container Leases { get; } = client.GetContainer(options.Database, options.LeasesContainer);
     public Container Idempotency { get; } = client.GetContainer(options.Database, options.IdempotencyContainer);
     public Container Changes { get; } = client.GetContainer(options.Database, options.ChangesContainer);
+    public Container ProjectLog { get; } = client.GetContainer(options.Database, options.ProjectLogContainer);
 
     /// <summary>
     /// Creates the database and containers when missing: for the emulator and tests. In Azure the infrastructure owns
@@ -42,5 +43,12 @@ public sealed class CosmosContainers(CosmosClient client, CosmosOptions options)
         // Time to live on, with no default: journal entries carry their own (the counter documents never expire).
         await database.CreateContainerIfNotExistsAsync(
             new ContainerProperties(Options.ChangesContainer, CosmosOptions.PartitionKeys.Changes) { DefaultTimeToLive = -1 }, cancellationToken: ct);
+        // Only what the project log's queries filter and sort on (infra/modules/cosmos.bicep has the same policy).
+        var projectLog = new ContainerProperties(Options.ProjectLogContainer, CosmosOptions.PartitionKeys.ProjectLog);
+        projectLog.IndexingPolicy.IncludedPaths.Clear();
+        projectLog.IndexingPolicy.IncludedPaths.Add(new IncludedPath { Path = "/kind/?" });
+        projectLog.IndexingPolicy.IncludedPaths.Add(new IncludedPath { Path = "/seq/?" });
+        projectLog.IndexingPolicy.ExcludedPaths.Add(new ExcludedPath { Path = "/*" });
+        await database.CreateContainerIfNotExistsAsync(projectLog, cancellationToken: ct);
     }
 }

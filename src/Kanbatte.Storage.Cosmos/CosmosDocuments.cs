@@ -43,3 +43,43 @@ internal sealed record CosmosJournalEntry(string Id, string ProjectKey, string K
 
     public JournalEntry ToEntry() => new(Seq, At, Changes);
 }
+
+/// <summary>
+/// A project's copy of one of its events in the project log (partition key <c>/projectKey</c>), with the id the event has
+/// in the event log (<c>{streamId}|{version}</c>), so copying it again creates nothing.
+/// </summary>
+internal sealed record CosmosProjectEventItem(
+    string Id, string ProjectKey, string Kind, string Seq, string StreamId, int Version, string Type, int SchemaVersion,
+    JsonElement Data, DateTimeOffset RecordedAt, EventMetadata Metadata)
+{
+    public const string EventKind = "event";
+
+    public static CosmosProjectEventItem From(EventEnvelope e) =>
+        new(CosmosEventDocument.IdOf(e.StreamId, e.Version), e.ProjectKey, EventKind, CosmosEventDocument.SeqOf(e),
+            e.StreamId, e.Version, e.Type, e.SchemaVersion, e.Data, e.RecordedAt, e.Metadata);
+
+    /// <summary>The envelope as appended (the data re-serialized as <see cref="CosmosEventDocument.ToEnvelope"/> does).</summary>
+    public EventEnvelope ToEnvelope() =>
+        new(StreamId, Version, Type, SchemaVersion, JsonSerializer.SerializeToElement(Data, KanbatteJson.Options), RecordedAt, Metadata);
+}
+
+/// <summary>The highest bound a board snapshot of the project was announced up to (id <c>snapshot-frontier</c>).</summary>
+internal sealed record CosmosSnapshotFrontier(string Id, string ProjectKey, string Kind, string Frontier)
+{
+    public const string FrontierId = "snapshot-frontier";
+    public const string FrontierKind = "snapshot-frontier";
+}
+
+/// <summary>
+/// One document of a board snapshot: the head (kind <c>snapshot</c> once verified, <c>snapshot-pending</c> before) holds
+/// the first part of the tasks and how many parts there are; other parts (<c>snapshot-part</c>) name their head.
+/// <c>seq</c> is the position: the <see cref="CosmosEventDocument.SeqOf"/> of the last event folded in.
+/// </summary>
+internal sealed record CosmosSnapshotItem(
+    string Id, string ProjectKey, string Kind, string Seq, string Snapshot, int Part, int Parts, long Events, int TaskCount,
+    DateTimeOffset At, IReadOnlyList<JsonElement> Tasks)
+{
+    public const string HeadKind = "snapshot";
+    public const string PendingKind = "snapshot-pending";
+    public const string PartKind = "snapshot-part";
+}

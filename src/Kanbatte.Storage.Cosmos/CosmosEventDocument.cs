@@ -26,6 +26,13 @@ public sealed record CosmosEventDocument(
     public static string SeqOf(EventEnvelope e) =>
         $"{KanbatteJson.Format(e.RecordedAt)} {e.StreamId} {e.Version.ToString("D10", System.Globalization.CultureInfo.InvariantCulture)}";
 
+    /// <summary>
+    /// A bound in <see cref="SeqOf"/> order right after every event recorded at or before <paramref name="time"/> (to the
+    /// millisecond, as times are kept) and before every later one: the time, a space, then '~', which sorts after every
+    /// character of a stream id (letters, digits, ':' and '-').
+    /// </summary>
+    public static string SeqBound(DateTimeOffset time) => $"{KanbatteJson.Format(time)} ~";
+
     /// <summary><c>{streamId}|{version}</c>: stream ids hold only letters, digits, ':' and '-', none of Cosmos DB's forbidden id characters.</summary>
     public static string IdOf(string streamId, int version) => $"{streamId}|{version.ToString(System.Globalization.CultureInfo.InvariantCulture)}";
 

@@ -16,6 +16,8 @@ public sealed class CosmosEventStore(CosmosContainers containers) : IEventStore,
     // its predecessor. Nothing is taken from the caller; a version not seen here is checked in the log.
     private readonly MemoryCache _seen = new(new MemoryCacheOptions { SizeLimit = 100_000 });
 
+    private readonly CosmosProjectLog _projectLog = new(containers);
+
     private Container Log => containers.EventLog;
 
     public async Task<long> AppendAsync(string streamId, int expectedVersion, IReadOnlyList<EventEnvelope> events, CancellationToken ct = default)
@@ -87,30 +89,13 @@ public sealed class CosmosEventStore(CosmosContainers containers) : IEventStore,
     }
 
     /// <summary>
-    /// A project's events across its streams (a cross-partition query on <c>projectKey</c>), in recorded order: Cosmos DB
-    /// has no global sequence, so the order is the recorded time with stream and version breaking ties (<see cref="CosmosEventDocument.SeqOf"/>).
+    /// A project's events across its streams, from the project log (<see cref="CosmosProjectLog"/>): one single-partition
+    /// query a page, in recorded order (Cosmos DB has no global sequence, so the order is the recorded time with stream
+    /// and version breaking ties, <see cref="CosmosEventDocument.SeqOf"/>). The project log is the change-feed
+    /// projection's copy of the log, so it lags appends as the view does.
     /// </summary>
-    public async Task<EventPage> ReadProjectAsync(string projectKey, bool newestFirst, string? after, DateTimeOffset? until, int maxCount, CancellationToken ct = default)
-    {
-        var sql = new System.Text.StringBuilder("SELECT TOP @max * FROM c WHERE c.projectKey = @project");
-        var parameters = new List<(string, object)> { ("@max", maxCount + 1), ("@project", projectKey) };
-        if (after is not null)
-        {
-            sql.Append(newestFirst ? " AND c.seq < @after" : " AND c.seq > @after");
-            parameters.Add(("@after", after));
-        }
-        if (until is not null)
-        {
-            sql.Append(" AND c.recordedAt <= @until");
-            parameters.Add(("@until", KanbatteJson.Format(until.Value)));
-        }
-        sql.Append(newestFirst ? " ORDER BY c.seq DESC" : " ORDER BY c.seq");
-        var query = new QueryDefinition(sql.ToString());
-        foreach (var (name, value) in parameters) query = query.WithParameter(name, value);
-        var found = await CosmosQueries.ReadAllAsync<CosmosEventDocument>(Log, query, null, ct);
-        var events = found.Take(maxCount).Select(d => d.ToEnvelope()).ToList();
-        return new EventPage(events, found.Count > maxCount ? found[maxCount - 1].Seq : null);
-    }
+    public Task<EventPage> ReadProjectAsync(string projectKey, bool newestFirst, string? after, DateTimeOffset? until, int maxCount, CancellationToken ct = default) =>
+        _projectLog.ReadAsync(projectKey, newestFirst, after, until is null ? null : CosmosEventDocument.SeqBound(until.Value), maxCount, ct);
 
     private async Task<bool> ExistsAsync(string id, PartitionKey partition, CancellationToken ct)
     {

@@ -22,6 +22,7 @@ public sealed class CosmosOptions
     public string CountersContainer { get; set; } = Names.Counters;
     public string IdempotencyContainer { get; set; } = Names.Idempotency;
     public string ChangesContainer { get; set; } = Names.Changes;
+    public string ProjectLogContainer { get; set; } = Names.ProjectLog;
 
     /// <summary>Create the database and containers at startup when missing: for the emulator; in Azure the infrastructure owns them.</summary>
     public bool CreateIfNotExists { get; set; }
@@ -36,6 +37,19 @@ public sealed class CosmosOptions
     /// before its final catch-up, so the app and the operator running the rebuild must use the same value.
     /// </summary>
     public int ActiveViewRefreshMs { get; set; } = 5000;
+
+    /// <summary>
+    /// Board snapshots (<see cref="CosmosSnapshotStore"/>): one every max(<see cref="SnapshotEvery"/>, the project's task
+    /// count) of a project's events, as on SQLite.
+    /// </summary>
+    public int SnapshotEvery { get; set; } = CosmosSnapshotStore.DefaultEvery;
+
+    /// <summary>
+    /// How old an event must be (by its recorded time) before a board snapshot covers it: events reach the change feed's
+    /// leases late and out of order, and one that arrives after a snapshot covering its time deletes that snapshot, so
+    /// the lag keeps that rare. It is not what keeps snapshots right (see <see cref="CosmosProjectLog"/>).
+    /// </summary>
+    public int SnapshotSafetyLagSeconds { get; set; } = (int)CosmosSnapshotStore.DefaultSafetyLag.TotalSeconds;
 
     /// <summary>Whether the self-hosted server runs the change feed processor; off for API-only instances beside a function app.</summary>
     public bool RunChangeFeedProcessor { get; set; } = true;
@@ -53,6 +67,8 @@ public sealed class CosmosOptions
         public const string Idempotency = "idempotency";
         /// <summary>Each project's changes journal (the changes feed); items expire by their own time to live.</summary>
         public const string Changes = "changes";
+        /// <summary>Each project's copy of its events and its board snapshots (<see cref="CosmosProjectLog"/>).</summary>
+        public const string ProjectLog = "project_log";
     }
 
     /// <summary>Partition key paths, one per container.</summary>
@@ -65,6 +81,7 @@ public sealed class CosmosOptions
         public const string Counters = "/id";
         public const string Idempotency = "/id";
         public const string Changes = "/projectKey";
+        public const string ProjectLog = "/projectKey";
     }
 
     /// <summary>The idempotency container's default time to live: a key is kept 24 hours, then Cosmos DB deletes it.</summary>

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace Kanbatte.Storage.Cosmos;
@@ -40,6 +41,11 @@ public static class CosmosStoreRegistration
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(configuration.GetSection(ChangesOptions.Section).Get<ChangesOptions>() ?? new ChangesOptions());
         services.AddSingleton<IChangeJournal, CosmosChangeJournal>();
+        // The change-feed projection's steps after the projector: each project's copy of its events, then board snapshots.
+        services.AddSingleton(sp => new CosmosProjectLog(sp.GetRequiredService<CosmosContainers>(), sp.GetService<ILogger<CosmosProjectLog>>()));
+        services.AddSingleton(sp => new CosmosSnapshotStore(sp.GetRequiredService<CosmosProjectLog>(), options.SnapshotEvery,
+            TimeSpan.FromSeconds(options.SnapshotSafetyLagSeconds), sp.GetRequiredService<TimeProvider>(), sp.GetService<ILogger<CosmosSnapshotStore>>()));
+        services.AddSingleton<ISnapshotStore>(sp => sp.GetRequiredService<CosmosSnapshotStore>());
         services.TryAddSingleton<Projector>();
         services.AddSingleton<ResilientProjector>();
         services.AddSingleton<IBatchProjection>(sp => sp.GetRequiredService<ResilientProjector>());

@@ -20,8 +20,13 @@ namespace Kanbatte.Storage.Cosmos;
 /// event changes nothing, since the projector applies each stream version once and fills gaps from the log.
 /// </para>
 /// The new container's writes never replace a newer version of a document (the last pass runs beside the live projector).
+/// <para>
+/// Every pass also copies what it reads into the project log (<see cref="CosmosProjectLog"/>), which is not switched:
+/// the copies are idempotent, so this backfills a deployment whose log predates the project log (or lost copies) and
+/// is otherwise a read per event that finds it there. Then each project's board snapshots that are due are taken.
+/// </para>
 /// </summary>
-public sealed class CosmosViewRebuild(CosmosContainers containers, IEventStore events)
+public sealed class CosmosViewRebuild(CosmosContainers containers, IEventStore events, CosmosProjectLog projectLog, CosmosSnapshotStore snapshots)
 {
     public const int PageSize = 1_000;
     public static readonly TimeSpan Overlap = TimeSpan.FromSeconds(60);
@@ -39,13 +44,14 @@ public sealed class CosmosViewRebuild(CosmosContainers containers, IEventStore e
         var view = await PrepareAsync(previous, target, ct);
         var store = new CosmosViewStore(view, onlyNewer: true);
         var passes = new List<long>();
+        var backfill = new Backfill();
 
         var since = await ServerTimeAsync(ct);
-        passes.Add(await ProjectSinceAsync(store, 0, ct));
+        passes.Add(await ProjectSinceAsync(store, 0, backfill, ct));
         report?.Invoke($"pass 1: {passes[^1]:N0} events (the whole log) projected into {target}");
 
         var pass2 = await ServerTimeAsync(ct);
-        passes.Add(await ProjectSinceAsync(store, since - (long)Overlap.TotalSeconds, ct));
+        passes.Add(await ProjectSinceAsync(store, since - (long)Overlap.TotalSeconds, backfill, ct));
         report?.Invoke($"pass 2: {passes[^1]:N0} events read (appended since pass 1 began, {Overlap.TotalSeconds:0} s overlap)");
 
         await active.SwitchAsync(target, previous.Id, DateTimeOffset.UtcNow, ct);
@@ -53,11 +59,16 @@ public sealed class CosmosViewRebuild(CosmosContainers containers, IEventStore e
         report?.Invoke($"switched the active view from {previous.Id} to {target}; waiting {wait.TotalSeconds:0.#} s for every instance to follow");
         await Task.Delay(wait, ct);
 
-        passes.Add(await ProjectSinceAsync(store, pass2 - (long)Overlap.TotalSeconds, ct));
+        passes.Add(await ProjectSinceAsync(store, pass2 - (long)Overlap.TotalSeconds, backfill, ct));
         report?.Invoke($"pass 3: {passes[^1]:N0} events read (appended since pass 2 began, {Overlap.TotalSeconds:0} s overlap), after the switch");
         await active.CompleteAsync(ct);
         report?.Invoke($"{target} is the view's new epoch: changes cursors from before it answer 410, and clients take the rebuilt view afresh");
-        return new CosmosViewRebuildResult(previous.Id, target, passes, clock.Elapsed);
+        report?.Invoke($"project log: {backfill.Copied:N0} events copied that it lacked, of {backfill.Projects.Count:N0} projects");
+
+        var taken = 0;
+        foreach (var project in backfill.Projects.Order(StringComparer.Ordinal)) taken += await snapshots.CatchUpAsync(project, ct);
+        report?.Invoke($"board snapshots: {taken:N0} taken (every max({snapshots.Every:N0}, tasks) events of a project, up to {snapshots.SafetyLag.TotalSeconds:0} s ago)");
+        return new CosmosViewRebuildResult(previous.Id, target, passes, clock.Elapsed) { Copied = backfill.Copied, Snapshots = taken };
     }
 
     /// <summary>Creates the target like the active view (partition key, indexing policy) unless it exists; it must be empty.</summary>
@@ -83,8 +94,18 @@ public sealed class CosmosViewRebuild(CosmosContainers containers, IEventStore e
         return view;
     }
 
-    /// <summary>Projects every event the log was given at or after <paramref name="since"/> (<c>_ts</c> seconds), a page at a time.</summary>
-    private async Task<long> ProjectSinceAsync(IViewStore view, long since, CancellationToken ct)
+    /// <summary>What the passes copied into the project log, and the projects they saw.</summary>
+    private sealed class Backfill
+    {
+        public long Copied;
+        public readonly HashSet<string> Projects = new(StringComparer.Ordinal);
+    }
+
+    /// <summary>
+    /// Projects every event the log was given at or after <paramref name="since"/> (<c>_ts</c> seconds), a page at a time,
+    /// and copies it into the project log.
+    /// </summary>
+    private async Task<long> ProjectSinceAsync(IViewStore view, long since, Backfill backfill, CancellationToken ct)
     {
         // No changes journal: the live projector keeps it, and the rebuilt view starts a new epoch (see CompleteAsync).
         var projector = new Projector(view, events, journal: null);
@@ -97,7 +118,11 @@ public sealed class CosmosViewRebuild(CosmosContainers containers, IEventStore e
             // reads any gap from the log, so an event seen late is simply skipped as already applied.
             var page = await pages.ReadNextAsync(ct);
             if (page.Count == 0) continue;
-            await projector.ProjectAsync(page.Select(d => d.ToEnvelope()).ToList(), ct);
+            var batch = page.Select(d => d.ToEnvelope()).ToList();
+            await projector.ProjectAsync(batch, ct);
+            // Copies already there were made by the live projection, which checks the snapshots itself.
+            backfill.Copied += await projectLog.CopyAsync(batch, duplicatesInvalidate: false, ct);
+            backfill.Projects.UnionWith(batch.Select(e => e.ProjectKey));
             total += page.Count;
         }
         return total;

@@ -68,6 +68,16 @@ public sealed class CosmosEmulatorTests
                 await Task.Delay(250);
             }
             Assert.Equal("done", task.ValueKind == JsonValueKind.Object ? task.GetProperty("status").GetString() : "not projected within 60 s");
+
+            // The same processor copies the events into the project log, which the activity page reads.
+            var types = new List<string?>();
+            while (DateTime.UtcNow < deadline && types.Count < 3)
+            {
+                var activity = await client.GetFromJsonAsync<JsonElement>("/api/projects/CF/activity");
+                types = activity.GetProperty("items").EnumerateArray().Select(e => e.GetProperty("type").GetString()).ToList();
+                if (types.Count < 3) await Task.Delay(250);
+            }
+            Assert.Equal(["task_updated", "task_created", "project_created"], types);
         }
         finally
         {

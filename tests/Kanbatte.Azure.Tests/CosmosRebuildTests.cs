@@ -154,6 +154,93 @@ public sealed class CosmosRebuildTests(ITestOutputHelper output) : IAsyncLifetim
         static (string, string, string) Key((string Partition, string Id) key, string json) => (key.Partition, key.Id, json);
     }
 
+    /// <summary>
+    /// A deployment whose log predates the project log (here: the server wrote the copies, and they are all deleted): the
+    /// rebuild copies the whole log into it and takes the projects' board snapshots, after which activity and board asOf
+    /// answer from it as the log says; a second rebuild finds every copy there and leaves the snapshots be.
+    /// </summary>
+    [Fact]
+    public async Task The_rebuild_backfills_the_project_log_and_takes_board_snapshots()
+    {
+        var client = _app.CreateClient();
+        Assert.Equal(HttpStatusCode.Created, (await client.PostAsJsonAsync("/api/projects", new { key = "BF", name = "Backfill" }, Json)).StatusCode);
+        string[] statuses = ["todo", "in_progress", "review", "done"];
+        for (var i = 1; i <= 8; i++)
+            Assert.Equal(HttpStatusCode.Created, (await client.PostAsJsonAsync("/api/projects/BF/tasks", new { title = $"Task {i}" }, Json)).StatusCode);
+        for (var i = 0; i < 30; i++)
+        {
+            await Task.Delay(2); // each event at its own millisecond
+            Assert.Equal(HttpStatusCode.OK, (await client.PatchAsJsonAsync($"/api/tasks/BF-{i % 8 + 1:D3}", new { status = statuses[i % 4], title = $"Title {i}" }, Json)).StatusCode);
+        }
+
+        var projectLog = Database.GetContainer(CosmosOptions.Names.ProjectLog);
+        foreach (var id in await ProjectLogAsync<string>("SELECT VALUE c.id FROM c WHERE c.projectKey = 'BF'")) await projectLog.DeleteItemAsync<JsonObject>(id, new PartitionKey("BF"));
+        Assert.Equal(0, (await client.GetFromJsonAsync<JsonElement>("/api/projects/BF/activity")).GetProperty("items").GetArrayLength());
+
+        var (exitCode, text) = await RebuildAsync("view-backfill-1");
+        Assert.True(exitCode == 0, text);
+        var log = (await LogAsync()).Where(e => e.ProjectKey == "BF").OrderBy(CosmosEventDocument.SeqOf, StringComparer.Ordinal).ToList();
+        Assert.Contains($"{log.Count} events backfilled into the project log", text);
+        Assert.Equal(log.Select(e => CosmosEventDocument.IdOf(e.StreamId, e.Version)).Order(StringComparer.Ordinal),
+            (await ProjectLogAsync<string>("SELECT VALUE c.id FROM c WHERE c.projectKey = 'BF' AND c.kind = 'event'")).Order(StringComparer.Ordinal));
+        var snapshots = await ProjectLogAsync<string>("SELECT VALUE c.seq FROM c WHERE c.projectKey = 'BF' AND c.kind = 'snapshot'");
+        Assert.True(snapshots.Count >= 4, $"{snapshots.Count} snapshots for {log.Count} events, 8 tasks, every 5"); // every max(5, 8) events
+
+        // Activity: every event, newest first, page by page.
+        var types = new List<string>();
+        string? token = null;
+        do
+        {
+            var page = await client.GetFromJsonAsync<JsonElement>("/api/projects/BF/activity?limit=10" + (token is null ? "" : "&continuationToken=" + Uri.EscapeDataString(token)));
+            types.AddRange(page.GetProperty("items").EnumerateArray().Select(e => $"{e.GetProperty("type").GetString()}"));
+            token = page.GetProperty("continuationToken").GetString();
+        } while (token is not null);
+        Assert.Equal(Enumerable.Reverse(log).Select(e => e.Type), types);
+
+        // The board as of every event's time: the fold of the log up to then.
+        foreach (var at in log.Select(e => e.RecordedAt))
+        {
+            var fold = new BoardFold();
+            foreach (var e in log.Where(e => e.RecordedAt <= at)) fold.Apply(e);
+            var board = await client.GetFromJsonAsync<JsonElement>($"/api/projects/BF/board?asOf={Uri.EscapeDataString(KanbatteJson.Format(at))}&limit=100");
+            var columns = board.GetProperty("columns").EnumerateArray()
+                .Select(c => $"{c.GetProperty("status").GetString()}:{c.GetProperty("count").GetInt32()}:{string.Join(",", c.GetProperty("tasks").EnumerateArray().Select(t => $"{t.GetProperty("id").GetString()}/{t.GetProperty("version").GetInt32()}"))}");
+            Assert.Equal(fold.Columns(100).Select(c => $"{c.Status}:{c.Count}:{string.Join(",", c.Tasks.Select(t => $"{t.Id}/{t.Version}"))}"), columns);
+        }
+
+        // Again: nothing to copy, and the snapshots stay.
+        (exitCode, text) = await RebuildAsync("view-backfill-2");
+        Assert.True(exitCode == 0, text);
+        Assert.Contains(" 0 events backfilled into the project log", text);
+        Assert.Superset(snapshots.ToHashSet(), (await ProjectLogAsync<string>("SELECT VALUE c.seq FROM c WHERE c.projectKey = 'BF' AND c.kind = 'snapshot'")).ToHashSet());
+    }
+
+    private async Task<(int ExitCode, string Output)> RebuildAsync(string container)
+    {
+        var settings = new Dictionary<string, string?>(_server.Settings(_factory.Database))
+        {
+            ["Kanbatte:Store"] = "Cosmos",
+            ["Kanbatte:Cosmos:ActiveViewRefreshMs"] = RefreshMs,
+            ["Kanbatte:Cosmos:SnapshotEvery"] = "5",
+            ["Kanbatte:Cosmos:SnapshotSafetyLagSeconds"] = "0",
+            [RebuildCommand.ContainerSetting] = container,
+        };
+        var text = new StringWriter();
+        var exitCode = await RebuildCommand.RunAsync(new ConfigurationBuilder().AddInMemoryCollection(settings).Build(), text,
+            services => services.PostConfigure<CosmosClientOptions>(o => CosmosTestServer.ConfigureClient(o)));
+        output.WriteLine(text.ToString());
+        return (exitCode, text.ToString());
+    }
+
+    /// <summary>A query of project BF's partition of the project log (the test server wants the key in the query too).</summary>
+    private async Task<List<T>> ProjectLogAsync<T>(string sql)
+    {
+        using var iterator = Database.GetContainer(CosmosOptions.Names.ProjectLog).GetItemQueryIterator<T>(sql, requestOptions: new QueryRequestOptions { PartitionKey = new PartitionKey("BF") });
+        var all = new List<T>();
+        while (iterator.HasMoreResults) all.AddRange(await iterator.ReadNextAsync());
+        return all;
+    }
+
     [Fact]
     public async Task The_rebuild_refuses_a_target_that_is_not_empty()
     {
@@ -163,7 +250,8 @@ public sealed class CosmosRebuildTests(ITestOutputHelper output) : IAsyncLifetim
         await target.CreateItemAsync(new JsonObject { ["id"] = "x", ["partition"] = "x" }, new PartitionKey("x"));
         var containers = new CosmosContainers(_server.Client, new CosmosOptions { Database = _factory.Database });
 
-        var refused = await Assert.ThrowsAsync<InvalidOperationException>(() => new CosmosViewRebuild(containers, new CosmosEventStore(containers)).RunAsync("view-left-over"));
+        var refused = await Assert.ThrowsAsync<InvalidOperationException>(() => new CosmosViewRebuild(containers, new CosmosEventStore(containers),
+            new CosmosProjectLog(containers), new CosmosSnapshotStore(new CosmosProjectLog(containers), 1000, TimeSpan.Zero, TimeProvider.System)).RunAsync("view-left-over"));
 
         Assert.Contains("not empty", refused.Message);
         Assert.Null(await containers.ActiveView.ReadPointerAsync());

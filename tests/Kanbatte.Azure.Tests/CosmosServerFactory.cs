@@ -39,7 +39,7 @@ public sealed class CosmosServerFactory : WebApplicationFactory<Program>, IAsync
                 var inner = new CosmosEventStore(sp.GetRequiredService<CosmosContainers>());
                 var projector = new ResilientProjector(new Projector(sp.GetRequiredService<IViewStore>(), inner), sp.GetRequiredService<IDeadLetterStore>(),
                     sp.GetRequiredService<ITransientErrorPolicy>(), TimeProvider.System, sp.GetRequiredService<ILogger<ResilientProjector>>());
-                return new ProjectingEventStore(inner, projector);
+                return new ProjectingEventStore(inner, projector, sp.GetRequiredService<CosmosProjectLog>(), sp.GetRequiredService<CosmosSnapshotStore>());
             });
         });
     }

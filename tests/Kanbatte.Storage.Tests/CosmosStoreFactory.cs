@@ -28,7 +28,10 @@ public sealed class CosmosStoreFactory : IStoreFactory
                     .CreateContainerIfNotExistsAsync(options.ViewContainer, CosmosOptions.PartitionKeys.View).GetAwaiter().GetResult();
                 return new CosmosViewStore(new CosmosContainers(server.Client, options));
             },
-            Owner: new DropDatabase(server, database));
+            Owner: new DropDatabase(server, database))
+        {
+            CopyToProjectLog = events => new CosmosProjectLog(containers).CopyAsync(events),
+        };
     }
 
     private sealed class DropDatabase(CosmosTestServer server, string database) : IAsyncDisposable

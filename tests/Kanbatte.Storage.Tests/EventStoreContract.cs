@@ -123,6 +123,92 @@ public abstract class EventStoreContract(IStoreFactory factory) : IAsyncLifetime
         Assert.Equal([1, 2], (await Events.ReadStreamAsync("task:AI-001", 1)).Select(e => e.Version));
     }
 
+    /// <summary>
+    /// Events of two projects' streams, each appended one after the other with a later recorded time (the order both
+    /// stores read a project in), then made readable by project.
+    /// </summary>
+    private async Task<List<EventEnvelope>> AppendProjectsAsync()
+    {
+        string[] streams = ["project:AI", "task:AI-001", "task:WEB-001", "task:AI-002", "task:AI-001", "project:AI", "task:AI-003", "task:AI-002", "task:WEB-001", "task:AI-001"];
+        var versions = new Dictionary<string, int>();
+        var appended = new List<EventEnvelope>();
+        for (var i = 0; i < streams.Length; i++)
+        {
+            var version = versions[streams[i]] = versions.GetValueOrDefault(streams[i]) + 1;
+            var e = new EventEnvelope(streams[i], version, "task_updated", 1, JsonSerializer.SerializeToElement(new { title = $"e{i}" }),
+                T0.AddSeconds(i), new EventMetadata($"corr-{i}", "cause"));
+            await Events.AppendAsync(streams[i], version - 1, [e]);
+            appended.Add(e);
+        }
+        await Store.CopyToProjectLog(appended);
+        return appended;
+    }
+
+    private static string Key(EventEnvelope e) => $"{e.StreamId}@{e.Version}";
+
+    [Fact]
+    public async Task A_projects_events_page_newest_first_and_each_page_continues_the_last()
+    {
+        var appended = await AppendProjectsAsync();
+
+        var read = new List<EventEnvelope>();
+        var pages = 0;
+        string? after = null;
+        do
+        {
+            var page = await Events.ReadProjectAsync("AI", newestFirst: true, after, until: null, maxCount: 3);
+            Assert.InRange(page.Events.Count, 1, 3);
+            read.AddRange(page.Events);
+            after = page.Next;
+            pages++;
+        } while (after is not null);
+
+        var expected = appended.Where(e => e.ProjectKey == "AI").Reverse().ToList();
+        Assert.Equal(expected.Select(Key), read.Select(Key));
+        Assert.Equal(3, pages); // 8 events: 3 + 3 + 2, and the last page says there is no next
+        for (var i = 0; i < expected.Count; i++)
+        {
+            Assert.Equal(expected[i].Data.GetRawText(), read[i].Data.GetRawText());
+            Assert.Equal((expected[i].Type, expected[i].RecordedAt, expected[i].Metadata), (read[i].Type, read[i].RecordedAt, read[i].Metadata));
+        }
+        var exact = await Events.ReadProjectAsync("WEB", newestFirst: true, null, null, 2);
+        Assert.Equal(["task:WEB-001@2", "task:WEB-001@1"], exact.Events.Select(Key));
+        Assert.Null(exact.Next);
+        Assert.Empty((await Events.ReadProjectAsync("NONE", newestFirst: true, null, null, 10)).Events);
+    }
+
+    [Fact]
+    public async Task A_projects_events_after_a_position_up_to_a_time_oldest_first()
+    {
+        var appended = await AppendProjectsAsync();
+        var ai = appended.Where(e => e.ProjectKey == "AI").ToList();
+
+        var first = await Events.ReadProjectAsync("AI", newestFirst: false, null, until: null, maxCount: 3);
+        Assert.Equal(ai.Take(3).Select(Key), first.Events.Select(Key));
+        Assert.NotNull(first.Next);
+
+        // After that page's position, up to the 6th event's time (inclusive, to the millisecond): events 4 to 6, in one page.
+        var upTo = await Events.ReadProjectAsync("AI", newestFirst: false, first.Next, until: ai[5].RecordedAt, maxCount: 10);
+        Assert.Equal(ai.Skip(3).Take(3).Select(Key), upTo.Events.Select(Key));
+        Assert.Null(upTo.Next);
+
+        // A millisecond before the 6th event leaves it out; a time before everything reads nothing.
+        var before = await Events.ReadProjectAsync("AI", newestFirst: false, first.Next, until: ai[5].RecordedAt.AddMilliseconds(-1), maxCount: 10);
+        Assert.Equal(ai.Skip(3).Take(2).Select(Key), before.Events.Select(Key));
+        Assert.Empty((await Events.ReadProjectAsync("AI", newestFirst: false, null, until: T0.AddSeconds(-1), maxCount: 10)).Events);
+
+        // Paging with a time bound: the bound holds on every page.
+        var paged = new List<EventEnvelope>();
+        string? after = null;
+        do
+        {
+            var page = await Events.ReadProjectAsync("AI", newestFirst: false, after, until: ai[6].RecordedAt, maxCount: 2);
+            paged.AddRange(page.Events);
+            after = page.Next;
+        } while (after is not null);
+        Assert.Equal(ai.Take(7).Select(Key), paged.Select(Key));
+    }
+
     [Fact]
     public async Task Counters_hand_out_unique_numbers_under_concurrency()
     {

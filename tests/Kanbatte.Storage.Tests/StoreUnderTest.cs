@@ -2,7 +2,11 @@ using Kanbatte.Application;
 
 namespace Kanbatte.Storage.Tests;
 
-/// <summary>A fresh, isolated set of stores of one implementation. Feed and Checkpoints are null where the store has its own change feed.</summary>
+/// <summary>
+/// A fresh, isolated set of stores of one implementation. Feed and Checkpoints are null where the store has its own change
+/// feed. <see cref="CopyToProjectLog"/> is the projection step that makes appended events readable by project where that
+/// is a copy (Cosmos DB's project log); on SQLite the log itself is read by project, and it does nothing.
+/// </summary>
 public sealed record StoreUnderTest(
     IEventStore Events,
     IViewStore View,
@@ -13,6 +17,8 @@ public sealed record StoreUnderTest(
     Func<IViewStore> NewView,
     IAsyncDisposable Owner) : IAsyncDisposable
 {
+    public Func<IReadOnlyList<EventEnvelope>, Task> CopyToProjectLog { get; init; } = _ => Task.CompletedTask;
+
     public ValueTask DisposeAsync() => Owner.DisposeAsync();
 }
 

@@ -8,14 +8,21 @@ namespace Kanbatte.Testing.RoundTrips;
 /// in Gateway and Direct mode alike. Data plane means addressed to items: the request carries a partition key or is a
 /// query. The SDK's own metadata reads (account, container, partition key ranges) never pass through custom handlers;
 /// <see cref="CosmosWireCounter"/> sees those.
+/// <para>
+/// A query that carries no partition key (<c>x-ms-documentdb-partitionkey</c>) is a cross-partition query: it is sent to
+/// every partition key range (or each one the query plan names) instead of one logical partition. Those are also
+/// counted in <paramref name="crossPartition"/>, by container.
+/// </para>
 /// </summary>
-public sealed class CosmosRequestCounter(RoundTripCounter counter) : RequestHandler
+public sealed class CosmosRequestCounter(RoundTripCounter counter, RoundTripCounter? crossPartition = null) : RequestHandler
 {
     public override Task<ResponseMessage> SendAsync(RequestMessage request, CancellationToken cancellationToken)
     {
         var isQuery = IsTrue(request.Headers["x-ms-documentdb-isquery"]);
-        if (isQuery || request.Headers["x-ms-documentdb-partitionkey"] is not null)
+        var partitionKey = request.Headers["x-ms-documentdb-partitionkey"];
+        if (isQuery || partitionKey is not null)
             counter.Hit($"{ContainerOf(request.RequestUri)}.{KindOf(request.Method, isQuery, h => request.Headers[h])}");
+        if (isQuery && partitionKey is null) crossPartition?.Hit($"{ContainerOf(request.RequestUri)}.query");
         return base.SendAsync(request, cancellationToken);
     }
 

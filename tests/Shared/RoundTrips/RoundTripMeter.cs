@@ -18,8 +18,12 @@ public static class RoundTripMeter
     private static readonly EventMetadata Meta = new("round-trips");
 
     /// <summary>The ports under measurement, already wrapped in counting decorators, and how to project the warm state.</summary>
-    private sealed record Ports(KanbatteCommands Commands, KanbatteQueries Queries, ProjectAccess Access, IBatchProjection Projector, ChangesFeed Changes,
-        IEventStore UncountedEvents, Func<Task> ProjectAll);
+    /// <param name="Project">A batch as the store's projection handles it (on Cosmos DB: the projector, the project log's copy, snapshots).</param>
+    /// <param name="TakeSnapshot">Takes a board snapshot of the warm state, so that the board as of now reads one.</param>
+    /// <param name="CopyCost">What projecting a batch costs beyond the projector, per project (Cosmos DB: the copy and the frontier read).</param>
+    /// <param name="FirstSightCost">What the first batch of a project this instance sees costs more (Cosmos DB: its latest snapshot and a count).</param>
+    private sealed record Ports(KanbatteCommands Commands, KanbatteQueries Queries, ProjectAccess Access, Func<IReadOnlyList<EventEnvelope>, Task> Project, ChangesFeed Changes,
+        IEventStore UncountedEvents, Func<Task> ProjectAll, Func<Task> TakeSnapshot, int CopyCost = 0, int FirstSightCost = 0);
 
     /// <summary>The measured operations' caller: the owner of the project they run in.</summary>
     private static readonly Caller Owner = new("round-trips", "Round Trips", Admin: false);
@@ -39,13 +43,20 @@ public static class RoundTripMeter
             var pipeline = new WritePipeline(events, TimeProvider.System);
             var access = new ProjectAccess(pipeline);
             var commands = new KanbatteCommands(pipeline, access, counters, view, TimeProvider.System);
-            var queries = new KanbatteQueries(view, events);
+            var queries = new KanbatteQueries(view, events, new CountingSnapshotStore(new SqliteSnapshotStore(db), counter));
             var journal = new CountingChangeJournal(new SqliteChangeJournal(db), counter);
             var projector = new Projector(view, events, journal);
             var changes = new ChangesFeed(view, journal, new ChangesOptions(), TimeProvider.System);
             var feed = new FeedProjection(events, checkpoints, projector, new ProjectionProgress(), new ProjectNotifications(), NullLogger<FeedProjection>.Instance);
             Task CatchUp() => feed.CatchUpAsync(CancellationToken.None);
-            return await RunAsync(new Ports(commands, queries, access, projector, changes, sqliteEvents, CatchUp), counter, requests: null, wire: null, feedRow: CatchUp);
+            // The view holds the log up to its head after a catch-up: a snapshot store due at every event copies it.
+            async Task TakeSnapshot()
+            {
+                await new SqliteSnapshotStore(db, every: 1).CaptureAsync();
+                _ = await new SqliteSnapshotStore(db).LatestAsync("RT", DateTimeOffset.UtcNow) ?? throw new InvalidOperationException("No board snapshot of the warm state was taken.");
+            }
+            return await RunAsync(new Ports(commands, queries, access, batch => projector.ProjectAsync(batch), changes, sqliteEvents, CatchUp, TakeSnapshot),
+                counter, requests: null, wire: null, crossPartition: null, feedRow: CatchUp);
         }
         finally
         {
@@ -66,8 +77,9 @@ public static class RoundTripMeter
         var database = CosmosTestServer.NewDatabaseName();
         var requests = new RoundTripCounter();
         var wire = new RoundTripCounter();
+        var crossPartition = new RoundTripCounter();
         var clientOptions = new CosmosClientOptions { HttpClientFactory = () => new HttpClient(new CosmosWireCounter(wire)) };
-        clientOptions.CustomHandlers.Add(new CosmosRequestCounter(requests));
+        clientOptions.CustomHandlers.Add(new CosmosRequestCounter(requests, crossPartition));
         using var client = new CosmosClient(server.ConnectionString, CosmosTestServer.ConfigureClient(clientOptions));
         try
         {
@@ -81,20 +93,38 @@ public static class RoundTripMeter
             var pipeline = new WritePipeline(events, TimeProvider.System);
             var access = new ProjectAccess(pipeline);
             var commands = new KanbatteCommands(pipeline, access, counters, view, TimeProvider.System);
-            var queries = new KanbatteQueries(view, events);
+            var projectLog = new CosmosProjectLog(containers);
+            var snapshots = new CosmosSnapshotStore(projectLog, CosmosSnapshotStore.DefaultEvery, CosmosSnapshotStore.DefaultSafetyLag, TimeProvider.System);
+            var queries = new KanbatteQueries(view, events, new CountingSnapshotStore(snapshots, counter));
             var journal = new CountingChangeJournal(new CosmosChangeJournal(containers, new ChangesOptions(), TimeProvider.System), counter);
             var projector = new ResilientProjector(new Projector(view, events, journal), new CosmosDeadLetterStore(containers), new CosmosTransientErrors(),
                 TimeProvider.System, NullLogger<ResilientProjector>.Instance);
             var changes = new ChangesFeed(view, journal, new ChangesOptions(), TimeProvider.System);
 
+            // What the change-feed function runs for a batch: the projector, the project log's copy, board snapshots when due.
+            async Task Project(IReadOnlyList<EventEnvelope> batch)
+            {
+                await projector.ProjectAsync(batch);
+                counter.Hit("projectlog.copy");
+                await projectLog.CopyAsync(batch);
+                counter.Hit("snapshot.capture");
+                await snapshots.CaptureAsync(batch);
+            }
             // What the change feed would deliver for the warm state: every stream of the project, read from the log.
             async Task ProjectAll()
             {
                 var streams = new List<string> { StreamIds.Project("RT") };
                 streams.AddRange(Enumerable.Range(1, WarmTasks).Select(n => StreamIds.Task($"RT-{n:000}")));
-                foreach (var stream in streams) await projector.ProjectAsync(await cosmosEvents.ReadStreamAsync(stream, 1));
+                foreach (var stream in streams) await Project(await cosmosEvents.ReadStreamAsync(stream, 1));
             }
-            return await RunAsync(new Ports(commands, queries, access, projector, changes, cosmosEvents, ProjectAll), counter, requests, wire, feedRow: null);
+            // A snapshot store due at every event, with no safety lag, takes one of the warm state from the project log.
+            async Task TakeSnapshot()
+            {
+                if (await new CosmosSnapshotStore(projectLog, every: 1, TimeSpan.Zero, TimeProvider.System).CatchUpAsync("RT") == 0)
+                    throw new InvalidOperationException("No board snapshot of the warm state was taken.");
+            }
+            return await RunAsync(new Ports(commands, queries, access, Project, changes, cosmosEvents, ProjectAll, TakeSnapshot, CopyCost: 2, FirstSightCost: 2),
+                counter, requests, wire, crossPartition, feedRow: null);
         }
         finally
         {
@@ -104,9 +134,10 @@ public static class RoundTripMeter
 
     private const int WarmTasks = 3;
 
-    private static async Task<IReadOnlyList<RoundTripRow>> RunAsync(Ports ports, RoundTripCounter counter, RoundTripCounter? requests, RoundTripCounter? wire, Func<Task>? feedRow)
+    private static async Task<IReadOnlyList<RoundTripRow>> RunAsync(Ports ports, RoundTripCounter counter, RoundTripCounter? requests, RoundTripCounter? wire,
+        RoundTripCounter? crossPartition, Func<Task>? feedRow)
     {
-        var (commands, queries, access, projector) = (ports.Commands, ports.Queries, ports.Access, ports.Projector);
+        var (commands, queries, access) = (ports.Commands, ports.Queries, ports.Access);
 
         // Warm state: a project with a few tasks and a comment (so both counters exist), all projected, and each read
         // path used once (a Cosmos client caches the account, containers and partition key ranges on first use).
@@ -118,6 +149,9 @@ public static class RoundTripMeter
         await queries.ListTasksAsync(new TaskListQuery("RT", [], 0, 2));
         await queries.ListCommentsAsync("RT-001", 0, 50);
         await ports.Changes.PullAsync("RT", null, 500);
+        await ports.TakeSnapshot();
+        await queries.ActivityAsync("RT", null, 50);
+        await queries.BoardAsOfAsync("RT", DateTimeOffset.UtcNow, 50);
         var rows = new List<RoundTripRow>();
 
         async Task<T> Measure<T>(string operation, int budget, string rule, Func<Task<T>> run)
@@ -125,10 +159,12 @@ public static class RoundTripMeter
             counter.Reset();
             requests?.Reset();
             wire?.Reset();
+            crossPartition?.Reset();
             var result = await run();
             var onWire = wire?.Snapshot() ?? new Dictionary<string, int>();
             var data = onWire.GetValueOrDefault(CosmosWireCounter.Data);
-            rows.Add(new RoundTripRow(operation, counter.Snapshot(), counter.Total, budget, rule, requests?.Snapshot(), data, onWire.Values.Sum() - data));
+            rows.Add(new RoundTripRow(operation, counter.Snapshot(), counter.Total, budget, rule, requests?.Snapshot(), data, onWire.Values.Sum() - data,
+                crossPartition?.Total ?? 0));
             return result;
         }
 
@@ -146,11 +182,16 @@ public static class RoundTripMeter
         // (on Cosmos DB a counter increment and a create; the counter's creation too for a project's first entry).
         var log = await ports.UncountedEvents.ReadStreamAsync(StreamIds.Task(task.Id), 1);
         var project = await ports.UncountedEvents.ReadStreamAsync(StreamIds.Project("RU"), 1);
-        await Measure("project project_created (project + its owner: member and their copy)", 7, "1 read + 1 write per document (3 documents) + the journal's first entry (3)", () => Run(projector.ProjectAsync(project)));
-        await Measure("project task_created", 4, "1 read + 1 write per document + journal (2)", () => Run(projector.ProjectAsync([log[0]])));
-        await Measure("project task_updated", 4, "1 read + 1 write per document + journal (2)", () => Run(projector.ProjectAsync([log[1]])));
-        await Measure("project comment_added (task + comment)", 6, "1 read + 1 write per document (2 documents) + journal (2)", () => Run(projector.ProjectAsync([log[2]])));
-        await Measure("project a duplicate", 4, "1 read, no write; the entities it is about told again: 1 read + journal (2)", () => Run(projector.ProjectAsync([log[2]])));
+        // On Cosmos DB a batch is also copied into the project log (per event a create; per project a read of its snapshot
+        // frontier), and the first batch of a project an instance sees looks at its snapshots (2 queries); the capture
+        // costs nothing more until a snapshot is due.
+        var (copy, firstSight) = ports.CopyCost == 0 ? ("", "") : ($" + project log copy and frontier read ({ports.CopyCost})", $" + first sight: latest snapshot and a count ({ports.FirstSightCost})");
+        await Measure("project project_created (project + its owner: member and their copy)", 7 + ports.CopyCost + ports.FirstSightCost,
+            "1 read + 1 write per document (3 documents) + the journal's first entry (3)" + copy + firstSight, () => Run(ports.Project(project)));
+        await Measure("project task_created", 4 + ports.CopyCost, "1 read + 1 write per document + journal (2)" + copy, () => Run(ports.Project([log[0]])));
+        await Measure("project task_updated", 4 + ports.CopyCost, "1 read + 1 write per document + journal (2)" + copy, () => Run(ports.Project([log[1]])));
+        await Measure("project comment_added (task + comment)", 6 + ports.CopyCost, "1 read + 1 write per document (2 documents) + journal (2)" + copy, () => Run(ports.Project([log[2]])));
+        await Measure("project a duplicate", 4 + ports.CopyCost, "1 read, no write; the entities it is about told again: 1 read + journal (2)" + copy, () => Run(ports.Project([log[2]])));
         if (feedRow is not null)
         {
             await ports.ProjectAll(); // the feed's checkpoint moves past what was projected by hand above
@@ -165,6 +206,10 @@ public static class RoundTripMeter
         await Measure("list one page of comments", 2, "membership (1 stream read) + 1 query", async () => { await Member(); return await queries.ListCommentsAsync(task.Id, 0, 50); });
         await Measure("task history page", 2, "membership (1 stream read) + 1 stream read", async () => { await Member(); return await queries.HistoryAsync(task.Id, 0, 50); });
         await Measure("list one page of the caller's projects", 1, "1 query (the caller's own partition)", () => queries.ListProjectsAsync(Owner.Id, null, 50));
+        await Measure("activity page", 3, "membership (1 stream read) + project point read + 1 query of the project's events",
+            async () => { await Member(); return await queries.ActivityAsync("RT", null, 50); });
+        await Measure("board asOf", 4, "membership (1 stream read) + the project's first event (1 stream read) + latest snapshot (1 query) + 1 page of the events after it",
+            async () => { await Member(); return await queries.BoardAsOfAsync("RT", DateTimeOffset.UtcNow, 50); });
 
         // The changes feed: a first pull of a small project (one page), and a later pull with its cursor.
         var first = await Measure("changes: a first pull (one page)", 6, "membership (1 stream read) + epoch + journal head + project point read + 1 query + journal head",
@@ -183,10 +228,49 @@ public static class RoundTripMeter
                 .Concat(rows.Select(r => $"| {r.Operation} | {r.Total} | {Join(r.Calls)} | {Budget(r)} |")));
         return string.Join(Environment.NewLine, new[]
             {
-                "| operation | port calls | calls | requests | requests sent | HTTP: to items + metadata | budget |",
-                "|---|---:|---|---:|---|---|---|",
+                "| operation | port calls | calls | requests | requests sent | cross-partition queries | HTTP: to items + metadata | budget |",
+                "|---|---:|---|---:|---|---:|---|---|",
             }
-            .Concat(rows.Select(r => $"| {r.Operation} | {r.Total} | {Join(r.Calls)} | {r.RequestTotal} | {Join(r.Requests ?? new Dictionary<string, int>())} | {r.WireDataRequests} + {r.MetadataRequests} | {Budget(r)} |")));
+            .Concat(rows.Select(r => $"| {r.Operation} | {r.Total} | {Join(r.Calls)} | {r.RequestTotal} | {Join(r.Requests ?? new Dictionary<string, int>())} | {r.CrossPartitionQueries} | {r.WireDataRequests} + {r.MetadataRequests} | {Budget(r)} |")));
+    }
+
+    /// <summary>
+    /// The request counter's cross-partition detection, on the test server: a project's events queried across the event
+    /// log's partitions (as activity was read before the project log) and the same query within one stream's partition.
+    /// Returns the cross-partition queries counted for each.
+    /// </summary>
+    public static async Task<(int Across, int Within)> ProbeCrossPartitionAsync()
+    {
+        var server = await CosmosTestServer.InstanceAsync();
+        var database = CosmosTestServer.NewDatabaseName();
+        var crossPartition = new RoundTripCounter();
+        var clientOptions = new CosmosClientOptions();
+        clientOptions.CustomHandlers.Add(new CosmosRequestCounter(new RoundTripCounter(), crossPartition));
+        using var client = new CosmosClient(server.ConnectionString, CosmosTestServer.ConfigureClient(clientOptions));
+        try
+        {
+            var containers = new CosmosContainers(client, new CosmosOptions { Database = database });
+            await containers.CreateIfNotExistsAsync();
+            var events = new CosmosEventStore(containers);
+            foreach (var stream in new[] { "project:XP", "task:XP-001", "task:XP-002" })
+                await events.AppendAsync(stream, 0, [new EventEnvelope(stream, 1, "x", 1, System.Text.Json.JsonSerializer.SerializeToElement(new { }), DateTimeOffset.UtcNow, new EventMetadata("probe"))]);
+
+            async Task<int> Count(QueryRequestOptions options, string sql)
+            {
+                crossPartition.Reset();
+                using var iterator = containers.EventLog.GetItemQueryIterator<CosmosEventDocument>(new QueryDefinition(sql), requestOptions: options);
+                while (iterator.HasMoreResults) await iterator.ReadNextAsync();
+                return crossPartition.Total;
+            }
+            var across = await Count(new QueryRequestOptions(), "SELECT * FROM c WHERE c.projectKey = 'XP' ORDER BY c.seq");
+            var within = await Count(new QueryRequestOptions { PartitionKey = new PartitionKey("task:XP-001") },
+                "SELECT * FROM c WHERE c.streamId = 'task:XP-001' AND c.projectKey = 'XP' ORDER BY c.seq");
+            return (across, within);
+        }
+        finally
+        {
+            await server.DeleteDatabaseAsync(database);
+        }
     }
 
     private static async Task<bool> Run(Task task)
