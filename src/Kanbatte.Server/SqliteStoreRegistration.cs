@@ -9,6 +9,8 @@ public static class SqliteStoreRegistration
     public static IServiceCollection AddSqliteStore(this IServiceCollection services, IConfiguration configuration)
     {
         var options = configuration.GetSection("Kanbatte:Sqlite").Get<SqliteOptions>() ?? new SqliteOptions();
+        // The server checkpoints the WAL in the background (WalCheckpointService below) unless told otherwise.
+        options.BackgroundCheckpoints = configuration.GetValue("Kanbatte:Sqlite:BackgroundCheckpoints", true);
         services.AddSingleton(_ => new SqliteDatabase(options));
         services.AddSingleton<SqliteEventStore>();
         services.AddSingleton<IEventStore>(sp => sp.GetRequiredService<SqliteEventStore>());
@@ -47,6 +49,7 @@ public static class SqliteStoreRegistration
         services.AddSingleton<FeedProjection>();
         services.AddHostedService<ProjectorService>();
         services.AddHostedService<SnapshotService>();  // board snapshots for time travel, taken beside the writers
+        if (options.BackgroundCheckpoints) services.AddHostedService<WalCheckpointService>(); // the WAL copied beside the writers too
         services.AddHostedService<RetentionService>(); // idempotency keys after a day, changes journal entries after the retention
         return services;
     }

@@ -21,8 +21,15 @@ public sealed class SqliteDatabase : ISqliteSessions, IDisposable
     private int _idleReaders;
     private SqliteSession? _writeSession;
 
+    /// <summary>The WAL's size, in pages, past which the writer checkpoints itself though checkpoints run in the background.</summary>
+    public const int SafetyNetCheckpointPages = 20_000;
+
+    private readonly bool _backgroundCheckpoints;
+    private SqliteConnection? _checkpointer;
+
     public SqliteDatabase(SqliteOptions options)
     {
+        _backgroundCheckpoints = options.BackgroundCheckpoints;
         _synchronous = options.Synchronous.ToUpperInvariant() switch
         {
             "OFF" or "NORMAL" or "FULL" or "EXTRA" => options.Synchronous.ToUpperInvariant(),
@@ -171,12 +178,29 @@ public sealed class SqliteDatabase : ISqliteSessions, IDisposable
     {
         var connection = Open();
         Execute(connection, $"PRAGMA synchronous = {_synchronous};");
+        if (_backgroundCheckpoints) Execute(connection, $"PRAGMA wal_autocheckpoint = {SafetyNetCheckpointPages};");
         AddTextSearch(connection);
         return connection;
     }
 
+    /// <summary>
+    /// Copies what the WAL holds into the database file (a PASSIVE checkpoint, on a connection of its own): writers go on
+    /// appending to the WAL meanwhile and readers are not disturbed; frames a reader still needs are left for the next
+    /// time. Returns the WAL's size in pages and how many of them are now in the database file.
+    /// </summary>
+    public async Task<(int WalPages, int Checkpointed)> CheckpointAsync(CancellationToken ct)
+    {
+        _checkpointer ??= Open();
+        await using var command = _checkpointer.CreateCommand();
+        command.CommandText = "PRAGMA wal_checkpoint(PASSIVE)";
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        await reader.ReadAsync(ct);
+        return (reader.GetInt32(1), reader.GetInt32(2));
+    }
+
     public void Dispose()
     {
+        _checkpointer?.Dispose();
         _writeSession?.Close();
         while (_readers.TryPop(out var session)) session.Close();
         _writer.Dispose();

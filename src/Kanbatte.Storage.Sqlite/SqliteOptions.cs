@@ -10,4 +10,12 @@ public sealed class SqliteOptions
     /// or power loss, at the price of an fsync per write.
     /// </summary>
     public string Synchronous { get; set; } = "NORMAL";
+
+    /// <summary>
+    /// True (the default) when the host runs <see cref="SqliteDatabase.CheckpointAsync"/> in the background: the writer then
+    /// leaves checkpoints to it (SQLite would otherwise copy the WAL into the database inside the commit that crosses
+    /// 1,000 pages, making that writer and every writer queued behind it wait), keeping a checkpoint of its own only as a
+    /// safety net past <see cref="SqliteDatabase.SafetyNetCheckpointPages"/>. Tools that write without such a host leave it false.
+    /// </summary>
+    public bool BackgroundCheckpoints { get; set; }
 }
