@@ -1,0 +1,19 @@
+import { render } from "preact";
+import { Api } from "./api";
+import { App } from "./app";
+import { createAuth } from "./auth";
+import { loadConfig } from "./config";
+
+async function start() {
+  const root = document.getElementById("app")!;
+  try {
+    const config = await loadConfig();
+    const auth = await createAuth(config.auth);
+    const api = new Api(config.apiBase, () => auth.token(), () => window.dispatchEvent(new Event("kanbatte:unauthorized")));
+    render(<App api={api} auth={auth} />, root);
+  } catch (e) {
+    render(<p class="error" role="alert">{e instanceof Error ? e.message : String(e)}</p>, root);
+  }
+}
+
+void start();
