@@ -121,6 +121,9 @@ export class Api {
   deleteComment = (id: string, commentId: string) =>
     this.send<void>("DELETE", `/tasks/${encodeURIComponent(id)}/comments/${encodeURIComponent(commentId)}`).then(() => undefined);
 
+  /** The token the API is called with, for the push channel (SignalR sends it itself). */
+  bearer = () => this.token();
+
   /** The push channel's URL, for SignalR (it negotiates at /api/hub/negotiate on either host). */
   hubUrl = () => new URL(`${this.base}/api/hub`, location.href).toString();
 }
