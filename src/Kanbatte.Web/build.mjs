@@ -1,13 +1,13 @@
 // Bundles the client into dist/ (esbuild), next to index.html and the stylesheet, and prints what a browser downloads,
 // gzipped: the budget is 150 KB. Run by `npm run build` after the API types are generated and the code type-checks.
 import { build } from "esbuild";
-import { copyFile, mkdir, readdir, readFile, rm, stat } from "node:fs/promises";
+import { copyFile, mkdir, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { gzipSync } from "node:zlib";
 
 const out = "dist";
 await rm(out, { recursive: true, force: true });
 await mkdir(out, { recursive: true });
-await build({
+const result = await build({
   entryPoints: ["src/main.tsx"],
   bundle: true,
   format: "esm",
@@ -22,8 +22,15 @@ await build({
   jsxImportSource: "preact",
   legalComments: "none",
   logLevel: "warning",
+  metafile: true,
 });
-await copyFile("index.html", `${out}/index.html`);
+// Chunks app.js imports up front are announced in index.html, so the browser fetches them with app.js, not after it.
+const preload = Object.entries(result.metafile.outputs)
+  .find(([file]) => file === `${out}/app.js`)[1]
+  .imports.filter((i) => i.kind === "import-statement")
+  .map((i) => `  <link rel="modulepreload" href="/${i.path.slice(out.length + 1)}">\n`)
+  .join("");
+await writeFile(`${out}/index.html`, (await readFile("index.html", "utf8")).replace("</head>", `${preload}</head>`));
 await copyFile("app.css", `${out}/app.css`);
 
 const files = [];

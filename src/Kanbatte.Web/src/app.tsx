@@ -44,12 +44,12 @@ export function App({ api, auth }: { api: Api; auth: Auth }) {
       </main>
     );
   if (error) return <p class="error" role="alert">{error}</p>;
-  if (!me) return <p class="loading">Loading…</p>;
+  // The page's own data is fetched alongside /api/me, not after it: until it answers, nothing can be edited.
   return (
     <div class="shell">
       <header class="top">
         <a class="brand" href="/">Kanbatte</a>
-        <span class="who" title={me.id}>{me.name}</span>
+        {me && <span class="who" title={me.id}>{me.name}</span>}
         <button class="sign-out" onClick={async () => { await auth.signOut(); setSignedOut(true); }}>Sign out</button>
       </header>
       <Alerts />
@@ -105,8 +105,12 @@ function Projects({ api }: { api: Api }) {
 
 type ProjectRoute = Extract<Route, { key: string }>;
 
+const liveText: Record<ProjectStore["live"], string> = {
+  connecting: "Connecting…", live: "Live", reconnecting: "Reconnecting…", offline: "Offline: changes by others show after a reload",
+};
+
 /** One project: loaded once, kept live while any of its pages is open. */
-function ProjectPage({ api, me, route }: { api: Api; me: Me; route: ProjectRoute }) {
+function ProjectPage({ api, me, route }: { api: Api; me: Me | null; route: ProjectRoute }) {
   const store = useMemo(() => new ProjectStore(api, route.key), [route.key]);
   const [failed, setFailed] = useState<string | null>(null);
   useSubscription(store.subscribe);
@@ -133,7 +137,7 @@ function ProjectPage({ api, me, route }: { api: Api; me: Me; route: ProjectRoute
 
   if (failed) return <main><p class="error" role="alert">{failed}</p><p><a href="/">Back to your projects</a></p></main>;
   if (!store.project) return <main><p class="muted">Loading the project…</p></main>;
-  const role = store.roleOf(me.id);
+  const role = me && store.roleOf(me.id);
   const editable = role === "member" || role === "owner";
   const members = [...store.members.values()].sort((a, b) => a.name.localeCompare(b.name));
   const tab = route.page;
@@ -145,6 +149,7 @@ function ProjectPage({ api, me, route }: { api: Api; me: Me; route: ProjectRoute
       <div class="project-head">
         <h1><span class="project-key">{store.project.key}</span> {store.project.name}</h1>
         {role && <span class="role">{role === "viewer" ? "Viewer: read only" : role === "owner" ? "Owner" : "Member"}</span>}
+        <span class={`live live-${store.live}`} data-state={store.live} role="status">{liveText[store.live]}</span>
         <nav aria-label="Project">
           {link("board", paths.board(store.key), "Board")}
           {link("activity", paths.activity(store.key), "Activity")}
@@ -154,12 +159,12 @@ function ProjectPage({ api, me, route }: { api: Api; me: Me; route: ProjectRoute
       </div>
       {route.page === "board" && <BoardView api={api} store={store} editable={editable} members={members} />}
       {route.page === "activity" && <Activity api={api} store={store} />}
-      {route.page === "members" && <Members api={api} store={store} me={me} members={members} />}
+      {route.page === "members" && me && <Members api={api} store={store} me={me} members={members} />}
       {route.page === "time-travel" && <TimeTravel api={api} store={store} at={route.at} />}
-      {route.page === "board" && route.taskId && (
+      {route.page === "board" && route.taskId && me && (
         <TaskPanel key={route.taskId} api={api} store={store} me={me} taskId={route.taskId} editable={editable} members={members} />
       )}
-      {route.page === "time-travel" && route.taskId && route.at && (
+      {route.page === "time-travel" && route.taskId && route.at && me && (
         <TaskPanel key={`${route.taskId}@${route.at}`} api={api} store={store} me={me} taskId={route.taskId} asOf={route.at} editable={false} members={members} />
       )}
     </main>

@@ -115,12 +115,12 @@ function Card({ task, href, name, onMove }: { task: Task; href: string; name: (i
             Due <time dateTime={task.dueDate}>{formatDue(task.dueDate)}</time>
           </span>
         )}
-        {onMove && (
-          <button type="button" class="card-move" aria-haspopup="dialog" aria-label={`Move ${task.id} to…`} onClick={() => onMove(task)}>
-            Move…
-          </button>
-        )}
       </div>
+      {onMove && (
+        <button type="button" class="card-move" aria-haspopup="dialog" aria-label={`Move ${task.id} to…`} onClick={() => onMove(task)}>
+          Move…
+        </button>
+      )}
     </li>
   );
 }
@@ -128,6 +128,11 @@ function Card({ task, href, name, onMove }: { task: Task; href: string; name: (i
 /** The live board of a project: filters, columns, drag and drop, the keyboard's Move… dialog, new tasks. */
 export function BoardView({ api, store, editable, members }: { api: Api; store: ProjectStore; editable: boolean; members: Member[] }) {
   const [moving, setMoving] = useState<Task | null>(null);
+  useEffect(() => {
+    // The page's first drawing of the board (drawn only once loaded), for measuring: after the frame that paints it.
+    if (performance.getEntriesByName("kanbatte:board-drawn").length === 0)
+      requestAnimationFrame(() => setTimeout(() => performance.mark("kanbatte:board-drawn")));
+  }, []);
   const [creating, setCreating] = useState(false);
   const key = store.key;
   const name = (id: string | null) => store.memberName(id);
@@ -143,10 +148,11 @@ export function BoardView({ api, store, editable, members }: { api: Api; store: 
         )}
       </div>
       <div class="board" data-ready={store.project ? "true" : undefined}>
-        {statuses.map((s) => (
-          <Column key={s} status={s} tasks={store.visible(s)} count={store.count(s)} href={(t) => paths.task(key, t.id)} name={name} edit={edit}
-            more={{ has: store.hasMore(s), load: () => void store.loadMore(s).catch((e) => report(e, `Loading more of ${statusNames[s]}`)) }} />
-        ))}
+        {statuses.map((s) => {
+          const tasks = store.visible(s);
+          return <Column key={s} status={s} tasks={tasks} count={store.count(s)} href={(t) => paths.task(key, t.id)} name={name} edit={edit}
+            more={{ has: store.hasMore(s, tasks.length), load: () => void store.loadMore(s).catch((e) => report(e, `Loading more of ${statusNames[s]}`)) }} />;
+        })}
       </div>
       {moving && <MoveDialog store={store} task={moving} onClose={() => setMoving(null)} api={api} />}
       {creating && <NewTaskDialog api={api} store={store} members={members} onClose={() => setCreating(false)} />}
@@ -212,7 +218,10 @@ function MoveDialog({ api, store, task, onClose }: { api: Api; store: ProjectSto
       before = cards[cards.findIndex((t) => t.id === after) + 1]?.id;
     }
     const ok = await run(() => moveTask(api, store, task.id, status, after, before, true));
-    if (ok) onClose();
+    if (!ok) return;
+    onClose();
+    // The card may now be drawn in another column: keyboard focus follows it there.
+    window.setTimeout(() => document.querySelector<HTMLElement>(`[data-id="${task.id}"] .card-move`)?.focus());
   };
   return (
     <Dialog title={`Move ${task.id}`} onClose={onClose} labelId="move-title">

@@ -1,4 +1,4 @@
-import { HubConnectionBuilder, LogLevel, type HubConnection } from "@microsoft/signalr";
+import type { HubConnection } from "@microsoft/signalr";
 import { ApiError, type Api } from "./api";
 import type { ProjectStore } from "./store";
 import { report } from "./ui";
@@ -16,9 +16,14 @@ export class Live {
   private stopped = false;
   private retry: number | undefined;
 
+  // SignalR is a third of the code: fetched while the board loads, so it is not in the way of the first drawing.
+  private readonly signalr = import("@microsoft/signalr");
+
   constructor(private readonly api: Api, private readonly store: ProjectStore) {}
 
   async start() {
+    const { HubConnectionBuilder, LogLevel } = await this.signalr;
+    if (this.stopped) return;
     this.hub = new HubConnectionBuilder()
       .withUrl(this.api.hubUrl(), { accessTokenFactory: async () => (await this.api.bearer()) ?? "", withCredentials: false })
       .withAutomaticReconnect()
@@ -27,19 +32,33 @@ export class Live {
     this.hub.on("changed", (message: { projectKey: string; cursor: string }) => {
       if (message.projectKey === this.store.key && message.cursor !== this.cursor) void this.pull();
     });
-    this.hub.onreconnected(() => void this.pull()); // messages sent while away are not replayed
-    this.hub.onclose(() => this.connectLater()); // automatic reconnection gave up
+    this.hub.onreconnecting(() => this.state("reconnecting"));
+    this.hub.onreconnected(() => void this.pull().then(() => this.state("live"))); // messages sent while away are not replayed
+    this.hub.onclose(() => {
+      this.state("offline");
+      this.connectLater(); // automatic reconnection gave up
+    });
     await this.connect();
+  }
+
+  private state(state: ProjectStore["live"]) {
+    if (this.stopped || this.store.live === state) return;
+    this.store.live = state;
+    this.store.notify();
   }
 
   private async connect() {
     if (this.stopped || !this.hub) return;
+    let connected = true;
     try {
       await this.hub.start();
     } catch {
+      connected = false;
+      this.state("offline");
       this.connectLater();
     }
     await this.pull();
+    if (connected) this.state("live");
   }
 
   private connectLater() {

@@ -44,6 +44,8 @@ export class ProjectStore {
   /** Set once the first changes pull has listed every task: counts are then counted here. */
   complete = false;
   filter: Filter = noFilter;
+  /** The push channel: "live" once connected and caught up. */
+  live: "connecting" | "live" | "reconnecting" | "offline" = "connecting";
   columns: Record<Status, Column> = fresh();
   private readonly listeners = new Set<() => void>();
   private held = false;
@@ -165,10 +167,10 @@ export class ProjectStore {
     return { n: this.visible(status).length, exact: column.done };
   }
 
-  hasMore(status: Status) {
+  hasMore(status: Status, shown = this.visible(status).length) {
     const column = this.columns[status];
     if (column.done) return false;
-    return !this.complete || this.visible(status).length < this.count(status).n;
+    return !this.complete || shown < this.count(status).n;
   }
 
   // ---- Loading.
@@ -236,6 +238,11 @@ export class ProjectStore {
     const shown = Math.min(100, Math.max(pageSize, this.visible(status).length));
     const page = await this.api.listTasks(this.key, { ...this.query(status), limit: shown });
     page.items.forEach((t) => this.putTask(t));
+    // Tasks drawn in this part of the column that the API no longer lists there moved or left: read where they are now.
+    const listed = new Set(page.items.map((t) => t.id));
+    const end = page.items[page.items.length - 1];
+    const gone = this.visible(status).filter((t) => !listed.has(t.id) && (!page.continuationToken || (end && boardOrder(t, end) <= 0)));
+    await Promise.all(gone.map((t) => this.api.getTask(t.id).then((fresh) => this.putTask(fresh), () => this.tasks.delete(t.id))));
     const column = this.columns[status];
     const last = page.items[page.items.length - 1];
     if (last && (!column.last || boardOrder(last, column.last) > 0)) column.last = last;
