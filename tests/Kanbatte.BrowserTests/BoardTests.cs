@@ -236,4 +236,116 @@ public sealed class BoardTests(Chromium chromium) : BrowserTest(chromium)
         await page.Locator($"tr[data-member='{User.Ann.Id}']").GetByRole(AriaRole.Button, new() { Name = "Remove Ann Lee" }).ClickAsync();
         await Expect(page.GetByRole(AriaRole.Alert).Filter(new() { HasTextRegex = new Regex("owner", RegexOptions.IgnoreCase) })).ToBeVisibleAsync();
     }
+
+    [Fact]
+    public async Task The_board_is_filtered_by_assignee_label_priority_and_title_through_the_tasks_list()
+    {
+        var key = await ProjectAsync(User.Ann, "Filters", (User.Bo, "member"));
+        var a = await TaskAsync(User.Ann, key, new { title = "Alpha login page", assignee = "ann", labels = new[] { "ui" }, priority = "high" });
+        var b = await TaskAsync(User.Ann, key, new { title = "Beta endpoint", assignee = "bo", labels = new[] { "api" }, priority = "low", status = "ready" });
+        var c = await TaskAsync(User.Ann, key, new { title = "Gamma button", assignee = "bo", labels = new[] { "ui" }, priority = "high", status = "review" });
+        var page = await OpenAsync(User.Ann, $"/projects/{key}");
+        await Expect(Card(page, c)).ToBeVisibleAsync();
+        await WaitForLiveAsync(page);
+        var cards = page.Locator("li.card");
+        var filters = page.GetByRole(AriaRole.Search);
+        var lists = new List<string>();
+        page.Request += (_, r) => { if (r.Url.Contains($"/api/projects/{key}/tasks?")) lock (lists) lists.Add(r.Url); };
+
+        await filters.GetByLabel("Assignee", new() { Exact = true }).SelectOptionAsync(new SelectOptionValue { Label = "Bo Berg" });
+        await Expect(cards).ToHaveCountAsync(2);
+        await Expect(Card(page, b)).ToBeVisibleAsync();
+        await Expect(Card(page, c)).ToBeVisibleAsync();
+        Assert.Contains(lists, u => u.Contains("assignee=bo") && u.Contains("sort=rank") && u.Contains("status=review"));
+
+        await filters.GetByLabel("Label", new() { Exact = true }).FillAsync("ui");
+        await Expect(cards).ToHaveCountAsync(1);
+        await Expect(Card(page, c)).ToBeVisibleAsync();
+
+        // A change that takes the task out of the filter takes it off the board at once.
+        Assert.True((await Api(User.Bo).PatchJsonAsync($"/api/tasks/{c}", new { assignee = "ann" })).IsSuccessStatusCode);
+        await Expect(cards).ToHaveCountAsync(0);
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Clear filters" }).ClickAsync();
+        await Expect(cards).ToHaveCountAsync(3);
+        await filters.GetByLabel("Priority", new() { Exact = true }).SelectOptionAsync("high");
+        await Expect(cards).ToHaveCountAsync(2);
+        await Expect(Card(page, a)).ToBeVisibleAsync();
+        await filters.GetByLabel("Search titles", new() { Exact = true }).FillAsync("GAM");
+        await Expect(cards).ToHaveCountAsync(1);
+        await Expect(Card(page, c)).ToBeVisibleAsync();
+        Assert.Contains(lists, u => u.Contains("q=GAM") && u.Contains("priority=high"));
+    }
+
+    [Fact]
+    public async Task A_task_is_edited_archived_and_restored_from_its_panel()
+    {
+        var key = await ProjectAsync(User.Ann, "Archive", (User.Bo, "member"));
+        var t = await TaskAsync(User.Ann, key, new { title = "Old name", labels = new[] { "x" } });
+        var page = await OpenAsync(User.Ann, $"/projects/{key}");
+        await Card(page, t).Locator(".card-title").ClickAsync();
+        await Expect(page).ToHaveURLAsync(Url($"/projects/{key}/tasks/{t}"));
+        var panel = page.GetByRole(AriaRole.Dialog);
+
+        await panel.GetByLabel("Title").FillAsync("New name");
+        await panel.GetByLabel("Priority").SelectOptionAsync("urgent");
+        await panel.GetByLabel("Assignee").SelectOptionAsync("bo");
+        await panel.GetByLabel("Labels").FillAsync("");
+        await panel.GetByLabel("Due date").FillAsync("2027-01-31");
+        await panel.GetByLabel("Status").SelectOptionAsync("review");
+        await panel.GetByRole(AriaRole.Button, new() { Name = "Save changes" }).ClickAsync();
+        await Expect(panel.GetByText("Saved.")).ToBeVisibleAsync();
+        await Expect(panel.Locator(".timeline")).ToContainTextAsync("Ann Lee changed the title from “Old name” to “New name”, moved it to Review, set the priority to Urgent, assigned it to Bo Berg, removed the label x and set the due date to Jan 31, 2027");
+        var task = await GetAsync(User.Ann, $"/api/tasks/{t}");
+        Assert.Equal(("New name", "review", "urgent", "bo", 0, "2027-01-31"), (task.GetProperty("title").GetString(), task.GetProperty("status").GetString(),
+            task.GetProperty("priority").GetString(), task.GetProperty("assignee").GetString(), task.GetProperty("labels").GetArrayLength(), task.GetProperty("dueDate").GetString()));
+
+        await panel.GetByRole(AriaRole.Button, new() { Name = "Archive" }).ClickAsync();
+        await Expect(panel.GetByText("Archived", new() { Exact = true })).ToBeVisibleAsync();
+        await Expect(panel.Locator(".timeline")).ToContainTextAsync("Ann Lee archived it");
+        await panel.GetByRole(AriaRole.Button, new() { Name = "Close" }).ClickAsync();
+        await Expect(page.Locator("li.card")).ToHaveCountAsync(0);
+        // Focus goes back to where it was before the panel opened (the card's link is gone with the card).
+        Assert.True((await GetAsync(User.Ann, $"/api/tasks/{t}")).GetProperty("archived").GetBoolean());
+
+        await page.GetByLabel("Archived tasks").CheckAsync();
+        await Expect(CardIn(page, "review", t)).ToBeVisibleAsync();
+        await Card(page, t).Locator(".card-title").ClickAsync();
+        await page.GetByRole(AriaRole.Dialog).GetByRole(AriaRole.Button, new() { Name = "Restore" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Dialog).Locator(".timeline")).ToContainTextAsync("Ann Lee restored it");
+        await page.Keyboard.PressAsync("Escape");
+        await Expect(page.Locator("li.card")).ToHaveCountAsync(0);
+        await page.GetByLabel("Archived tasks").UncheckAsync();
+        await Expect(CardIn(page, "review", t)).ToBeVisibleAsync();
+        Assert.False((await GetAsync(User.Ann, $"/api/tasks/{t}")).GetProperty("archived").GetBoolean());
+    }
+
+    [Fact]
+    public async Task Members_edit_and_delete_their_own_comments_and_owners_any()
+    {
+        var key = await ProjectAsync(User.Ann, "Comments", (User.Bo, "member"));
+        var t = await TaskAsync(User.Ann, key, new { title = "Talk about it" });
+        Assert.True((await Api(User.Ann).PostJsonAsync($"/api/tasks/{t}/comments", new { body = "Ann's note" })).IsSuccessStatusCode);
+        Assert.True((await Api(User.Bo).PostJsonAsync($"/api/tasks/{t}/comments", new { body = "Bo's note" })).IsSuccessStatusCode);
+
+        var bo = await OpenAsync(User.Bo, $"/projects/{key}/tasks/{t}");
+        var comments = bo.GetByRole(AriaRole.Dialog).Locator(".comment");
+        await Expect(comments).ToHaveCountAsync(2);
+        await Expect(comments.Nth(0).GetByRole(AriaRole.Button)).ToHaveCountAsync(0); // Ann's
+        await comments.Nth(1).GetByRole(AriaRole.Button, new() { Name = "Edit comment" }).ClickAsync();
+        var box = comments.Nth(1).GetByLabel("Edit comment");
+        await Expect(box).ToBeFocusedAsync();
+        await box.FillAsync("Bo's note, corrected");
+        await comments.Nth(1).GetByRole(AriaRole.Button, new() { Name = "Save comment" }).ClickAsync();
+        await Expect(comments.Nth(1)).ToContainTextAsync("Bo's note, corrected");
+        await Expect(comments.Nth(1)).ToContainTextAsync("(edited)");
+        await comments.Nth(1).GetByRole(AriaRole.Button, new() { Name = "Delete comment" }).ClickAsync();
+        await Expect(comments).ToHaveCountAsync(1);
+
+        var ann = await OpenAsync(User.Ann, $"/projects/{key}/tasks/{t}");
+        await Expect(ann.GetByRole(AriaRole.Dialog).Locator(".comment").GetByRole(AriaRole.Button, new() { Name = "Edit comment" })).ToHaveCountAsync(1);
+        var left = (await GetAsync(User.Ann, $"/api/tasks/{t}/comments")).GetProperty("items");
+        Assert.Equal(["Ann's note"], left.EnumerateArray().Select(c => c.GetProperty("body").GetString()));
+        await Expect(ann.GetByRole(AriaRole.Dialog).Locator(".timeline")).ToContainTextAsync("Bo Berg deleted a comment");
+    }
 }

@@ -99,6 +99,40 @@ public sealed class CollaborationTests(Chromium chromium) : BrowserTest(chromium
         await Expect(annPanel.GetByLabel("Description")).ToHaveValueAsync(boText, new() { Timeout = 2000 });
     }
 
+    [Fact]
+    public async Task A_card_being_dragged_is_not_taken_away_by_a_live_update()
+    {
+        var key = await ProjectAsync(User.Ann, "Hold on", (User.Bo, "member"));
+        var t = await TaskAsync(User.Ann, key, new { title = "Dragged" });
+        var other = await TaskAsync(User.Ann, key, new { title = "Stays" });
+        var page = await OpenAsync(User.Ann, $"/projects/{key}");
+        await Expect(Card(page, other)).ToBeVisibleAsync();
+        await WaitForLiveAsync(page);
+
+        var from = (await Card(page, t).BoundingBoxAsync())!;
+        var done = (await page.Locator("ol.cards[data-status='done']").BoundingBoxAsync())!;
+        await page.Mouse.MoveAsync(from.X + from.Width / 2, from.Y + 12);
+        await page.Mouse.DownAsync();
+        await page.Mouse.MoveAsync(from.X + from.Width / 2 + 8, from.Y + 20, new() { Steps = 4 });
+        await page.Mouse.MoveAsync(done.X + done.Width / 2, done.Y + 10, new() { Steps = 20 });
+        await Expect(page.Locator($"ol.cards[data-status='done'] > [data-id='{t}']")).ToHaveCountAsync(1);
+
+        // Bo renames the card and moves the other one meanwhile; the page hears of it, and holds it back until the drop.
+        var changes = page.WaitForResponseAsync(r => r.Url.Contains("/changes?since=") && r.Ok);
+        Assert.True((await Api(User.Bo).PatchJsonAsync($"/api/tasks/{t}", new { title = "Dragged, and renamed" })).IsSuccessStatusCode);
+        Assert.True((await Api(User.Bo).PostJsonAsync($"/api/tasks/{other}/move", new { status = "ready" })).IsSuccessStatusCode);
+        await changes;
+        await Task.Delay(300);
+        await Expect(page.Locator($"ol.cards[data-status='done'] > [data-id='{t}']")).ToHaveCountAsync(1);
+        await Expect(CardIn(page, "todo", other)).ToHaveCountAsync(1);
+
+        await page.Mouse.MoveAsync(done.X + done.Width / 2, done.Y + 12, new() { Steps = 2 });
+        await page.Mouse.UpAsync();
+        await ExpectColumnAsync(key, "done", t);
+        await Expect(CardIn(page, "done", t)).ToContainTextAsync("Dragged, and renamed");
+        await Expect(CardIn(page, "ready", other)).ToBeVisibleAsync();
+    }
+
     private static async Task MoveByDialogAsync(IPage page, string id, string column)
     {
         await page.GetByRole(AriaRole.Button, new() { Name = $"Move {id} to…" }).ClickAsync();

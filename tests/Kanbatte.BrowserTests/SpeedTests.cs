@@ -80,6 +80,16 @@ public sealed class SpeedTests(Chromium chromium, ITestOutputHelper output) : Br
             await Task.Delay(300);
         }
 
+        // The rest of a column comes as it scrolls: the tasks list route in rank order, drawn in the API's order.
+        var todo = board.Locator("ol.cards[data-status='todo'] > li");
+        await Expect(todo).ToHaveCountAsync(50);
+        await board.Locator(".column-todo .column-body").EvaluateAsync("el => el.scrollTop = el.scrollHeight");
+        await Expect(todo).ToHaveCountAsync(100);
+        await Expect(board.Locator(".column-todo .more")).ToHaveCountAsync(0);
+        var ranked = (await GetAsync(User.Ann, $"/api/projects/{key}/tasks?status=todo&sort=rank&limit=100")).GetProperty("items")
+            .EnumerateArray().Select(t => t.GetProperty("id").GetString()!).ToArray();
+        Assert.Equal(ranked, await todo.EvaluateAllAsync<string[]>("els => els.map(e => e.dataset.id)"));
+
         output.WriteLine($"board of 500 tasks drawn after navigation: median {Median(draws):F0} ms (tries: {string.Join(", ", draws.Select(d => d.ToString("F0")))}; target 1000 ms)");
         output.WriteLine($"remote change shown after the write's answer: median {Median(afterWrite):F0} ms (tries: {string.Join(", ", afterWrite.Select(d => d.ToString("F0")))}; target 500 ms)");
         output.WriteLine($"remote change shown after the write was sent: median {Median(afterRequest):F0} ms (tries: {string.Join(", ", afterRequest.Select(d => d.ToString("F0")))})");

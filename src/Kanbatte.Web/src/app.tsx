@@ -9,7 +9,7 @@ import { followLink, navigate, paths, useRoute, type Route } from "./router";
 import { ProjectStore } from "./store";
 import { TaskPanel } from "./task-panel";
 import { TimeTravel } from "./time-travel";
-import { Alerts, ErrorLine, messageOf, report, useAction, useSubscription } from "./ui";
+import { Alerts, Control, ErrorLine, messageOf, report, useAction, useSubscription } from "./ui";
 
 export { messageOf };
 
@@ -89,13 +89,15 @@ function Projects({ api }: { api: Api }) {
       )}
       <form class="create-project" onSubmit={create} aria-labelledby="create-project-title">
         <h2 id="create-project-title">New project</h2>
-        <label>
-          <span>Key</span>
-          <input type="text" required value={key} maxLength={10} aria-describedby="key-hint" onInput={(e) => setKey(e.currentTarget.value.toUpperCase())} />
-          <span id="key-hint" class="muted">2-10 letters and digits, starting with a letter (tasks become KEY-001)</span>
-        </label>
-        <label><span>Name</span><input type="text" required maxLength={100} value={name} onInput={(e) => setName(e.currentTarget.value)} /></label>
-        <label><span>Description</span><textarea rows={3} maxLength={2000} value={description} onInput={(e) => setDescription(e.currentTarget.value)} /></label>
+        <Control id="project-key" label="Key" hint="2-10 letters and digits, starting with a letter (tasks become KEY-001)">
+          <input id="project-key" type="text" required value={key} maxLength={10} aria-describedby="project-key-hint" onInput={(e) => setKey(e.currentTarget.value.toUpperCase())} />
+        </Control>
+        <Control id="project-name" label="Name">
+          <input id="project-name" type="text" required maxLength={100} value={name} onInput={(e) => setName(e.currentTarget.value)} />
+        </Control>
+        <Control id="project-description" label="Description">
+          <textarea id="project-description" rows={3} maxLength={2000} value={description} onInput={(e) => setDescription(e.currentTarget.value)} />
+        </Control>
         <ErrorLine error={error} />
         <div class="actions"><button type="submit" class="primary" disabled={busy}>Create project</button></div>
       </form>

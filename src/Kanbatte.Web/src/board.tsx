@@ -4,7 +4,7 @@ import { ApiError, type Api, type Member, type Status, type Task } from "./api";
 import { paths } from "./router";
 import { isFiltered, noFilter, ProjectStore, type Filter } from "./store";
 import { NewTaskDialog } from "./task-panel";
-import { Dialog, ErrorLine, formatDue, initials, priorities, priorityNames, report, statuses, statusNames, useAction } from "./ui";
+import { Control, Dialog, ErrorLine, formatDue, initials, priorities, priorityNames, report, statuses, statusNames, useAction } from "./ui";
 
 interface ColumnProps {
   status: Status;
@@ -170,28 +170,24 @@ function Filters({ store, members }: { store: ProjectStore; members: Member[] })
   };
   return (
     <form class="filters" role="search" aria-label="Filter the board" onSubmit={(e) => e.preventDefault()}>
-      <label>
-        <span>Search titles</span>
-        <input type="search" value={f.q} onInput={(e) => change({ ...f, q: e.currentTarget.value }, 300)} />
-      </label>
-      <label>
-        <span>Assignee</span>
-        <select value={f.assignee} onChange={(e) => change({ ...f, assignee: e.currentTarget.value })}>
+      <Control id="filter-q" label="Search titles">
+        <input id="filter-q" type="search" value={f.q} onInput={(e) => change({ ...f, q: e.currentTarget.value }, 300)} />
+      </Control>
+      <Control id="filter-assignee" label="Assignee">
+        <select id="filter-assignee" value={f.assignee} onChange={(e) => change({ ...f, assignee: e.currentTarget.value })}>
           <option value="">Anyone</option>
           {members.map((m) => <option key={m.userId} value={m.userId}>{m.name}</option>)}
         </select>
-      </label>
-      <label>
-        <span>Label</span>
-        <input type="text" value={f.label} size={10} onInput={(e) => change({ ...f, label: e.currentTarget.value.trim() }, 300)} />
-      </label>
-      <label>
-        <span>Priority</span>
-        <select value={f.priority} onChange={(e) => change({ ...f, priority: e.currentTarget.value })}>
+      </Control>
+      <Control id="filter-label" label="Label">
+        <input id="filter-label" type="text" value={f.label} size={10} onInput={(e) => change({ ...f, label: e.currentTarget.value.trim() }, 300)} />
+      </Control>
+      <Control id="filter-priority" label="Priority">
+        <select id="filter-priority" value={f.priority} onChange={(e) => change({ ...f, priority: e.currentTarget.value })}>
           <option value="">Any</option>
           {priorities.map((p) => <option key={p} value={p}>{priorityNames[p]}</option>)}
         </select>
-      </label>
+      </Control>
       <label class="check">
         <input type="checkbox" checked={f.archived} onChange={(e) => change({ ...f, archived: e.currentTarget.checked })} />
         <span>Archived tasks</span>
@@ -237,14 +233,13 @@ function MoveDialog({ api, store, task, onClose }: { api: Api; store: ProjectSto
             </label>
           ))}
         </fieldset>
-        <label>
-          <span>Position</span>
-          <select value={place} onChange={(e) => setPlace(e.currentTarget.value)}>
+        <Control id="move-place" label="Position">
+          <select id="move-place" value={place} onChange={(e) => setPlace(e.currentTarget.value)}>
             <option value="top">At the top</option>
             {cards.map((t) => <option key={t.id} value={`after:${t.id}`}>After {t.id}: {t.title}</option>)}
             <option value="bottom">At the bottom</option>
           </select>
-        </label>
+        </Control>
         <ErrorLine error={error} />
         <div class="actions">
           <button type="submit" class="primary" disabled={busy}>Move</button>

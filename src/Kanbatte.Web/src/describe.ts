@@ -61,10 +61,17 @@ function change(type: HistoryEntry["type"], d: Data, before: Fields | null, it: 
   }
 }
 
-function taskUpdated(d: Data, b: Fields | null, it: string, names: Names) {
+function taskUpdated(d: Data, b: Fields | null, it: string, names: Names): string {
+  const parts = updates(d, b, it, names);
+  // In the activity feed (no earlier state, the task named): several changes read better after the task's id.
+  if (!b && parts.length > 1) return `updated ${it}: ${list(updates(d, b, "it", names))}`;
+  return list(parts) || `changed ${it}`;
+}
+
+function updates(d: Data, b: Fields | null, it: string, names: Names) {
   const parts: string[] = [];
   const cleared = (d.cleared as string[] | undefined) ?? [];
-  const of = b ? "" : ` of ${it}`;
+  const of = b || it === "it" ? "" : ` of ${it}`;
   if (typeof d.title === "string") parts.push(b ? `changed the title from ${quote(b.title)} to ${quote(d.title)}` : `renamed ${it} to ${quote(d.title)}`);
   if (typeof d.description === "string")
     parts.push(d.description === "" ? `removed the description${of}` : b && !b.description ? `added a description${of}` : `edited the description${of}`);
@@ -89,7 +96,7 @@ function taskUpdated(d: Data, b: Fields | null, it: string, names: Names) {
   if (typeof d.dueDate === "string")
     parts.push(b?.dueDate ? `changed the due date from ${formatDue(b.dueDate, true)} to ${formatDue(d.dueDate, true)}` : `set the due date${of} to ${formatDue(d.dueDate, true)}`);
   if (cleared.includes("dueDate")) parts.push(`removed the due date${of}`);
-  return list(parts) || `changed ${it}`;
+  return parts;
 }
 
 function fold(state: Fields | null, type: HistoryEntry["type"], d: Data): Fields | null {

@@ -10,8 +10,10 @@ async function start() {
     const config = await loadConfig();
     const auth = await createAuth(config.auth);
     const api = new Api(config.apiBase, () => auth.token(), () => window.dispatchEvent(new Event("kanbatte:unauthorized")));
+    root.textContent = ""; // the page's "Loading…" placeholder
     render(<App api={api} auth={auth} />, root);
   } catch (e) {
+    root.textContent = "";
     render(<p class="error" role="alert">{e instanceof Error ? e.message : String(e)}</p>, root);
   }
 }

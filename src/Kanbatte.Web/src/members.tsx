@@ -1,7 +1,7 @@
 import { useState } from "preact/hooks";
 import type { Api, Me, Member, Role } from "./api";
 import type { ProjectStore } from "./store";
-import { ErrorLine, formatTime, roleNames, roles, useAction } from "./ui";
+import { Control, ErrorLine, formatTime, roleNames, roles, useAction } from "./ui";
 
 /** Who is in the project. Owners add members by user id, change roles and remove; everyone else sees the list. */
 export function Members({ api, store, me, members }: { api: Api; store: ProjectStore; me: Me; members: Member[] }) {
@@ -63,14 +63,17 @@ export function Members({ api, store, me, members }: { api: Api; store: ProjectS
       {owner && (
         <form class="add-member" onSubmit={add} aria-labelledby="add-member-title">
           <h3 id="add-member-title">Add a member</h3>
-          <label><span>User id</span><input type="text" required value={userId} onInput={(e) => setUserId(e.currentTarget.value)} /></label>
-          <label><span>Display name</span><input type="text" value={name} onInput={(e) => setName(e.currentTarget.value)} /></label>
-          <label>
-            <span>Role</span>
-            <select value={role} onChange={(e) => setRole(e.currentTarget.value as Role)}>
+          <Control id="member-id" label="User id">
+            <input id="member-id" type="text" required value={userId} onInput={(e) => setUserId(e.currentTarget.value)} />
+          </Control>
+          <Control id="member-name" label="Display name">
+            <input id="member-name" type="text" value={name} onInput={(e) => setName(e.currentTarget.value)} />
+          </Control>
+          <Control id="member-role" label="Role">
+            <select id="member-role" value={role} onChange={(e) => setRole(e.currentTarget.value as Role)}>
               {roles.map((r) => <option key={r} value={r}>{roleNames[r]}</option>)}
             </select>
-          </label>
+          </Control>
           <button type="submit" class="primary" disabled={busy || !userId.trim()}>Add member</button>
         </form>
       )}

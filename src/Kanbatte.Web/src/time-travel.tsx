@@ -3,7 +3,7 @@ import type { Api, Board } from "./api";
 import { Column } from "./board";
 import { navigate, paths } from "./router";
 import type { ProjectStore } from "./store";
-import { formatTime, messageOf, statuses } from "./ui";
+import { Control, formatTime, messageOf, statuses } from "./ui";
 
 /** A date-time field's value (local time, to the second) for a moment, and back. */
 const pad = (n: number) => String(n).padStart(2, "0");
@@ -52,17 +52,15 @@ export function TimeTravel({ api, store, at }: { api: Api; store: ProjectStore; 
         <button type="button" class="primary" onClick={() => navigate(paths.board(store.key))}>Back to the live board</button>
       </div>
       <form class="time-controls" onSubmit={(e) => e.preventDefault()} aria-label="Choose a moment">
-        <label class="slider">
-          <span>Project lifetime</span>
-          <input type="range" min={created} max={now} step={1000} value={slider} aria-valuetext={formatTime(new Date(slider).toISOString())}
+        <Control id="time-slider" label="Project lifetime" class="slider">
+          <input id="time-slider" type="range" min={created} max={now} step={1000} value={slider} aria-valuetext={formatTime(new Date(slider).toISOString())}
             onInput={(e) => slide(Number(e.currentTarget.value), 250)} onChange={(e) => slide(Number(e.currentTarget.value), 0)} />
-          <span class="range-ends"><span>{formatTime(new Date(created).toISOString())}</span><span>now</span></span>
-        </label>
-        <label>
-          <span>Date and time</span>
-          <input type="datetime-local" step={1} value={toLocalField(slider)} min={toLocalField(created)} max={toLocalField(now)}
+          <span class="range-ends" aria-hidden="true"><span>{formatTime(new Date(created).toISOString())}</span><span>now</span></span>
+        </Control>
+        <Control id="time-field" label="Date and time">
+          <input id="time-field" type="datetime-local" step={1} value={toLocalField(slider)} min={toLocalField(created)} max={toLocalField(now)}
             onChange={(e) => { const ms = Date.parse(e.currentTarget.value); if (!Number.isNaN(ms)) slide(ms, 0); }} />
-        </label>
+        </Control>
       </form>
       {error && <p class="error" role="alert">{error}</p>}
       {board && (

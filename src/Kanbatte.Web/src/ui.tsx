@@ -106,6 +106,20 @@ export function Dialog(props: { title: ComponentChildren; onClose: () => void; c
   );
 }
 
+/**
+ * A control with its label above it, tied by id (not wrapped: a wrapped select or text box would add its value to
+ * its own accessible name).
+ */
+export function Control({ id, label, hint, class: cls, children }: { id: string; label: string; hint?: string; class?: string; children: ComponentChildren }) {
+  return (
+    <div class={cls ? `control ${cls}` : "control"}>
+      <label for={id}>{label}</label>
+      {children}
+      {hint && <span id={`${id}-hint`} class="hint">{hint}</span>}
+    </div>
+  );
+}
+
 /** Re-renders the component whenever the store says it changed. */
 export function useSubscription(subscribe: (listener: () => void) => () => void) {
   const [, setTick] = useState(0);
