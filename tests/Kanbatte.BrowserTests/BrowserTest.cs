@@ -1,6 +1,8 @@
 using System.Net;
 using System.Text.Json;
+using Deque.AxeCore.Playwright;
 using Microsoft.Playwright;
+using Xunit.Abstractions;
 
 namespace Kanbatte.BrowserTests;
 
@@ -139,6 +141,16 @@ public abstract class BrowserTest(Chromium chromium) : IAsyncLifetime
     protected static ILocator Card(IPage page, string id) => page.Locator($"[data-id='{id}']");
 
     protected static ILocator CardIn(IPage page, string status, string id) => page.Locator($"ol.cards[data-status='{status}'] > [data-id='{id}']");
+
+    /// <summary>axe-core on the page as it is: no serious or critical violation (every violation is written to the test's output).</summary>
+    protected static async Task AssertAccessibleAsync(IPage page, string view, ITestOutputHelper? output = null)
+    {
+        var result = await page.RunAxe();
+        foreach (var v in result.Violations)
+            output?.WriteLine($"{view}: {v.Impact} {v.Id}: {v.Help} ({string.Join(", ", v.Nodes.Select(n => n.Html))})");
+        var bad = result.Violations.Where(v => v.Impact is "serious" or "critical").ToList();
+        Assert.True(bad.Count == 0, $"{view}: " + string.Join("\n", bad.Select(v => $"{v.Impact} {v.Id}: {v.Help} at {string.Join(", ", v.Nodes.Select(n => n.Html))}")));
+    }
 
     /// <summary>The repository's folder (the one holding Kanbatte.sln), for files the tests write into it.</summary>
     protected static string RepositoryRoot()

@@ -76,6 +76,7 @@ public sealed class CollaborationTests(Chromium chromium) : BrowserTest(chromium
         await Expect(conflict).ToContainTextAsync("Someone else changed this task while you were editing");
         await Expect(conflict).ToContainTextAsync("Title: “Draft title” → “Final title”");
         await Expect(boPanel.GetByLabel("Description")).ToHaveValueAsync(boText);
+        await AssertAccessibleAsync(bo, "conflict view");
         await conflict.GetByRole(AriaRole.Button, new() { Name = "Apply my changes" }).ClickAsync();
         await Expect(conflict).ToHaveCountAsync(0);
         await Expect(boPanel.GetByText("Saved.")).ToBeVisibleAsync();
