@@ -195,7 +195,7 @@ public sealed class BoardTests(Chromium chromium) : BrowserTest(chromium)
 
         // Dragging does nothing.
         var done = (await page.Locator("ol.cards[data-status='done']").BoundingBoxAsync())!;
-        await DragAsync(page, Card(page, t), done.X + done.Width / 2, done.Y + 10);
+        await DragAsync(page, Card(page, t), done.X + done.Width / 2, done.Y + 10, draggable: false);
         await Expect(CardIn(page, "todo", t)).ToBeVisibleAsync();
         Assert.Equal([t], (await ColumnsAsync(key))["todo"]);
 

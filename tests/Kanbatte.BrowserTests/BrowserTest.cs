@@ -123,8 +123,9 @@ public abstract class BrowserTest(Chromium chromium) : IAsyncLifetime
     /// Drags with the mouse, as a user does: press on the card, move a little (SortableJS starts dragging past a few
     /// pixels), glide to the point, let go. The client uses SortableJS's fallback (mouse events), which this drives.
     /// </summary>
-    protected static async Task DragAsync(IPage page, ILocator card, float toX, float toY)
+    protected static async Task DragAsync(IPage page, ILocator card, float toX, float toY, bool draggable = true)
     {
+        if (draggable) await ExpectDraggableAsync(page);
         var from = (await card.BoundingBoxAsync())!;
         var (x, y) = (from.X + from.Width / 2, from.Y + 12);
         await page.Mouse.MoveAsync(x, y);
@@ -134,6 +135,10 @@ public abstract class BrowserTest(Chromium chromium) : IAsyncLifetime
         await page.Mouse.MoveAsync(toX, toY + 2, new() { Steps = 2 });
         await page.Mouse.UpAsync();
     }
+
+    /// <summary>SortableJS (fetched after the board's first drawing) is on every column.</summary>
+    protected static Task ExpectDraggableAsync(IPage page) =>
+        Assertions.Expect(page.Locator("ol.cards[data-drag='ready']")).ToHaveCountAsync(5);
 
     /// <summary>The page's hub is connected and its first changes pull done: a change from now on is pushed to it.</summary>
     protected static Task WaitForLiveAsync(IPage page) => Assertions.Expect(page.Locator(".live[data-state='live']")).ToBeVisibleAsync();

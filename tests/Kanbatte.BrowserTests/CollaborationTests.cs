@@ -109,6 +109,7 @@ public sealed class CollaborationTests(Chromium chromium) : BrowserTest(chromium
         var page = await OpenAsync(User.Ann, $"/projects/{key}");
         await Expect(Card(page, other)).ToBeVisibleAsync();
         await WaitForLiveAsync(page);
+        await ExpectDraggableAsync(page);
 
         var from = (await Card(page, t).BoundingBoxAsync())!;
         var done = (await page.Locator("ol.cards[data-status='done']").BoundingBoxAsync())!;

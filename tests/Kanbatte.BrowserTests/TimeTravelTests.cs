@@ -38,7 +38,7 @@ public sealed class TimeTravelTests(Chromium chromium) : BrowserTest(chromium)
 
         // Dragging does nothing there.
         var done = (await page.Locator("ol.cards[data-status='done']").BoundingBoxAsync())!;
-        await DragAsync(page, past, done.X + done.Width / 2, done.Y + 10);
+        await DragAsync(page, past, done.X + done.Width / 2, done.Y + 10, draggable: false);
         await Expect(CardIn(page, "todo", t)).ToBeVisibleAsync();
 
         // The task as it was then, read-only.

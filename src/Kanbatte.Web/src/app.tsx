@@ -2,7 +2,7 @@ import { useEffect, useMemo, useState } from "preact/hooks";
 import type { Api, Me, Member, Project } from "./api";
 import { Activity } from "./activity";
 import type { Auth } from "./auth";
-import { BoardView } from "./board";
+import { BoardView, loadSortable } from "./board";
 import { Live } from "./live";
 import { Members } from "./members";
 import { followLink, navigate, paths, useRoute, type Route } from "./router";
@@ -119,6 +119,7 @@ function ProjectPage({ api, me, route }: { api: Api; me: Me | null; route: Proje
 
   useEffect(() => {
     const live = new Live(api, store);
+    void loadSortable();
     let gone = false;
     Promise.all([api.getProject(store.key), allMembers(api, store.key), store.load()]).then(([project, members]) => {
       if (gone) return;

@@ -1,10 +1,14 @@
 import { useEffect, useRef, useState } from "preact/hooks";
-import Sortable from "sortablejs";
+import type Sortable from "sortablejs";
 import { ApiError, type Api, type Member, type Status, type Task } from "./api";
 import { paths } from "./router";
 import { isFiltered, noFilter, ProjectStore, type Filter } from "./store";
 import { NewTaskDialog } from "./task-panel";
 import { Control, Dialog, ErrorLine, formatDue, initials, priorities, priorityNames, report, statuses, statusNames, useAction } from "./ui";
+
+// SortableJS is only needed once the user drags: fetched alongside the board's data, not before the first drawing.
+let sortableModule: Promise<typeof Sortable> | undefined;
+export const loadSortable = () => (sortableModule ??= import("sortablejs").then((m) => m.default));
 
 interface ColumnProps {
   status: Status;
@@ -28,33 +32,42 @@ export function Column({ status, tasks, count, href, name, edit, more }: ColumnP
 
   useEffect(() => {
     if (!store) return;
-    const sortable = Sortable.create(list.current!, {
-      group: "cards",
-      draggable: ".card",
-      filter: ".card-move", // the Move… button is for clicking
-      preventOnFilter: false,
-      forceFallback: true, // mouse events rather than HTML5 drag and drop: the same everywhere, and the clone follows the pointer
-      fallbackOnBody: true,
-      fallbackTolerance: 4, // a click is a click
-      animation: 120,
-      ghostClass: "card-ghost",
-      chosenClass: "card-chosen",
-      dragClass: "card-drag",
-      onStart: () => store.hold(true),
-      onEnd: (e) => {
-        const item = e.item;
-        const to = e.to as HTMLElement;
-        const after = (item.previousElementSibling as HTMLElement | null)?.dataset.id;
-        const before = (item.nextElementSibling as HTMLElement | null)?.dataset.id;
-        const moved = e.from !== e.to || e.oldIndex !== e.newIndex;
-        // Put the element back where Preact drew it; the card's new place is drawn from the store.
-        item.remove();
-        e.from.insertBefore(item, e.from.children[e.oldIndex ?? 0] ?? null);
-        store.hold(false);
-        if (moved) drop.current?.(item.dataset.id!, to.dataset.status as Status, after, before);
-      },
+    let sortable: Sortable | undefined;
+    let gone = false;
+    void loadSortable().then((Sortable) => {
+      if (gone) return;
+      sortable = Sortable.create(list.current!, {
+        group: "cards",
+        draggable: ".card",
+        filter: ".card-move", // the Move… button is for clicking
+        preventOnFilter: false,
+        forceFallback: true, // mouse events rather than HTML5 drag and drop: the same everywhere, and the clone follows the pointer
+        fallbackOnBody: true,
+        fallbackTolerance: 4, // a click is a click
+        animation: 120,
+        ghostClass: "card-ghost",
+        chosenClass: "card-chosen",
+        dragClass: "card-drag",
+        onStart: () => store.hold(true),
+        onEnd: (e) => {
+          const item = e.item;
+          const to = e.to as HTMLElement;
+          const after = (item.previousElementSibling as HTMLElement | null)?.dataset.id;
+          const before = (item.nextElementSibling as HTMLElement | null)?.dataset.id;
+          const moved = e.from !== e.to || e.oldIndex !== e.newIndex;
+          // Put the element back where Preact drew it; the card's new place is drawn from the store.
+          item.remove();
+          e.from.insertBefore(item, e.from.children[e.oldIndex ?? 0] ?? null);
+          store.hold(false);
+          if (moved) drop.current?.(item.dataset.id!, to.dataset.status as Status, after, before);
+        },
+      });
+      list.current!.dataset.drag = "ready";
     });
-    return () => sortable.destroy();
+    return () => {
+      gone = true;
+      sortable?.destroy();
+    };
   }, [store]);
 
   useEffect(() => {

@@ -22,7 +22,8 @@ interface Column {
   loading: boolean;
 }
 
-export const pageSize = 50;
+/** A column's first page: more than a screen's worth; the rest comes as the column scrolls. */
+export const pageSize = 30;
 
 /** Board order: by rank (ordinal), then by number, as the API orders a column. */
 export function boardOrder(a: Task, b: Task) {
