@@ -17,7 +17,6 @@ interface Column {
   last: Task | null;
   done: boolean;
   token: string | null;
-  fromBoard: boolean;
   count: number | null;
   loading: boolean;
 }
@@ -190,7 +189,6 @@ export class ProjectStore {
           last: column.tasks[column.tasks.length - 1] ?? null,
           done: column.tasks.length >= column.count,
           count: column.count,
-          fromBoard: true,
         };
       }
     } else {
@@ -227,7 +225,6 @@ export class ProjectStore {
       if (last && (!column.last || boardOrder(last, column.last) > 0)) column.last = last;
       column.token = page.continuationToken;
       column.done = !page.continuationToken;
-      column.fromBoard = false;
     } finally {
       column.loading = false;
       this.notify();
@@ -265,6 +262,6 @@ export class ProjectStore {
 }
 
 function fresh(): Record<Status, Column> {
-  const column = (): Column => ({ last: null, done: false, token: null, fromBoard: false, count: null, loading: false });
+  const column = (): Column => ({ last: null, done: false, token: null, count: null, loading: false });
   return { todo: column(), ready: column(), in_progress: column(), review: column(), done: column() };
 }

@@ -243,14 +243,12 @@ function TaskEditor({ api, store, task, members }: { api: Api; store: ProjectSto
   const dirty = differing(draftOf(base), draft).length > 0;
   const name = (id: string | null) => store.memberName(id);
 
-  // A newer version arrived (live, or an answer): taken over unless the user has typed something.
+  // A newer version arrived (live, or an answer): taken over unless the user has typed something (then once they undo).
   useEffect(() => {
-    if (task.version <= base.version) return;
-    if (!dirty) {
-      setBase(task);
-      setDraft(draftOf(task));
-    }
-  }, [task.version]);
+    if (task.version <= base.version || dirty || conflict) return;
+    setBase(task);
+    setDraft(draftOf(task));
+  }, [task.version, dirty]);
 
   /** Sends what changed from `from` to `to`, if the task is still at `onto`'s version; a 412 opens the conflict view. */
   const send = async (onto: Task, from: Draft, to: Draft) => {
