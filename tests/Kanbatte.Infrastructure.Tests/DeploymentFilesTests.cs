@@ -223,9 +223,20 @@ public sealed class DeploymentFilesTests
 
         // The API's app registration is a repository variable (an id, not a credential) that the hook uses as it is.
         Assert.Equal("${{ vars.KANBATTE_API_CLIENT_ID }}", Scalar(workflow, "jobs", "deploy", "env", "KANBATTE_API_CLIENT_ID"));
+        // The web service is built with npm on the runner: node is set up before azd runs.
+        var steps = Steps(workflow, "deploy").ToList();
+        var node = steps.FindIndex(s => Has(s, "uses", u => u.StartsWith("actions/setup-node@", StringComparison.Ordinal)));
+        var up = steps.FindIndex(s => Has(s, "run", r => r.Contains("azd up", StringComparison.Ordinal)));
+        Assert.True(node >= 0 && node < up, "the deploy job sets up node before azd up");
+        Assert.NotEmpty(Scalar(steps[node], "with", "node-version"));
+
         // Function keys are gone: the smoke test reads none, and expects the bearer challenge instead.
         var smoke = Assert.Single(Steps(workflow, "deploy"), s => Has(s, "name", n => n == "Smoke test"));
         Assert.DoesNotContain("functionapp keys", Scalar(smoke, "run"), StringComparison.Ordinal);
         Assert.Contains("www-authenticate: bearer", Scalar(smoke, "run"), StringComparison.Ordinal);
+        // ...and the web client: a client path serves the page with its policy, and the API allows its origin.
+        Assert.Contains("azd env get-value WEB_BASE_URL", Scalar(smoke, "run"), StringComparison.Ordinal);
+        Assert.Contains("content-security-policy", Scalar(smoke, "run"), StringComparison.Ordinal);
+        Assert.Contains("access-control-allow-origin: $web_url", Scalar(smoke, "run"), StringComparison.Ordinal);
     }
 }
