@@ -107,10 +107,16 @@ public sealed class ShowcaseTests(Chromium chromium, ITestOutputHelper output) :
         await AssertAccessibleAsync(page, "projects");
     }
 
+    /// <summary>
+    /// Taken on every run into a temporary folder; with KANBATTE_SCREENSHOTS=docs they replace the README's (a test run
+    /// must not change the repository, and the times shown change on every run).
+    /// </summary>
     [Fact]
     public async Task Screenshots_for_the_README()
     {
-        var docs = Path.Combine(RepositoryRoot(), "docs");
+        var docs = Environment.GetEnvironmentVariable("KANBATTE_SCREENSHOTS") is { Length: > 0 } folder
+            ? Path.GetFullPath(Path.Combine(RepositoryRoot(), folder))
+            : Directory.CreateTempSubdirectory("kanbatte-screens-").FullName;
         var page = await OpenAsync(User.Ann, $"/projects/{Key}", 1440, 860);
         await Expect(Card(page, $"{Key}-010")).ToBeVisibleAsync();
         await WaitForLiveAsync(page);
