@@ -130,11 +130,27 @@ public sealed class KanbatteClient : IDisposable
         var lines = new List<string>();
         if (json is JsonObject problem && (problem["detail"] ?? problem["title"]) is JsonValue message && message.TryGetValue<string>(out var detail))
         {
-            lines.Add(OneLine(detail));
+            var fields = new List<string>();
+            var joined = new List<string>();
             if (problem["errors"] is JsonObject errors)
                 foreach (var (field, messages) in errors)
-                    foreach (var m in messages?.AsArray() ?? [])
-                        lines.Add(OneLine($"{field}: {m?.GetValue<string>()}"));
+                {
+                    var texts = (messages as JsonArray ?? []).Select(m => m is JsonValue v && v.TryGetValue<string>(out var t) ? t : m?.ToJsonString() ?? "").ToList();
+                    fields.AddRange(texts.Select(t => OneLine($"{field}: {t}")));
+                    joined.Add($"{field}: {string.Join(" ", texts)}");
+                }
+            // A 400's detail is its field errors in one line (and how many more were found): then the lines say it all.
+            var summary = string.Join(" ", joined);
+            if (fields.Count > 0 && detail.StartsWith(summary, StringComparison.Ordinal))
+            {
+                lines.AddRange(fields);
+                if (detail[summary.Length..].Trim() is { Length: > 0 } rest) lines.Add(OneLine(rest));
+            }
+            else
+            {
+                lines.Add(OneLine(detail));
+                lines.AddRange(fields);
+            }
             if (problem["currentVersion"] is JsonValue current) lines.Add($"currentVersion: {current}");
         }
         else

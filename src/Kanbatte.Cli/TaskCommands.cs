@@ -89,6 +89,10 @@ public static partial class Cli
         {
             return file.ToString() == "-" ? Console.In.ReadToEnd() : File.ReadAllText(file.FullName);
         }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            throw CliException.Usage($"{file}: no such file.");
+        }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             throw CliException.Usage($"{file}: {e.Message}");

@@ -7,8 +7,12 @@ namespace Kanbatte.Cli;
 /// <summary>How a list of one kind of document is shown as a table: its columns and one row per document.</summary>
 public sealed record ListView(string[] Headers, Func<JsonNode, string[]> Row);
 
-/// <summary>How one document is shown: a heading, its fields, and long text (a description) below them.</summary>
-public sealed record EntityView(Func<JsonNode, string> Title, Func<JsonNode, IEnumerable<(string Name, string Value)>> Fields, Func<JsonNode, string?>? Body = null);
+/// <summary>
+/// How one document is shown: a heading, its fields, and long text below them: a description (<paramref name="BodyName"/>
+/// names it: a field in a table, a section in Markdown) or a comment's text (no name: indented, or a paragraph).
+/// </summary>
+public sealed record EntityView(Func<JsonNode, string> Title, Func<JsonNode, IEnumerable<(string Name, string Value)>> Fields,
+    Func<JsonNode, string?>? Body = null, string? BodyName = null);
 
 /// <summary>The tables and documents of each kind the API answers.</summary>
 public static class Views
@@ -33,7 +37,7 @@ public static class Views
     [
         ("Key", S(p, "key")), ("Name", S(p, "name")), ("Repository", S(p, "repository")), ("Version", S(p, "version")),
         ("Created", S(p, "createdAt")), ("Updated", S(p, "updatedAt")),
-    ], p => S(p, "description"));
+    ], p => S(p, "description"), "Description");
 
     public static readonly ListView Members = new(["user", "name", "role", "since"],
         m => [S(m, "userId"), S(m, "name"), S(m, "role"), S(m, "since")]);
@@ -48,7 +52,7 @@ public static class Views
     [
         ("Status", TaskStatus(t)), ("Priority", S(t, "priority")), ("Assignee", S(t, "assignee")), ("Labels", S(t, "labels")),
         ("Due", S(t, "dueDate")), ("Version", S(t, "version")), ("Created", S(t, "createdAt")), ("Updated", S(t, "updatedAt")),
-    ], t => S(t, "description"));
+    ], t => S(t, "description"), "Description");
 
     public static readonly EntityView Comment = new(c => $"{S(c, "id")} on {S(c, "taskId")}", c =>
         [("Author", Author(c)), ("Created", S(c, "createdAt")), .. (S(c, "editedAt") is { Length: > 0 } edited ? [("Edited", edited)] : Array.Empty<(string, string)>())],
@@ -95,8 +99,11 @@ public static class Views
     public static string TableEntity(JsonNode entity, EntityView view)
     {
         var text = new StringBuilder(view.Title(entity)).Append('\n');
-        text.Append(Output.Fields(view.Fields(entity)));
-        if (view.Body?.Invoke(entity) is { Length: > 0 } body) text.Append('\n').Append(Indent(body)).Append('\n');
+        var body = view.Body?.Invoke(entity) is { Length: > 0 } b ? b.ReplaceLineEndings("\n").TrimEnd() : null;
+        var fields = view.Fields(entity).ToList();
+        if (body is not null && view.BodyName is { } name) fields.Add((name, body));
+        text.Append(Output.Fields(fields));
+        if (body is not null && view.BodyName is null) text.Append('\n').Append(Indent(body)).Append('\n');
         return text.ToString();
     }
 
@@ -104,7 +111,11 @@ public static class Views
     {
         var text = new StringBuilder($"{heading} {view.Title(entity)}\n\n");
         text.Append(Output.MarkdownTable(["Field", "Value"], view.Fields(entity).Select(f => (IReadOnlyList<string>)[f.Name, f.Value])));
-        if (view.Body?.Invoke(entity) is { Length: > 0 } body) text.Append('\n').Append(body.ReplaceLineEndings("\n").TrimEnd()).Append('\n');
+        if (view.Body?.Invoke(entity) is { Length: > 0 } body)
+        {
+            if (view.BodyName is { } name) text.Append($"\n{heading}# {name}\n");
+            text.Append('\n').Append(body.ReplaceLineEndings("\n").TrimEnd()).Append('\n');
+        }
         return text.ToString();
     }
 
