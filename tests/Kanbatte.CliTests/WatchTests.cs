@@ -1,6 +1,4 @@
-using System.Diagnostics;
 using System.Text.Json;
-using System.Threading.Channels;
 
 namespace Kanbatte.CliTests;
 
@@ -16,7 +14,7 @@ public sealed class WatchTests(CliServer server)
         await ann.OkAsync("project", "add-member", "WJ", "bo", "--role", "member", "--name", "Bo");
         await ann.OkAsync("task", "create", "-p", "WJ", "-t", "Already there");
 
-        await using var watch = await Watching.StartAsync(ann, "watch", "WJ", "--format", "json");
+        await using var watch = await WatchProcess.StartAsync(ann, "watch", "WJ", "--format", "json");
         Assert.Equal($"Watching WJ on {server.Url} (Ctrl+C to stop).", watch.Ready);
 
         // The first line is Bo's task: what was there before the watch started (the project, members, WJ-001) is not printed.
@@ -54,7 +52,7 @@ public sealed class WatchTests(CliServer server)
 
         foreach (var format in new[] { "table", "markdown" })
         {
-            await using var watch = await Watching.StartAsync(ann, "watch", "WT", "-f", format);
+            await using var watch = await WatchProcess.StartAsync(ann, "watch", "WT", "-f", format);
             var number = format == "table" ? 1 : 2;
             Assert.True((await bo.PostJsonAsync("/api/projects/WT/tasks", new { title = $"Task {number} | by Bo", status = "in_progress" })).IsSuccessStatusCode);
             var line = await watch.NextLineAsync();
@@ -64,59 +62,5 @@ public sealed class WatchTests(CliServer server)
             session.Append("ann", ["watch", "WT", "-f", format], new ToolResult(exitCode, $"{line}\n{second}\n{rest}", $"{watch.Ready}\n{error}"));
         }
         session.Matches("watch");
-    }
-
-    /// <summary>A running watch: its standard output read line by line, stopped with Ctrl+C (SIGINT).</summary>
-    private sealed class Watching : IAsyncDisposable
-    {
-        private readonly Process _process;
-        private readonly Channel<string> _lines = Channel.CreateUnbounded<string>();
-        private readonly Task _reading;
-
-        private Watching(Process process)
-        {
-            _process = process;
-            _reading = Task.Run(async () =>
-            {
-                while (await process.StandardOutput.ReadLineAsync() is { } line) await _lines.Writer.WriteAsync(line);
-                _lines.Writer.Complete();
-            });
-        }
-
-        public string Ready { get; private set; } = "";
-
-        /// <summary>Starts the watch and waits for it to say it is watching (its first line on standard error).</summary>
-        public static async Task<Watching> StartAsync(Tool tool, params string[] args)
-        {
-            var process = Process.Start(KanbatteTool.StartInfo(args, tool.Environment))!;
-            process.StandardInput.Close();
-            var watching = new Watching(process);
-            watching.Ready = await process.StandardError.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(30)) ?? "";
-            Assert.StartsWith("Watching ", watching.Ready);
-            return watching;
-        }
-
-        public async Task<string> NextLineAsync() => await _lines.Reader.ReadAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(30));
-
-        /// <summary>Ctrl+C; then the exit code, the lines not read yet and the rest of standard error.</summary>
-        public async Task<(int ExitCode, string Remaining, string Error)> StopAsync()
-        {
-            KanbatteTool.Signal(_process, KanbatteTool.StopSignal);
-            await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
-            await _reading;
-            var rest = new List<string>();
-            while (_lines.Reader.TryRead(out var line)) rest.Add(line);
-            return (_process.ExitCode, string.Concat(rest.Select(l => l + "\n")), await _process.StandardError.ReadToEndAsync());
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            if (!_process.HasExited)
-            {
-                _process.Kill(entireProcessTree: true);
-                await _process.WaitForExitAsync();
-            }
-            _process.Dispose();
-        }
     }
 }
