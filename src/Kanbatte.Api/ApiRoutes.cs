@@ -27,6 +27,9 @@ public static class ApiRoutes
     public const string TaskHistory = "tasks/{id}/history";
     public const string TaskComments = "tasks/{id}/comments";
     public const string CommentById = "tasks/{id}/comments/{commentId}";
+    public const string TaskFollowups = "tasks/{id}/followups";
+    public const string FollowupById = "tasks/{id}/followups/{followupId}";
+    public const string ProjectFollowups = "projects/{key}/followups";
     public const string DeadLetters = "admin/dead-letters";
     public const string DeadLettersRedrive = "admin/dead-letters/redrive";
     public const string AdminProjects = "admin/projects";

@@ -36,6 +36,10 @@ public static class KanbatteRoutes
         api.MapGetAndHead(ApiRoutes.TaskComments, (HttpRequest r, string id, CommentsApi a) => a.ListAsync(r, id));
         api.MapPatch(ApiRoutes.CommentById, (HttpRequest r, string id, string commentId, CommentsApi a) => a.EditAsync(r, id, commentId));
         api.MapDelete(ApiRoutes.CommentById, (HttpRequest r, string id, string commentId, CommentsApi a) => a.DeleteAsync(r, id, commentId));
+        api.MapPost(ApiRoutes.TaskFollowups, (HttpRequest r, string id, FollowupsApi a) => a.AddAsync(r, id));
+        api.MapGetAndHead(ApiRoutes.TaskFollowups, (HttpRequest r, string id, FollowupsApi a) => a.ListAsync(r, id));
+        api.MapPatch(ApiRoutes.FollowupById, (HttpRequest r, string id, string followupId, FollowupsApi a) => a.UpdateAsync(r, id, followupId));
+        api.MapGetAndHead(ApiRoutes.ProjectFollowups, (HttpRequest r, string key, FollowupsApi a) => a.ListProjectAsync(r, key));
         api.MapGetAndHead(ApiRoutes.DeadLetters, (HttpRequest r, AdminApi a) => a.ListDeadLettersAsync(r));
         api.MapPost(ApiRoutes.DeadLettersRedrive, (HttpRequest r, AdminApi a) => a.RedriveAsync(r));
         api.MapGetAndHead(ApiRoutes.AdminProjects, (HttpRequest r, AdminApi a) => a.ListProjectsAsync(r));

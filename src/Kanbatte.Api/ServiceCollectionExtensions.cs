@@ -35,6 +35,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<ProjectsApi>();
         services.AddSingleton<TasksApi>();
         services.AddSingleton<CommentsApi>();
+        services.AddSingleton<FollowupsApi>();
         services.AddSingleton<AdminApi>();
         services.AddSingleton<ChangesApi>();
         return services;

@@ -21,7 +21,7 @@ public sealed class ChangesFeed(IViewStore view, IChangeJournal journal, Changes
     public const int MaxEntriesPerPage = 200;
 
     /// <summary>The kinds of document a project's partition holds for clients: every one is an entity of the feed.</summary>
-    private static readonly IReadOnlyList<string> EntityKinds = [ViewKeys.MemberKind, ViewKeys.TaskKind, ViewKeys.CommentKind];
+    private static readonly IReadOnlyList<string> EntityKinds = [ViewKeys.MemberKind, ViewKeys.TaskKind, ViewKeys.CommentKind, ViewKeys.FollowupKind];
 
     /// <summary>The project's changes after <paramref name="since"/> (everything, without one), at most <paramref name="limit"/>.</summary>
     public async Task<ChangesPage> PullAsync(string projectKey, ChangesCursor? since, int limit, CancellationToken ct = default)
@@ -90,6 +90,7 @@ public sealed class ChangesFeed(IViewStore view, IChangeJournal journal, Changes
         ViewKeys.MemberKind => EntityChange.Of(EntityChange.Member, KanbatteJson.Deserialize<Domain.Member>(doc.Json).UserId, doc, doc.Version),
         ViewKeys.TaskKind => EntityChange.Of(EntityChange.Task, doc.Id["task:".Length..], doc, doc.Version),
         ViewKeys.CommentKind => EntityChange.Of(EntityChange.Comment, doc.Id["comment:".Length..], doc, doc.Version),
+        ViewKeys.FollowupKind => EntityChange.Of(EntityChange.Followup, doc.Id["followup:".Length..], doc, doc.Version),
         _ => throw new InvalidOperationException($"'{doc.Kind}' is not an entity of the changes feed."),
     };
 

@@ -16,6 +16,7 @@ public sealed record EntityChange(string Entity, string Id, string Op, int Versi
     public const string Member = "member";
     public const string Task = "task";
     public const string Comment = "comment";
+    public const string Followup = "followup";
 
     public static EntityChange Of(string entity, string id, ViewDocument? doc, int version) =>
         doc is null

@@ -17,6 +17,9 @@ public interface IViewStore
 
     Task<IReadOnlyList<ViewDocument>> ListCommentsAsync(string projectKey, string taskId, int afterNumber, int limit, CancellationToken ct = default);
 
+    /// <summary>A project's followups by number, of one task or of all (<paramref name="taskId"/> null), with the given statuses (any when empty).</summary>
+    Task<IReadOnlyList<ViewDocument>> ListFollowupsAsync(string projectKey, string? taskId, IReadOnlyList<string> statuses, int afterNumber, int limit, CancellationToken ct = default);
+
     /// <summary>
     /// The documents of the given kinds in one partition, by id, after <paramref name="afterId"/> (all when null): a
     /// project's members, a user's projects, the projects without an owner, every entity of a project (the changes feed).

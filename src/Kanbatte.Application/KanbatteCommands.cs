@@ -13,6 +13,7 @@ public sealed class KanbatteCommands(WritePipeline pipeline, ProjectAccess acces
 {
     public const string TaskCounter = "task";
     public const string CommentCounter = "comment";
+    public const string FollowupCounter = "followup";
 
     /// <summary>Commands whose membership checks load project streams through the same pipeline.</summary>
     public KanbatteCommands(WritePipeline pipeline, ICounterStore counters, IViewStore view, TimeProvider clock)
@@ -156,6 +157,31 @@ public sealed class KanbatteCommands(WritePipeline pipeline, ProjectAccess acces
             input();
             return Decided(events);
         }, metadata, ct);
+
+    /// <summary>A followup by the caller (members and up), open.</summary>
+    public async Task<FollowupState> AddFollowupAsync(Caller caller, string taskId, Func<AddFollowup> input, EventMetadata metadata, CancellationToken ct = default)
+    {
+        int? number = null; // taken once, kept across a conflict's second decision
+        var written = await TransactTaskAsync(caller, taskId, ProjectRoles.Member, async (_, stream) =>
+        {
+            var cmd = input();
+            TaskDecider.Validate(cmd);
+            number ??= await counters.NextAsync(stream.Task.ProjectKey, FollowupCounter, ct);
+            return [TaskDecider.Followup(stream.Task, taskId, number.Value, cmd, new UserRef(caller.Id, caller.Name))];
+        }, metadata, ct);
+        return written.State!.Followups[FollowupId.Format(number!.Value)];
+    }
+
+    /// <summary>Members change any followup's status; its body only its author or an owner.</summary>
+    public async Task<FollowupState> UpdateFollowupAsync(Caller caller, string taskId, string followupId, Func<ChangeFollowup> input, EventMetadata metadata, CancellationToken ct = default)
+    {
+        var written = await TransactTaskAsync(caller, taskId, ProjectRoles.Member, (project, stream) =>
+        {
+            if (!stream.Followups.ContainsKey(followupId)) throw new NotFoundException("Followup", followupId); // 404 before the body
+            return Decided(TaskDecider.UpdateFollowup(stream, taskId, followupId, input(), caller.Id, IsOwner(project, caller)));
+        }, metadata, ct);
+        return written.State!.Followups[followupId];
+    }
 
     /// <summary>
     /// A command on an existing task's stream by a member of its project: 404 for anyone else (and for a task that is not

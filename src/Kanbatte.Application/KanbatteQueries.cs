@@ -96,6 +96,14 @@ public sealed class KanbatteQueries(IViewStore view, IEventStore events, ISnapsh
         return ToPage(docs, limit, d => NumberOf(d.Json));
     }
 
+    /// <summary>A task's followups (<paramref name="taskId"/>) or a whole project's, oldest first, with the given statuses.</summary>
+    public async Task<Page<ViewDocument>> ListFollowupsAsync(string projectKey, string? taskId, IReadOnlyList<string> statuses, int afterNumber, int limit, CancellationToken ct = default)
+    {
+        var docs = await view.ListFollowupsAsync(projectKey, taskId, statuses, afterNumber, limit + 1, ct);
+        if (docs.Count == 0 && taskId is not null) await GetTaskAsync(taskId, ct);
+        return ToPage(docs, limit, d => NumberOf(d.Json));
+    }
+
     public async Task<Page<EventEnvelope>> HistoryAsync(string taskId, int afterVersion, int limit, CancellationToken ct = default)
     {
         if (!TaskId.TryParse(taskId, out _, out _)) throw new NotFoundException("Task", taskId);

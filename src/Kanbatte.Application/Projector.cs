@@ -6,7 +6,7 @@ namespace Kanbatte.Application;
 /// Turns events into view documents. The same code runs behind the SQLite feed and the Cosmos DB change feed.
 /// Each entity document records the version of the last event of its stream applied to it, so a redelivered,
 /// duplicated or replayed event changes nothing, and a version gap (an event missed or parked) is filled from the log.
-/// A document derived from a stream (a comment) is written before the stream's own document, so a crash between
+/// A document derived from a stream (a comment, a followup) is written before the stream's own document, so a crash between
 /// the two writes is repaired by redelivery.
 /// <para>
 /// After the view, each project's changes journal gets one entry naming the entities the batch changed (with a
@@ -141,38 +141,38 @@ public sealed class Projector(IViewStore view, IEventStore events, IChangeJourna
             return;
         }
 
-        // The task stream's own fold, on the part of it these events touch: the task and the comments they are about,
-        // each read once from the view (a comment they add needs no read).
+        // The task stream's own fold, on the part of it these events touch: the task and the children (comments and
+        // followups) they are about, each read once from the view (one they add needs no read).
         var decoded = pending.Select(e => (Envelope: e, Event: EventCodec.Decode(e))).ToList();
-        var comments = TaskStream.NoComments;
-        var touched = new Dictionary<string, int>(StringComparer.Ordinal); // comment id -> version of the last event about it
+        var (comments, followups) = (TaskStream.NoComments, TaskStream.NoFollowups);
+        var touched = new Dictionary<Child, int>(); // child -> version of the last event about it
         foreach (var (envelope, e) in decoded)
         {
-            if (TaskDecider.CommentIdOf(e) is not { } commentId) continue;
-            if (!touched.ContainsKey(commentId) && e is not CommentAdded)
+            if (ChildOf(e) is not { } child) continue;
+            if (!touched.ContainsKey(child) && e is not (CommentAdded or FollowupAdded) && await view.GetAsync(projectKey, child.DocumentId, ct) is { } existing)
             {
-                var (cp, cid) = ViewKeys.Comment(projectKey, commentId);
-                if (await view.GetAsync(cp, cid, ct) is { } existing) comments = comments.SetItem(commentId, KanbatteJson.Deserialize<CommentState>(existing.Json));
+                if (child.Kind == ViewKeys.CommentKind) comments = comments.SetItem(child.Id, KanbatteJson.Deserialize<CommentState>(existing.Json));
+                else followups = followups.SetItem(child.Id, KanbatteJson.Deserialize<FollowupState>(existing.Json));
             }
-            touched[commentId] = envelope.Version;
+            touched[child] = envelope.Version;
         }
-        var stream = doc is null ? null : new TaskStream(KanbatteJson.Deserialize<TaskState>(doc.Json), comments);
+        var stream = doc is null ? null : new TaskStream(KanbatteJson.Deserialize<TaskState>(doc.Json), comments) { Followups = followups };
         foreach (var (envelope, e) in decoded) stream = TaskDecider.EvolveStream(stream, e, envelope.Version, envelope.RecordedAt);
         if (stream is null) return;
 
-        // Comments first, the task's own document last (see the class summary).
-        foreach (var (commentId, version) in touched)
+        // Children first, the task's own document last (see the class summary).
+        foreach (var (child, version) in touched)
         {
-            var (cp, cid) = ViewKeys.Comment(projectKey, commentId);
-            var commentDoc = stream.Comments.TryGetValue(commentId, out var comment)
-                ? new ViewDocument(cp, cid, ViewKeys.CommentKind, version, KanbatteJson.Serialize(comment))
-                : null;
-            changes.Add(new ViewChange(cp, cid, commentDoc));
-            told.Add(EntityChange.Of(EntityChange.Comment, commentId, commentDoc, version));
+            var json = child.Kind == ViewKeys.CommentKind
+                ? stream.Comments.TryGetValue(child.Id, out var comment) ? KanbatteJson.Serialize(comment) : null
+                : stream.Followups.TryGetValue(child.Id, out var followup) ? KanbatteJson.Serialize(followup) : null;
+            var childDoc = json is null ? null : new ViewDocument(projectKey, child.DocumentId, child.Kind, version, json);
+            changes.Add(new ViewChange(projectKey, child.DocumentId, childDoc));
+            told.Add(EntityChange.Of(child.Entity, child.Id, childDoc, version));
         }
         var last = pending[^1].Version;
-        // Comments the delivered events are about but that were applied already: told again as they are now.
-        await TellCommentsAgainAsync(projectKey, delivered.Where(e => e.Version <= applied), touched.Keys, last, told, ct);
+        // Children the delivered events are about but that were applied already: told again as they are now.
+        await TellChildrenAgainAsync(projectKey, delivered.Where(e => e.Version <= applied), touched.Keys, last, told, ct);
         var taskDoc = new ViewDocument(partition, id, ViewKeys.TaskKind, last, KanbatteJson.Serialize(stream.Task));
         changes.Add(new ViewChange(partition, id, taskDoc));
         told.Add(EntityChange.Of(EntityChange.Task, taskId, taskDoc, last));
@@ -192,7 +192,7 @@ public sealed class Projector(IViewStore view, IEventStore events, IChangeJourna
         }
         else
         {
-            await TellCommentsAgainAsync(projectKey, delivered, [], doc.Version, told, ct);
+            await TellChildrenAgainAsync(projectKey, delivered, [], doc.Version, told, ct);
             told.Add(EntityChange.Of(EntityChange.Task, doc.Id["task:".Length..], doc, doc.Version));
         }
     }
@@ -209,16 +209,23 @@ public sealed class Projector(IViewStore view, IEventStore events, IChangeJourna
         }
     }
 
-    private async Task TellCommentsAgainAsync(string projectKey, IEnumerable<EventEnvelope> applied, IEnumerable<string> toldAlready, int version, List<EntityChange> told, CancellationToken ct)
+    private async Task TellChildrenAgainAsync(string projectKey, IEnumerable<EventEnvelope> applied, IEnumerable<Child> toldAlready, int version, List<EntityChange> told, CancellationToken ct)
     {
         if (journal is null) return;
-        var ids = applied.Select(e => TaskDecider.CommentIdOf(EventCodec.Decode(e))).OfType<string>().Except(toldAlready, StringComparer.Ordinal).Distinct(StringComparer.Ordinal);
-        foreach (var commentId in ids)
-        {
-            var (cp, cid) = ViewKeys.Comment(projectKey, commentId);
-            told.Add(EntityChange.Of(EntityChange.Comment, commentId, await view.GetAsync(cp, cid, ct), version));
-        }
+        foreach (var child in applied.Select(e => ChildOf(EventCodec.Decode(e))).OfType<Child>().Except(toldAlready).Distinct())
+            told.Add(EntityChange.Of(child.Entity, child.Id, await view.GetAsync(projectKey, child.DocumentId, ct), version));
     }
+
+    /// <summary>A document derived from a task's stream: a comment or a followup, in its project's partition.</summary>
+    private sealed record Child(string Kind, string Entity, string Id)
+    {
+        public string DocumentId => $"{Kind}:{Id}";
+    }
+
+    private static Child? ChildOf(IDomainEvent e) =>
+        TaskDecider.CommentIdOf(e) is { } comment ? new Child(ViewKeys.CommentKind, EntityChange.Comment, comment)
+        : TaskDecider.FollowupIdOf(e) is { } followup ? new Child(ViewKeys.FollowupKind, EntityChange.Followup, followup)
+        : null;
 
     /// <summary>The events still to apply after <paramref name="applied"/>, in order, with any gap read from the log.</summary>
     private async Task<List<EventEnvelope>> PendingAsync(string streamId, int applied, IEnumerable<EventEnvelope> delivered, CancellationToken ct)

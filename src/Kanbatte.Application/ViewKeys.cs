@@ -17,6 +17,7 @@ public static class ViewKeys
     public const string ProjectKind = "project";
     public const string TaskKind = "task";
     public const string CommentKind = "comment";
+    public const string FollowupKind = "followup";
     public const string MemberKind = "member";
     public const string MembershipKind = "membership";
     public const string UnownedKind = "unowned";
@@ -25,6 +26,7 @@ public static class ViewKeys
     public static (string Partition, string Id) Project(string key) => (ProjectsPartition, "project:" + key);
     public static (string Partition, string Id) Task(string projectKey, string taskId) => (projectKey, "task:" + taskId);
     public static (string Partition, string Id) Comment(string projectKey, string commentId) => (projectKey, "comment:" + commentId);
+    public static (string Partition, string Id) Followup(string projectKey, string followupId) => (projectKey, "followup:" + followupId);
     public static (string Partition, string Id) Member(string projectKey, string userId) => (projectKey, "member:" + UserKey(userId));
 
     /// <summary>A member's copy of a project's document: the project as their project list shows it.</summary>

@@ -16,6 +16,8 @@ public static class EventTypes
     public const string MemberAdded = "member_added";
     public const string MemberRoleChanged = "member_role_changed";
     public const string MemberRemoved = "member_removed";
+    public const string FollowupAdded = "followup_added";
+    public const string FollowupUpdated = "followup_updated";
 
     private static readonly Dictionary<string, Type> ByName = new(StringComparer.Ordinal)
     {
@@ -32,6 +34,8 @@ public static class EventTypes
         [MemberAdded] = typeof(MemberAdded),
         [MemberRoleChanged] = typeof(MemberRoleChanged),
         [MemberRemoved] = typeof(MemberRemoved),
+        [FollowupAdded] = typeof(FollowupAdded),
+        [FollowupUpdated] = typeof(FollowupUpdated),
     };
 
     private static readonly Dictionary<Type, string> ByType = ByName.ToDictionary(p => p.Value, p => p.Key);

@@ -12,6 +12,8 @@ public static class Rules
     public const int TitleMax = 200;
     public const int TaskDescriptionMax = 20_000;
     public const int CommentBodyMax = 10_000;
+    /// <summary>A followup is a short note of something to come back to.</summary>
+    public const int FollowupBodyMax = 2_000;
     public const int MemberNameMax = 100;
     /// <summary>User ids are opaque; this is the longest a token's user id may be.</summary>
     public const int UserIdMax = 256;

@@ -132,7 +132,49 @@ public static class TaskDecider
         return comment;
     }
 
-    /// <summary>The task stream as its events leave it: the task's fields (<see cref="Evolve"/>) and its comments (<see cref="EvolveComment"/>).</summary>
+    public static void Validate(AddFollowup cmd)
+    {
+        var v = new Violations();
+        Rules.Text(v, "body", cmd.Body, Rules.FollowupBodyMax, required: true, allowEmpty: false);
+        v.ThrowIfAny();
+    }
+
+    public static void Validate(ChangeFollowup cmd)
+    {
+        var v = new Violations();
+        if (cmd.Status is not null && !FollowupStatuses.All.Contains(cmd.Status))
+            v.Add("status", $"must be one of {string.Join(", ", FollowupStatuses.All)}.");
+        Rules.Text(v, "body", cmd.Body, Rules.FollowupBodyMax, required: false, allowEmpty: false);
+        if (cmd.Status is null && cmd.Body is null) v.Add("body", "a change needs a status or a body.");
+        v.ThrowIfAny();
+    }
+
+    /// <summary>A followup by <paramref name="author"/>, the caller; open.</summary>
+    public static IDomainEvent Followup(TaskState? task, string taskId, int number, AddFollowup cmd, UserRef author)
+    {
+        Validate(cmd);
+        if (task is null) throw new NotFoundException("Task", taskId);
+        return new FollowupAdded(FollowupId.Format(number), number, cmd.Body!, author.Id, author.Name);
+    }
+
+    /// <summary>
+    /// Changes a followup: 404 when the task has none by that id; any member may change its status, but only its author
+    /// or an owner (<paramref name="mayChangeAny"/>) its body (403); then the rules. What is already so changes nothing.
+    /// </summary>
+    public static IReadOnlyList<IDomainEvent> UpdateFollowup(TaskStream? stream, string taskId, string followupId, ChangeFollowup cmd, string callerId, bool mayChangeAny)
+    {
+        if (stream is null) throw new NotFoundException("Task", taskId);
+        var followup = stream.Followups.GetValueOrDefault(followupId) ?? throw new NotFoundException("Followup", followupId);
+        if (cmd.Body is not null && !mayChangeAny && followup.AuthorId != callerId)
+            throw new ForbiddenException($"Followup '{followupId}' is someone else's: only its author or an owner of the project may change its text; any member may change its status.");
+        Validate(cmd);
+        var changed = new FollowupUpdated(followupId,
+            Status: cmd.Status is not null && cmd.Status != followup.Status ? cmd.Status : null,
+            Body: cmd.Body is not null && cmd.Body != followup.Body ? cmd.Body : null);
+        return changed.Status is null && changed.Body is null ? [] : [changed];
+    }
+
+    /// <summary>The task stream as its events leave it: the task's fields (<see cref="Evolve"/>), its comments (<see cref="EvolveComment"/>) and followups (<see cref="EvolveFollowup"/>).</summary>
     public static TaskStream? EvolveStream(TaskStream? state, IDomainEvent e, int version, DateTimeOffset at)
     {
         var task = Evolve(state?.Task, e, version, at);
@@ -143,7 +185,10 @@ public static class TaskDecider
             var comment = EvolveComment(comments.GetValueOrDefault(id), task.Id, e, at);
             comments = comment is null ? comments.Remove(id) : comments.SetItem(id, comment);
         }
-        return new TaskStream(task, comments);
+        var followups = state?.Followups ?? TaskStream.NoFollowups;
+        if (FollowupIdOf(e) is { } followupId && EvolveFollowup(followups.GetValueOrDefault(followupId), task.Id, e, at) is { } followup)
+            followups = followups.SetItem(followupId, followup);
+        return new TaskStream(task, comments) { Followups = followups };
     }
 
     /// <summary>The task as its stream's events leave it. Comment events advance the stream's version but not the task's fields.</summary>
@@ -173,6 +218,19 @@ public static class TaskDecider
     /// <summary>The comment an event is about, or null for an event about the task itself.</summary>
     public static string? CommentIdOf(IDomainEvent e) =>
         e switch { CommentAdded a => a.CommentId, CommentEdited c => c.CommentId, CommentDeleted d => d.CommentId, _ => null };
+
+    /// <summary>The followup an event is about, or null.</summary>
+    public static string? FollowupIdOf(IDomainEvent e) =>
+        e switch { FollowupAdded a => a.FollowupId, FollowupUpdated u => u.FollowupId, _ => null };
+
+    /// <summary>One followup as the task stream's events leave it; events about other followups pass it by.</summary>
+    public static FollowupState? EvolveFollowup(FollowupState? state, string taskId, IDomainEvent e, DateTimeOffset at) => e switch
+    {
+        FollowupAdded a when state is null || state.Id == a.FollowupId =>
+            new FollowupState(a.FollowupId, taskId, a.Number, a.Body, FollowupStatuses.Open, a.AuthorId, a.Author, at, at),
+        FollowupUpdated u when state?.Id == u.FollowupId => state with { Status = u.Status ?? state.Status, Body = u.Body ?? state.Body, UpdatedAt = at },
+        _ => state,
+    };
 
     /// <summary>One comment as the task stream's events leave it; events about other comments pass it by.</summary>
     public static CommentState? EvolveComment(CommentState? state, string taskId, IDomainEvent e, DateTimeOffset at) => e switch

@@ -178,6 +178,22 @@ public sealed class CosmosViewStore : IViewStore
         return await ListAsync(query, projectKey, limit, ct);
     }
 
+    public async Task<IReadOnlyList<ViewDocument>> ListFollowupsAsync(string projectKey, string? taskId, IReadOnlyList<string> statuses, int afterNumber, int limit, CancellationToken ct = default)
+    {
+        var sql = new StringBuilder("SELECT TOP @limit * FROM c WHERE c.partition = @p AND c.kind = @kind");
+        var parameters = new List<(string, object)> { ("@p", projectKey), ("@kind", ViewKeys.FollowupKind), ("@after", afterNumber) };
+        if (taskId is not null)
+        {
+            sql.Append(" AND c.data.taskId = @task");
+            parameters.Add(("@task", taskId));
+        }
+        In(sql, parameters, "c.data.status", "@s", statuses);
+        sql.Append(" AND c.data.number > @after ORDER BY c.data.number");
+        var query = new QueryDefinition(sql.ToString());
+        foreach (var (name, value) in parameters) query = query.WithParameter(name, value);
+        return await ListAsync(query, projectKey, limit, ct);
+    }
+
     private async Task<IReadOnlyList<ViewDocument>> ListAsync(QueryDefinition query, string partition, int limit, CancellationToken ct) =>
         (await CosmosQueries.ReadAllAsync<CosmosViewItem>(await _view(ct), query.WithParameter("@limit", limit), new PartitionKey(partition), ct))
             .Select(i => i.ToDocument()).ToList();

@@ -25,14 +25,7 @@ public sealed class SqliteChangeJournal(ISqliteSessions db) : IChangeJournal
         var json = KanbatteJson.Serialize(changes);
         return db.WriteAsync(async session =>
         {
-            var next = session.Command("""
-                INSERT INTO counters (project_key, name, value) VALUES ($k, $n, 1)
-                ON CONFLICT (project_key, name) DO UPDATE SET value = value + 1
-                RETURNING value
-                """);
-            next.Parameters.AddWithValue("$k", projectKey);
-            next.Parameters.AddWithValue("$n", Counter);
-            var seq = (long)(await next.ExecuteScalarAsync(ct))!;
+            var seq = await SqliteCounterStore.NextAsync(session, projectKey, Counter, ct);
 
             var insert = session.Command("INSERT INTO changes (project_key, seq, at, changes) VALUES ($k, $seq, $at, $changes)");
             insert.Parameters.AddWithValue("$k", projectKey);

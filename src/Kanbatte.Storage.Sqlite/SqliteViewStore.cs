@@ -192,6 +192,23 @@ public sealed class SqliteViewStore : IViewStore
         return await ReadAsync(command, ct);
     }
 
+    public async Task<IReadOnlyList<ViewDocument>> ListFollowupsAsync(string projectKey, string? taskId, IReadOnlyList<string> statuses, int afterNumber, int limit, CancellationToken ct = default)
+    {
+        var parameters = new List<(string Name, object Value)> { ("$p", projectKey), ("$after", afterNumber), ("$limit", limit) };
+        var sql = new StringBuilder($"SELECT partition, id, kind, version, data FROM {_view} WHERE partition = $p AND kind = 'followup'");
+        if (taskId is not null)
+        {
+            sql.Append(" AND json_extract(data, '$.taskId') = $task");
+            parameters.Add(("$task", taskId));
+        }
+        In(sql, parameters, "json_extract(data, '$.status')", "$s", statuses);
+        sql.Append(" AND json_extract(data, '$.number') > $after ORDER BY json_extract(data, '$.number') LIMIT $limit");
+        await using var session = _db.Read();
+        var command = session.Command(sql.ToString());
+        foreach (var (name, value) in parameters) command.Parameters.AddWithValue(name, value);
+        return await ReadAsync(command, ct);
+    }
+
     private static async Task<IReadOnlyList<ViewDocument>> ReadAsync(SqliteCommand command, CancellationToken ct)
     {
         var docs = new List<ViewDocument>();

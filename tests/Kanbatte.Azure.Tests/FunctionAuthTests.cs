@@ -53,7 +53,7 @@ public sealed class FunctionAuthTests : IAsyncLifetime
     {
         Assert.Equal(201, (await DirectHttp.CallAsync(DirectHttp.Request(_app.Services, "POST", "/api/projects", new { key = "FA", name = "Auth" }), _app.Function<CreateProjectFunction>().Run)).Status);
         var events = (await _app.LogAsync()).Count;
-        var routeValues = new Dictionary<string, string> { ["key"] = "FA", ["id"] = "FA-001", ["commentId"] = "CM-1", ["userId"] = "u1" };
+        var routeValues = new Dictionary<string, string> { ["key"] = "FA", ["id"] = "FA-001", ["commentId"] = "CM-1", ["userId"] = "u1", ["followupId"] = "FU-1" };
         var functions = HttpFunctions().ToList();
         Assert.True(functions.Count >= 20, $"only {functions.Count} HTTP functions found");
 

@@ -202,6 +202,20 @@ public sealed class OpenApiTests(KanbatteFactory factory) : IClassFixture<Kanbat
         await run.SendAsync(HttpMethod.Delete, $"/api/tasks/{id1}/comments/{c2}", expected: HttpStatusCode.NoContent);
         await run.SendAsync(HttpMethod.Delete, $"/api/tasks/{id1}/comments/{c2}", expected: HttpStatusCode.NotFound);
 
+        // Followups: add, resolve, list the task's and the project's open ones, and the refusals.
+        var f1 = (await run.SendAsync(HttpMethod.Post, $"/api/tasks/{id1}/followups", new { body = "Check the benchmark again" }, HttpStatusCode.Created, idempotencyKey: Guid.NewGuid().ToString())).Body.GetProperty("id").GetString()!;
+        await run.SendAsync(HttpMethod.Post, $"/api/tasks/{id1}/followups", new { body = "Another one" }, HttpStatusCode.Created);
+        await run.SendAsync(HttpMethod.Post, $"/api/tasks/{id1}/followups", new { body = " " }, HttpStatusCode.BadRequest);
+        await run.SendAsync(HttpMethod.Post, $"/api/tasks/{id1}/followups", new { body = "Not a viewer's" }, HttpStatusCode.Forbidden, by: viewer);
+        await run.SendAsync(HttpMethod.Patch, $"/api/tasks/{id1}/followups/{f1}", new { status = "resolved" });
+        await run.SendAsync(HttpMethod.Patch, $"/api/tasks/{id1}/followups/{f1}", new { status = "done" }, HttpStatusCode.BadRequest);
+        await run.SendAsync(HttpMethod.Patch, $"/api/tasks/{id1}/followups/FU-99999", new { status = "resolved" }, HttpStatusCode.NotFound);
+        await run.SendAsync(HttpMethod.Get, $"/api/tasks/{id1}/followups?limit=1");
+        await run.SendAsync(HttpMethod.Get, $"/api/projects/{key}/followups?status=open");
+        await run.SendAsync(HttpMethod.Get, $"/api/projects/{key}/followups?status=bogus", expected: HttpStatusCode.BadRequest);
+        await run.SendAsync(HttpMethod.Head, $"/api/tasks/{id1}/followups");
+        await run.SendAsync(HttpMethod.Head, $"/api/projects/{key}/followups");
+
         // History, activity and the board, now and as of a time; every event type appears in them.
         var history = await run.SendAsync(HttpMethod.Get, $"/api/tasks/{id1}/history");
         await run.SendAsync(HttpMethod.Get, $"/api/tasks/{id3}/history?limit=1");

@@ -84,6 +84,7 @@ public sealed class PoisonEventProperties
         public Task<IReadOnlyList<ViewDocument>> ListProjectsAsync(string? afterKey, int limit, CancellationToken ct = default) => inner.ListProjectsAsync(afterKey, limit, ct);
         public Task<IReadOnlyList<ViewDocument>> ListTasksAsync(TaskListQuery query, CancellationToken ct = default) => inner.ListTasksAsync(query, ct);
         public Task<IReadOnlyDictionary<string, int>> CountTasksByStatusAsync(string projectKey, CancellationToken ct = default) => inner.CountTasksByStatusAsync(projectKey, ct);
+        public Task<IReadOnlyList<ViewDocument>> ListFollowupsAsync(string projectKey, string? taskId, IReadOnlyList<string> statuses, int afterNumber, int limit, CancellationToken ct = default) => inner.ListFollowupsAsync(projectKey, taskId, statuses, afterNumber, limit, ct);
         public Task<IReadOnlyList<ViewDocument>> ListCommentsAsync(string projectKey, string taskId, int afterNumber, int limit, CancellationToken ct = default) => inner.ListCommentsAsync(projectKey, taskId, afterNumber, limit, ct);
         public Task<IReadOnlyList<ViewDocument>> ListByIdAsync(string partition, IReadOnlyList<string> kinds, string? afterId, int limit, CancellationToken ct = default) => inner.ListByIdAsync(partition, kinds, afterId, limit, ct);
     }

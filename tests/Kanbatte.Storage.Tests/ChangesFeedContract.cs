@@ -165,7 +165,7 @@ public abstract class ChangesFeedContract(IStoreFactory factory) : IAsyncLifetim
         }
     }
 
-    /// <summary>A writer making random changes of every kind the feed tells; refusals (a task archived meanwhile, a comment gone) are part of the game.</summary>
+    /// <summary>A writer making random changes of every kind the feed tells (followups too); refusals (a task archived meanwhile, a comment gone) are part of the game.</summary>
     private sealed class Writer(KanbatteCommands commands, string key, Random random)
     {
         private static readonly string[] Users = ["cv-ann", "cv|bo", "cv/cy", "cv-di"];
@@ -175,12 +175,13 @@ public abstract class ChangesFeedContract(IStoreFactory factory) : IAsyncLifetim
         {
             var tasks = new List<string>();
             var comments = new List<(string Task, string Comment)>();
+            var followups = new List<(string Task, string Followup)>();
             for (var i = 0; i < steps; i++)
             {
                 if (random.Next(3) == 0) await Task.Delay(1); // pauses, so pulls fall between the writes too
                 try
                 {
-                    switch (tasks.Count == 0 ? 0 : random.Next(11))
+                    switch (tasks.Count == 0 ? 0 : random.Next(13))
                     {
                         case 0 or 1:
                             tasks.Add((await commands.CreateTaskAsync(Owner, key, () => new CreateTask($"Task {i}", "d", Pick(Statuses.All), Pick(Priorities.All)), Meta)).Id);
@@ -206,6 +207,14 @@ public abstract class ChangesFeedContract(IStoreFactory factory) : IAsyncLifetim
                             var deleted = Pick(comments);
                             comments.Remove(deleted);
                             await commands.DeleteCommentAsync(Owner, deleted.Task, deleted.Comment, () => { }, Meta);
+                            break;
+                        case 11:
+                            var noted = Pick(tasks);
+                            followups.Add((noted, (await commands.AddFollowupAsync(Owner, noted, () => new AddFollowup($"Followup {i}"), Meta)).Id));
+                            break;
+                        case 12 when followups.Count > 0:
+                            var (ft, f) = Pick(followups);
+                            await commands.UpdateFollowupAsync(Owner, ft, f, () => new ChangeFollowup(Pick(FollowupStatuses.All), null), Meta);
                             break;
                         case 9:
                             await commands.SetMemberAsync(Owner, key, Pick(Users), () => (Pick([ProjectRoles.Viewer, ProjectRoles.Member]), null), Meta);

@@ -92,6 +92,28 @@ public abstract class ViewStoreContract(IStoreFactory factory) : IAsyncLifetime
         Assert.Equal([2], Numbers(await View.ListCommentsAsync("AI", "AI-002", 0, 10)));
     }
 
+    private static ViewChange Followup(string project, string taskId, int number, string status)
+    {
+        var (p, id) = ViewKeys.Followup(project, $"FU-{number}");
+        return new ViewChange(p, id, new ViewDocument(p, id, ViewKeys.FollowupKind, 1,
+            $$"""{"id":"FU-{{number}}","taskId":"{{taskId}}","number":{{number}},"status":"{{status}}"}"""));
+    }
+
+    [Fact]
+    public async Task Followups_list_by_number_per_task_or_project_and_by_status()
+    {
+        await View.WriteAsync([Followup("AI", "AI-001", 3, "open"), Followup("AI", "AI-002", 2, "resolved"), Followup("AI", "AI-001", 1, "resolved"),
+            Followup("AI", "AI-002", 10, "open"), Followup("WEB", "WEB-001", 4, "open"), Comment("AI", "AI-001", 5), Task("AI", 1, "todo")]);
+
+        Assert.Equal([1, 2, 3, 10], Numbers(await View.ListFollowupsAsync("AI", null, [], 0, 10)));
+        Assert.Equal([3, 10], Numbers(await View.ListFollowupsAsync("AI", null, ["open"], 0, 10)));
+        Assert.Equal([1, 2], Numbers(await View.ListFollowupsAsync("AI", null, ["open", "resolved"], 0, 2)));
+        Assert.Equal([10], Numbers(await View.ListFollowupsAsync("AI", null, ["open"], 3, 10)));
+        Assert.Equal([1, 3], Numbers(await View.ListFollowupsAsync("AI", "AI-001", [], 0, 10)));
+        Assert.Equal([2], Numbers(await View.ListFollowupsAsync("AI", "AI-002", ["resolved"], 0, 10)));
+        Assert.Empty(await View.ListFollowupsAsync("OPS", null, [], 0, 10));
+    }
+
     private static IEnumerable<int> Numbers(IReadOnlyList<ViewDocument> docs) =>
         docs.Select(d => System.Text.Json.JsonDocument.Parse(d.Json).RootElement.GetProperty("number").GetInt32());
 }

@@ -29,6 +29,7 @@ public class OpenApiLimitsTests
     private static readonly Limit Body = Of(Rules.CommentBodyMax, true);
     private static readonly Limit UserId = Of(Rules.UserIdMax, true);
     private static readonly Limit MemberName = Of(Rules.MemberNameMax, true);
+    private static readonly Limit FollowupBody = Of(Rules.FollowupBodyMax, true);
 
     /// <summary>Every text field of the document (schema property, or a query parameter) and the rule that governs it.</summary>
     private static readonly Dictionary<string, Limit> TextFields = new(StringComparer.Ordinal)
@@ -63,6 +64,10 @@ public class OpenApiLimitsTests
         ["PutMemberRequest.name"] = MemberName,
         ["parameters.UserIdPath"] = UserId,
         ["Comment.authorId"] = UserId,
+        ["AddFollowupRequest.body"] = FollowupBody,
+        ["ChangeFollowupRequest.body"] = FollowupBody,
+        ["Followup.body"] = FollowupBody,
+        ["Followup.authorId"] = UserId,
     };
 
     /// <summary>Limits in the document that are not text rules of the domain.</summary>
@@ -75,6 +80,7 @@ public class OpenApiLimitsTests
         "Me.name", // a token's display name, never empty (the id stands in for a missing one)
         "Actor.id", "Actor.name", "UserRef.id", "UserRef.name", // a token's user id and display name, recorded with events
         "Member.name", // the name given when added, or the user id
+        "Followup.author", // the author's display name from their token, never empty
         "Change.id", "ChangesPage.cursor", // written by the server (an entity's id, an opaque cursor), never empty
     };
 

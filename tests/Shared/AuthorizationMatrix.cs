@@ -17,7 +17,7 @@ public static class AuthorizationMatrix
     public enum Allows { Anyone, AnyUser, Operators, Viewers, Members, Owners }
 
     /// <summary>One project set up for one route's run: an owner, a member, a viewer, a task and comments of each.</summary>
-    public sealed record Fixture(string Key, string TaskId, string MemberComment, string MemberSecondComment, string ExtraMember);
+    public sealed record Fixture(string Key, string TaskId, string MemberComment, string MemberSecondComment, string ExtraMember, string MemberFollowup = "FU-1");
 
     /// <summary>A request on the route as a caller makes it: the route values, the query and the body.</summary>
     public sealed record Request(IReadOnlyDictionary<string, string> RouteValues, string? Query, object? Body);
@@ -43,7 +43,7 @@ public static class AuthorizationMatrix
     };
 
     private static Request Values(Fixture f, string? query = null, object? body = null, string? commentId = null, string? userId = null) => new(
-        new Dictionary<string, string> { ["key"] = f.Key, ["id"] = f.TaskId, ["commentId"] = commentId ?? f.MemberComment, ["userId"] = userId ?? f.ExtraMember }, query, body);
+        new Dictionary<string, string> { ["key"] = f.Key, ["id"] = f.TaskId, ["commentId"] = commentId ?? f.MemberComment, ["userId"] = userId ?? f.ExtraMember, ["followupId"] = f.MemberFollowup }, query, body);
 
     private static string Unique(Caller caller) => $"{caller}-{Guid.NewGuid():N}"[..20];
 
@@ -76,6 +76,11 @@ public static class AuthorizationMatrix
         // A member changes their own comment; an owner anyone's (here the member's other one).
         ["PATCH " + ApiRoutes.CommentById] = new(Allows.Members, 200, (f, c) => Values(f, body: new { body = "Edited by " + c }, commentId: c == Caller.Owner ? f.MemberSecondComment : f.MemberComment)),
         ["DELETE " + ApiRoutes.CommentById] = new(Allows.Members, 204, (f, c) => Values(f, commentId: c == Caller.Owner ? f.MemberSecondComment : f.MemberComment)),
+        ["POST " + ApiRoutes.TaskFollowups] = new(Allows.Members, 201, (f, c) => Values(f, body: new { body = "Noted by " + c })),
+        ["GET " + ApiRoutes.TaskFollowups] = new(Allows.Viewers, 200, (f, _) => Values(f)),
+        // Any member resolves or reopens a followup (its text is its author's and the owners').
+        ["PATCH " + ApiRoutes.FollowupById] = new(Allows.Members, 200, (f, c) => Values(f, body: new { status = c == Caller.Member ? "resolved" : "open" })),
+        ["GET " + ApiRoutes.ProjectFollowups] = new(Allows.Viewers, 200, (f, _) => Values(f, "?status=open")),
         ["GET " + ApiRoutes.DeadLetters] = new(Allows.Operators, 200, (f, _) => Values(f)),
         ["POST " + ApiRoutes.DeadLettersRedrive] = new(Allows.Operators, 200, (f, _) => Values(f)),
         ["GET " + ApiRoutes.AdminProjects] = new(Allows.Operators, 200, (f, _) => Values(f, "?owned=false")),
@@ -170,6 +175,7 @@ public static class AuthorizationMatrix
         await Must("POST", ApiRoutes.ProjectTasks, On(new { title = "Matrix task" }), member, 201);
         await Must("POST", ApiRoutes.TaskComments, On(new { body = "First" }), member, 201);
         await Must("POST", ApiRoutes.TaskComments, On(new { body = "Second" }), member, 201);
+        await Must("POST", ApiRoutes.TaskFollowups, On(new { body = "Come back to this" }), member, 201);
         // Comments are numbered per project, from 1.
         return new Fixture(key, key + "-001", "CM-1", "CM-2", extra);
     }

@@ -55,14 +55,14 @@ public sealed class SyncReplica
         return problems;
     }
 
-    /// <summary>The entities of a project as the view holds them: the project, and its members, tasks and comments.</summary>
+    /// <summary>The entities of a project as the view holds them: the project, and its members, tasks, comments and followups.</summary>
     public static async Task<IReadOnlyDictionary<string, (int Version, JsonNode Data)>> ViewOfAsync(IViewStore view, string projectKey)
     {
         var entities = new Dictionary<string, (int, JsonNode)>();
         var (partition, id) = ViewKeys.Project(projectKey);
         if (await view.GetAsync(partition, id) is { } project) entities[$"{EntityChange.Project} {projectKey}"] = (project.Version, JsonNode.Parse(project.Json)!);
         string? after = null;
-        while (await view.ListByIdAsync(projectKey, [ViewKeys.MemberKind, ViewKeys.TaskKind, ViewKeys.CommentKind], after, 200) is { Count: > 0 } page)
+        while (await view.ListByIdAsync(projectKey, [ViewKeys.MemberKind, ViewKeys.TaskKind, ViewKeys.CommentKind, ViewKeys.FollowupKind], after, 200) is { Count: > 0 } page)
         {
             foreach (var doc in page)
             {

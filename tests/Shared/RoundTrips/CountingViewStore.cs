@@ -34,6 +34,12 @@ public sealed class CountingViewStore(IViewStore inner, RoundTripCounter counter
         return inner.CountTasksByStatusAsync(projectKey, ct);
     }
 
+    public Task<IReadOnlyList<ViewDocument>> ListFollowupsAsync(string projectKey, string? taskId, IReadOnlyList<string> statuses, int afterNumber, int limit, CancellationToken ct = default)
+    {
+        counter.Hit("view.query");
+        return inner.ListFollowupsAsync(projectKey, taskId, statuses, afterNumber, limit, ct);
+    }
+
     public Task<IReadOnlyList<ViewDocument>> ListCommentsAsync(string projectKey, string taskId, int afterNumber, int limit, CancellationToken ct = default)
     {
         counter.Hit("view.query");

@@ -1,0 +1,3 @@
+namespace Kanbatte.Domain;
+
+public sealed record AddFollowup(string? Body);
