@@ -77,9 +77,9 @@ public static class Views
 
     public static string Author(JsonNode n) => S(n, "author") is { Length: > 0 } name ? name : S(n, "authorId");
 
-    /// <summary>An event's data in one line: <c>name=value</c> pairs, long text shortened.</summary>
+    /// <summary>An event's data in one line: <c>name=value</c> pairs (nulls left out), long text shortened.</summary>
     public static string Summary(JsonNode? data) => data is JsonObject fields
-        ? string.Join(", ", fields.Select(f => $"{f.Key}={(f.Value is JsonArray ? $"[{Output.Shorten(Text(f.Value), 40)}]" : Output.Shorten(Text(f.Value), 40))}"))
+        ? string.Join(", ", fields.Where(f => f.Value is not null).Select(f => $"{f.Key}={(f.Value is JsonArray ? $"[{Output.Shorten(Text(f.Value), 40)}]" : Output.Shorten(Text(f.Value), 40))}"))
         : Text(data);
 
     public static string List(OutputFormat format, JsonArray items, ListView view) => format switch

@@ -32,7 +32,7 @@ public sealed class FollowupCommandTests(CliServer server)
         await session.OkAsync("bo", bo, "task", "update-followup", "-i", "FUP-001", "FU-1", "-s", "resolved");
         await session.OkAsync("ann", ann, "task", "update-followup", "-i", "FUP-001", "fu-2", "-c", "Ask legal once", "-f", "json");
         await session.OkAsync("bo", bo, "task", "update-followup", "-i", "FUP-002", "FU-3", "-s", "resolved", "-f", "markdown");
-        await session.OkAsync("bo", bo, "task", "update-followup", "-i", "FUP-002", "FU-3", "-s", "open", "-c", "Reopened");
+        await session.OkAsync("ann", ann, "task", "update-followup", "-i", "FUP-002", "FU-3", "-s", "open", "-c", "Reopened");
 
         await session.OkAsync("ann", ann, "followup", "list", "-p", "FUP");
         await session.OkAsync("ann", ann, "followup", "list", "-p", "fup", "-s", "open", "-f", "json");
