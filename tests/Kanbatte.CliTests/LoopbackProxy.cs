@@ -42,6 +42,9 @@ public sealed class LoopbackProxy : IAsyncDisposable
     /// <summary>When set, answers every request itself (status, content type, body) instead of passing it on.</summary>
     public (int Status, string ContentType, string Body)? AnswerInstead { get; set; }
 
+    /// <summary>When set, answers the requests it gives an answer for itself, and passes on the others.</summary>
+    public Func<HttpRequest, (int Status, string ContentType, string Body)?>? AnswerFor { get; set; }
+
     public static async Task<LoopbackProxy> StartAsync(Uri target)
     {
         var port = LoopbackPort.Free();
@@ -58,7 +61,7 @@ public sealed class LoopbackProxy : IAsyncDisposable
 
     private async Task HandleAsync(HttpContext context)
     {
-        if (AnswerInstead is { } answer)
+        if ((AnswerInstead ?? AnswerFor?.Invoke(context.Request)) is { } answer)
         {
             context.Response.StatusCode = answer.Status;
             context.Response.ContentType = answer.ContentType;

@@ -63,4 +63,26 @@ public sealed class WatchTests(CliServer server)
         }
         session.Matches("watch");
     }
+
+    [Fact]
+    public async Task Without_push_watch_pulls_every_few_seconds()
+    {
+        var ann = server.As("ann");
+        await ann.OkAsync("project", "create", "-p", "WP", "-n", "Pulled");
+        // A function app without SignalR Service answers negotiate with 404.
+        await using var proxy = await LoopbackProxy.StartAsync(server.Process.BaseAddress);
+        proxy.AnswerFor = request => request.Path.StartsWithSegments("/api/hub")
+            ? (404, "application/problem+json", """{"type":"about:blank","title":"Not found.","status":404,"detail":"Push is not configured."}""")
+            : null;
+        ann.Environment["KANBATTE_URL"] = proxy.Address.ToString();
+
+        await using var watch = await WatchProcess.StartAsync(ann, "watch", "WP", "--poll-seconds", "1");
+        Assert.Equal($"Watching WP on {proxy.Address}, pulling every 1 s: the server offers no push (Ctrl+C to stop).", watch.Ready);
+        using var bo = server.Api("ann");
+        Assert.True((await bo.PostJsonAsync("/api/projects/WP/tasks", new { title = "Found by polling" })).IsSuccessStatusCode);
+        Assert.Equal("task      upsert  WP-001        v1    [todo] Found by polling", await watch.NextLineAsync());
+        var (exitCode, _, error) = await watch.StopAsync();
+        Assert.Equal(0, exitCode);
+        Assert.Equal("", error);
+    }
 }
