@@ -55,6 +55,9 @@ public sealed class TaskCommandTests(CliServer server)
         await session.OkAsync("ann", ann, "task", "list", "-p", "TSK", "--archived", "-f", "json");
         await session.OkAsync("ann", ann, "task", "restore", "-i", "TSK-004", "-f", "json");
         await session.OkAsync("ann", ann, "task", "archive", "-i", "TSK-004", "-f", "markdown");
+        await session.OkAsync("ann", ann, "task", "restore", "-i", "TSK-004");
+        await session.OkAsync("ann", ann, "task", "archive", "-i", "TSK-004", "-f", "json");
+        await session.OkAsync("ann", ann, "task", "restore", "-i", "TSK-004", "-f", "markdown");
 
         await session.OkAsync("ann", ann, "task", "history", "TSK-001");
         await session.OkAsync("ann", ann, "task", "history", "TSK-001", "-f", "json", "--limit", "2");
