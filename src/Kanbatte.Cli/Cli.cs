@@ -118,5 +118,24 @@ public static partial class Cli
             {
                 return ExitCodes.Interrupted;
             }
+            catch (IOException e)
+            {
+                // Standard output closed early (kanbatte task list | head -1), or a file the tool keeps could not be written.
+                return Fail($"kanbatte: {e.Message}");
+            }
+            catch (System.Text.Json.JsonException e)
+            {
+                return Fail($"The server's answer could not be read: {e.Message}");
+            }
         });
+
+    private static int Fail(string line)
+    {
+        try
+        {
+            Console.Error.WriteLine(line.ReplaceLineEndings(" "));
+        }
+        catch (IOException) { }
+        return ExitCodes.Failure;
+    }
 }

@@ -11,7 +11,7 @@ public static class ExitCodes
     /// <summary>Wrong usage: a bad option or value, an unreadable file, no token configured.</summary>
     public const int Usage = 2;
 
-    /// <summary>The server failed (5xx) or did not answer.</summary>
+    /// <summary>The server failed (5xx), did not answer, or answered what the tool cannot read.</summary>
     public const int Failure = 3;
 
     /// <summary>Stopped by Ctrl+C (SIGINT), as shells report it (128 + 2); <c>watch</c> ends with 0 instead.</summary>
