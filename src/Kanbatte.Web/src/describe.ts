@@ -58,6 +58,14 @@ function change(type: HistoryEntry["type"], d: Data, before: Fields | null, it: 
       return `removed ${names(String(d.userId))} from the project`;
     case "task_updated":
       return taskUpdated(d, before, it, names);
+    case "followup_added":
+      return it === "it" ? `added a followup ${quote(String(d.body))}` : `added a followup on ${it}: ${quote(String(d.body))}`;
+    case "followup_updated": {
+      const on = it === "it" ? "" : ` on ${it}`;
+      if (d.status === "resolved") return `resolved followup ${d.followupId}${on}`;
+      if (d.status === "open") return `reopened followup ${d.followupId}${on}`;
+      return `reworded followup ${d.followupId}${on}`;
+    }
   }
 }
 
