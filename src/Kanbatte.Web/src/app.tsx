@@ -18,6 +18,8 @@ export function App({ api, auth }: { api: Api; auth: Auth }) {
   const [me, setMe] = useState<Me | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [signedOut, setSignedOut] = useState(false);
+  // Nothing is asked of the API before a token is known to be there: a signed-out visit sends no request at all.
+  const [signedIn, setSignedIn] = useState(false);
   const route = useRoute();
 
   useEffect(() => {
@@ -25,8 +27,9 @@ export function App({ api, auth }: { api: Api; auth: Auth }) {
     window.addEventListener("kanbatte:unauthorized", lost);
     document.addEventListener("click", followLink);
     auth.token().then((token) => {
-      if (!token) setSignedOut(true);
-      else api.me().then(setMe, (e: unknown) => setError(messageOf(e)));
+      if (!token) return setSignedOut(true);
+      setSignedIn(true);
+      api.me().then(setMe, (e: unknown) => setError(messageOf(e)));
     });
     return () => {
       window.removeEventListener("kanbatte:unauthorized", lost);
@@ -44,6 +47,7 @@ export function App({ api, auth }: { api: Api; auth: Auth }) {
       </main>
     );
   if (error) return <p class="error" role="alert">{error}</p>;
+  if (!signedIn) return null;
   // The page's own data is fetched alongside /api/me, not after it: until it answers, nothing can be edited.
   return (
     <div class="shell">
