@@ -11,8 +11,19 @@ param environmentName string
 @description('Region for every resource. It must offer Flex Consumption and Cosmos DB serverless.')
 param location string
 
-@description('Comma-separated origins allowed to call the API from a browser (CORS), e.g. https://board.example.com. Empty: none.')
+@description('Comma-separated origins allowed to call the API from a browser (CORS), e.g. https://board.example.com, besides the web client deployed here (always allowed). Empty: only that client.')
 param corsAllowedOrigins string = ''
+
+// Static Web Apps exist in a few regions only; the web client's files are the same wherever its resource lives.
+@allowed([
+  'centralus'
+  'eastasia'
+  'eastus2'
+  'westeurope'
+  'westus2'
+])
+@description('Region of the web client\'s Static Web App (Free tier), one of the regions Static Web Apps is offered in.')
+param webLocation string = 'westeurope'
 
 @description('Entra ID tenant whose v2 endpoint issues the API\'s access tokens (the app registration\'s tenant). Empty: the tenant of this deployment.')
 param authTenantId string = ''
@@ -63,7 +74,10 @@ var idempotencyRetentionSeconds = 86400
 
 // Tokens from Entra ID's v2 endpoint: the authority serves the signing keys (so no key is configured here) and names
 // itself as the issuer. loginEndpoint ends in '/' and differs per cloud.
-var authIssuer = '${environment().authentication.loginEndpoint}${empty(authTenantId) ? tenant().tenantId : authTenantId}/v2.0'
+var authTenant = empty(authTenantId) ? tenant().tenantId : authTenantId
+var authIssuer = '${environment().authentication.loginEndpoint}${authTenant}/v2.0'
+// Where the web client signs users in (MSAL's authority): the same tenant's endpoint, without the version.
+var authAuthority = '${environment().authentication.loginEndpoint}${authTenant}'
 
 var resourceToken = toLower(uniqueString(subscription().id, environmentName, location))
 // Deterministic names, known before deployment, so modules can address resources by name.
@@ -76,6 +90,7 @@ var names = {
   plan: 'plan-${resourceToken}'
   app: 'func-${resourceToken}'
   signalR: 'sigr-${resourceToken}'
+  web: 'stapp-${resourceToken}'
 }
 var tags = {
   'azd-env-name': environmentName
@@ -123,6 +138,23 @@ module cosmos 'modules/cosmos.bicep' = {
   }
 }
 
+module web 'modules/static-web-app.bicep' = {
+  name: 'web'
+  scope: rg
+  params: {
+    location: webLocation
+    tags: tags
+    name: names.web
+  }
+}
+
+// The browser origins allowed to call the API and to connect to SignalR: the web client deployed here, then the ones
+// the parameter names. Empty entries (an empty value, a trailing comma) are dropped rather than allowed as an origin "".
+var browserOrigins = concat(
+  [web.outputs.origin],
+  filter(map(split(corsAllowedOrigins, ','), origin => trim(origin)), origin => !empty(origin))
+)
+
 module signalR 'modules/signalr.bicep' = {
   name: 'signalr'
   scope: rg
@@ -132,7 +164,7 @@ module signalR 'modules/signalr.bicep' = {
     name: names.signalR
     sku: signalRSku
     // Browsers connect to the service itself after negotiating with the API: the same origins the API allows.
-    corsAllowedOrigins: filter(map(split(corsAllowedOrigins, ','), origin => trim(origin)), origin => !empty(origin))
+    corsAllowedOrigins: browserOrigins
   }
 }
 
@@ -150,8 +182,7 @@ module api 'modules/function-app.bicep' = {
     cosmosEndpoint: cosmos.outputs.endpoint
     cosmosDatabaseName: cosmosDatabaseName
     cosmosContainerNames: cosmosContainerNames
-    // Empty entries (an empty value, a trailing comma) are dropped rather than allowed as an origin "".
-    corsAllowedOrigins: filter(map(split(corsAllowedOrigins, ','), origin => trim(origin)), origin => !empty(origin))
+    corsAllowedOrigins: browserOrigins
     tokenIssuer: authIssuer
     // With accessTokenAcceptedVersion 2 a token's aud is the API's client id, whichever scope form the client asked for.
     tokenAudience: apiClientId
@@ -192,6 +223,12 @@ output AZURE_TENANT_ID string = tenant().tenantId
 output AZURE_RESOURCE_GROUP string = rg.name
 output AZURE_FUNCTION_APP_NAME string = api.outputs.name
 output API_BASE_URL string = api.outputs.apiBaseUrl
+// The web client's configuration (written by its predeploy hook, infra/hooks/web-config.sh) comes from these.
+output API_ORIGIN string = api.outputs.origin
+output WEB_BASE_URL string = web.outputs.origin
+output AZURE_STATIC_WEB_APP_NAME string = web.outputs.name
+output AZURE_SIGNALR_ENDPOINT string = signalR.outputs.endpoint
+output AUTH_AUTHORITY string = authAuthority
 output AZURE_COSMOS_ACCOUNT_NAME string = cosmos.outputs.accountName
 output AZURE_COSMOS_ENDPOINT string = cosmos.outputs.endpoint
 output AZURE_COSMOS_DATABASE string = cosmosDatabaseName

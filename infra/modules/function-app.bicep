@@ -203,3 +203,5 @@ output name string = app.name
 output principalId string = app.identity.principalId
 // Routes live under the host's default route prefix `api` (host.json does not change it).
 output apiBaseUrl string = 'https://${app.properties.defaultHostName}/api'
+// The app's browser origin: what the web client calls (it adds /api itself) and lets its pages connect to.
+output origin string = 'https://${app.properties.defaultHostName}'

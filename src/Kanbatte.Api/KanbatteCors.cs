@@ -16,8 +16,10 @@ public static class KanbatteCors
 
     public static readonly string[] Methods = [HttpMethods.Get, HttpMethods.Head, HttpMethods.Post, HttpMethods.Put, HttpMethods.Patch, HttpMethods.Delete];
 
+    // The last two are sent by the browser SignalR client (@microsoft/signalr) with its negotiate request: without them a
+    // client on another origin (the Static Web App) cannot connect for live updates.
     public static readonly string[] RequestHeaders =
-        [HeaderNames.Authorization, HeaderNames.ContentType, HeaderNames.IfMatch, Idempotency.Header, CorrelationId.Header];
+        [HeaderNames.Authorization, HeaderNames.ContentType, HeaderNames.IfMatch, Idempotency.Header, CorrelationId.Header, HeaderNames.XRequestedWith, "X-SignalR-User-Agent"];
 
     public static readonly string[] ExposedHeaders =
         [HeaderNames.ETag, HeaderNames.Location, CorrelationId.Header, Idempotency.ReplayedHeader, HeaderNames.WWWAuthenticate];

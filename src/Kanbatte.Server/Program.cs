@@ -55,6 +55,8 @@ builder.AddKanbatteTelemetry();
 var app = builder.Build();
 app.UseKanbatteSecurityHeaders();
 app.UseKanbatteProblems();
+// The web client at / (src/Kanbatte.Web): its files, and itself for any other path outside /api.
+app.UseKanbatteWebClient();
 app.UseRouting();
 // CORS before authentication: preflights carry no token, and a refusal must still be readable by the page that asked.
 app.UseCors();
@@ -63,7 +65,11 @@ app.UseAuthorization();
 app.MapKanbatteApi();
 app.MapKanbatteHub();
 app.Lifetime.ApplicationStarted.Register(() =>
-    app.Logger.LogInformation("{Notice}", TokenCommand.Notice(app.Services.GetRequiredService<TokenIssuers>(), app.Configuration)));
+{
+    app.Logger.LogInformation("{Notice}", TokenCommand.Notice(app.Services.GetRequiredService<TokenIssuers>(), app.Configuration));
+    // The sign-in link holds a token: printed to the console for the person who started the server, never logged.
+    if (SignInLink.For(app) is { } link) Console.WriteLine($"Sign in to the board: {link}");
+});
 app.Run();
 
 /// <summary>The self-hosted server's entry point, visible to in-process tests.</summary>

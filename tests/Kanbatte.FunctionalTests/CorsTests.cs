@@ -50,6 +50,19 @@ public sealed class CorsTests : IDisposable
     }
 
     [Fact]
+    public async Task The_browser_SignalR_clients_negotiate_preflight_is_allowed()
+    {
+        // What @microsoft/signalr sends before POST /api/hub/negotiate from another origin.
+        var response = await _server.CreateAnonymousClient().SendAsync(
+            Preflight("/api/hub/negotiate?negotiateVersion=1", Allowed, "POST", "authorization, x-requested-with, x-signalr-user-agent"));
+
+        Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
+        var headers = response.Headers.GetValues("Access-Control-Allow-Headers").SelectMany(v => v.Split(',', StringSplitOptions.TrimEntries))
+            .Select(h => h.ToLowerInvariant()).ToHashSet();
+        Assert.Superset(new HashSet<string> { "authorization", "x-requested-with", "x-signalr-user-agent" }, headers);
+    }
+
+    [Fact]
     public async Task Actual_answers_expose_etag_location_and_the_correlation_id_also_on_a_refusal()
     {
         var client = _server.CreateClient();

@@ -100,14 +100,45 @@ public sealed class HttpConventionsTests : IClassFixture<KanbatteFactory>, IAsyn
         Assert.Contains(allow.Split(", ")[0], problem.GetProperty("detail").GetString());
     }
 
-    [Fact]
-    public async Task Paths_outside_the_api_are_left_as_the_framework_answers()
+    [Theory]
+    [InlineData("/")]
+    [InlineData("/nothing-here")]
+    [InlineData("/projects/HC/tasks/HC-001")]
+    public async Task Other_paths_serve_the_web_client_under_a_strict_content_security_policy(string path)
     {
-        var response = await _client.GetAsync("/nothing-here");
+        var response = await _client.GetAsync(path);
 
-        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
-        Assert.Null(response.Content.Headers.ContentType);
-        Assert.Empty(await response.Content.ReadAsByteArrayAsync());
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("text/html", response.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("<div id=\"app\">", await response.Content.ReadAsStringAsync());
+        var policy = string.Join(" ", response.Headers.GetValues("Content-Security-Policy"));
+        Assert.Contains("default-src 'none'", policy);
+        Assert.Contains("script-src 'self';", policy);
+        Assert.Contains("frame-ancestors 'none'", policy);
+        Assert.DoesNotContain("unsafe", policy);
+        Assert.Equal("no-referrer", response.Headers.GetValues("Referrer-Policy").Single());
+    }
+
+    [Fact]
+    public async Task Unknown_paths_under_the_api_stay_problem_404s_and_only_reads_get_the_client()
+    {
+        var api = await _client.GetAsync("/api/nothing-here");
+        Assert.Equal(HttpStatusCode.NotFound, api.StatusCode);
+        Assert.Equal("application/problem+json", api.Content.Headers.ContentType?.MediaType);
+        Assert.False(api.Headers.Contains("Content-Security-Policy"));
+
+        var post = await _client.PostAsync("/nothing-here", new StringContent("{}", Encoding.UTF8, "application/json"));
+        Assert.NotEqual(HttpStatusCode.OK, post.StatusCode);
+        Assert.NotEqual("text/html", post.Content.Headers.ContentType?.MediaType);
+    }
+
+    [Fact]
+    public async Task The_client_is_told_to_use_this_origin_and_its_token_sign_in()
+    {
+        var config = await (await _client.GetAsync("/config.json")).JsonAsync();
+
+        Assert.Equal("", config.GetProperty("apiBase").GetString());
+        Assert.Equal("token", config.GetProperty("auth").GetProperty("kind").GetString());
     }
 
     /// <summary>Through Kestrel: what the application answers, and what Kestrel answers itself before it (README, "The API").</summary>

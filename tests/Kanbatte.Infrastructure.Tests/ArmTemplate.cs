@@ -13,7 +13,7 @@ internal sealed record Opaque(string Description)
 /// <summary>
 /// Reads a compiled ARM template and evaluates the expressions that carry names: literals, <c>parameters()</c>,
 /// <c>variables()</c> (also copy loops), <c>format()</c>/<c>concat()</c>, <c>if()</c>, <c>empty()</c>, arrays, objects,
-/// <c>split()</c>/<c>trim()</c>, <c>map()</c>/<c>filter()</c> with a lambda, property access and module outputs, through nested module
+/// <c>split()</c>/<c>trim()</c>, <c>union()</c>, <c>map()</c>/<c>filter()</c> with a lambda, property access and module outputs, through nested module
 /// deployments. Parameters take the values a deployment would give (<see cref="Parse(string, IReadOnlyDictionary{string, object?})"/>),
 /// else their defaults. Everything Azure decides at deployment time becomes an <see cref="Opaque"/> naming its source, so a
 /// test can still see that, say, an endpoint setting comes from a Cosmos DB account's <c>documentEndpoint</c>.
@@ -191,6 +191,16 @@ internal sealed class ArmTemplate
                 if (args.All(a => a is List<object?>)) return args.Cast<List<object?>>().SelectMany(l => l).ToList();
                 return new Opaque(string.Concat(args.Select(a => a is Opaque o ? "{" + o.Description + "}" : Describe(a))));
             case "createarray": return args.ToList();
+            // Objects: the properties of each, a later one's value winning (shallow, enough for tags); arrays: each value once.
+            case "union" when args.All(a => a is Dictionary<string, object?>):
+            {
+                var merged = new Dictionary<string, object?>();
+                foreach (var map in args.Cast<Dictionary<string, object?>>())
+                    foreach (var (key, value) in map) merged[key] = value;
+                return merged;
+            }
+            case "union" when args.All(a => a is List<object?>):
+                return args.Cast<List<object?>>().SelectMany(l => l).Distinct().ToList();
             case "createobject":
                 return Enumerable.Range(0, args.Count / 2).ToDictionary(i => (string)args[2 * i]!, i => args[2 * i + 1]);
             case "if" when args[0] is bool condition: return condition ? args[1] : args[2];

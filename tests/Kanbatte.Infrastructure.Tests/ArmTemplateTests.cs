@@ -129,4 +129,20 @@ public sealed class ArmTemplateTests
         Assert.Equal("none", defaults.Output("fromModule"));
         Assert.Equal(new Opaque("variables('unsized')"), defaults.Output("unsized"));
     }
+
+    [Fact]
+    public void Union_merges_objects_a_later_value_winning_and_arrays_without_repeats()
+    {
+        const string template = """
+            {
+              "outputs": {
+                "tags": { "type": "object", "value": "[union(createObject('env', 'dev', 'kind', 'a'), createObject('kind', 'b'))]" },
+                "list": { "type": "array", "value": "[union(createArray('x', 'y'), createArray('y', 'z'))]" }
+              }
+            }
+            """;
+        var parsed = ArmTemplate.Parse(template);
+        Assert.Equal(new Dictionary<string, object?> { ["env"] = "dev", ["kind"] = "b" }, parsed.Output("tags"));
+        Assert.Equal(new List<object?> { "x", "y", "z" }, parsed.Output("list"));
+    }
 }

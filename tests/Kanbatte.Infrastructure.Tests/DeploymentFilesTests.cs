@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
@@ -56,8 +57,62 @@ public sealed class DeploymentFilesTests
         Assert.Equal("bicep", Scalar(azure, "infra", "provider"));
         Assert.Equal("infra", Scalar(azure, "infra", "path"));
         // azd finds the target by the tag azd-service-name = the service key in azure.yaml.
-        Assert.Equal(["api"], Keys(azure, "services"));
+        Assert.Equal(["api", "web"], Keys(azure, "services"));
         Assert.Contains("'azd-service-name': 'api'", Read("infra/modules/function-app.bicep"));
+    }
+
+    [Fact]
+    public void Azd_deploys_the_web_client_build_to_the_Static_Web_App_the_Bicep_tags()
+    {
+        var azure = Yaml("azure.yaml");
+        Assert.Equal("./src/Kanbatte.Web", Scalar(azure, "services", "web", "project"));
+        Assert.Equal("js", Scalar(azure, "services", "web", "language"));
+        Assert.Equal("staticwebapp", Scalar(azure, "services", "web", "host"));
+        // azd runs `npm run build`, then uploads the folder `dist` names: the one build.mjs writes.
+        Assert.Equal("dist", Scalar(azure, "services", "web", "dist"));
+        Assert.Contains("const out = \"dist\";", Read("src/Kanbatte.Web/build.mjs"));
+        using (var package = JsonDocument.Parse(Read("src/Kanbatte.Web/package.json")))
+            Assert.Contains("node build.mjs", package.RootElement.GetProperty("scripts").GetProperty("build").GetString());
+        Assert.Contains("'azd-service-name': 'web'", Read("infra/modules/static-web-app.bicep"));
+    }
+
+    [Fact]
+    public void The_web_client_configuration_is_written_after_provisioning_in_both_shells()
+    {
+        var hooks = At(Yaml("azure.yaml"), "services", "web", "hooks");
+        // Not prebuild/postbuild/prepackage/postpackage: `azd up` packages before it provisions, so those would run
+        // before the API and the Static Web App exist. predeploy runs after provisioning, before the upload of dist/.
+        Assert.Equal(["predeploy"], Keys(hooks));
+        foreach (var (os, shell, extension) in new[] { ("posix", "sh", ".sh"), ("windows", "pwsh", ".ps1") })
+        {
+            Assert.Equal(shell, Scalar(hooks, "predeploy", os, "shell"));
+            // A service hook runs in the service's folder, and azd takes the path from there.
+            var script = Scalar(hooks, "predeploy", os, "run");
+            Assert.Equal($"../../infra/hooks/web-config{extension}", script);
+            Assert.True(File.Exists(Path.GetFullPath(Path.Combine(Repository.Root, "src/Kanbatte.Web", script))), $"{script} is missing");
+        }
+    }
+
+    [Fact]
+    public void Azd_adds_the_web_client_redirect_URI_after_provisioning_in_both_shells()
+    {
+        var hook = At(Yaml("azure.yaml"), "hooks", "postprovision");
+        foreach (var (os, shell, extension) in new[] { ("posix", "sh", ".sh"), ("windows", "pwsh", ".ps1") })
+        {
+            Assert.Equal(shell, Scalar(hook, os, "shell"));
+            var script = Scalar(hook, os, "run");
+            Assert.Equal($"./infra/hooks/postprovision{extension}", script);
+            Assert.True(File.Exists(Path.Combine(Repository.Root, script)), $"{script} is missing");
+        }
+        // The outputs the hooks read are outputs of the template, by those names.
+        var outputs = JsonNode.Parse(File.ReadAllText(BicepRun.Instance.CompiledPath("infra/main.bicep")))!["outputs"]!.AsObject();
+        foreach (var name in new[] { "WEB_BASE_URL", "API_ORIGIN", "AZURE_SIGNALR_ENDPOINT", "AUTH_AUTHORITY" })
+            Assert.True(outputs.ContainsKey(name), $"main.bicep has no output {name}");
+        foreach (var script in new[] { "postprovision.sh", "postprovision.ps1" })
+            Assert.Contains("WEB_BASE_URL", Read("infra/hooks/" + script));
+        foreach (var script in new[] { "web-config.sh", "web-config.ps1" })
+            foreach (var name in new[] { "API_ORIGIN", "AZURE_SIGNALR_ENDPOINT", "AUTH_AUTHORITY", "KANBATTE_API_CLIENT_ID" })
+                Assert.Contains(name, Read("infra/hooks/" + script));
     }
 
     [Fact]
@@ -79,7 +134,7 @@ public sealed class DeploymentFilesTests
     public void The_azd_parameters_file_feeds_every_required_Bicep_parameter()
     {
         var parameters = Read("infra/main.parameters.json");
-        foreach (var name in new[] { "environmentName", "location", "corsAllowedOrigins", "dataAccessPrincipalId", "authTenantId", "apiClientId" })
+        foreach (var name in new[] { "environmentName", "location", "corsAllowedOrigins", "dataAccessPrincipalId", "authTenantId", "apiClientId", "webLocation" })
             Assert.Contains($"\"{name}\"", parameters);
         Assert.Contains("${AZURE_ENV_NAME}", parameters);
         Assert.Contains("${AZURE_LOCATION}", parameters);
@@ -168,9 +223,20 @@ public sealed class DeploymentFilesTests
 
         // The API's app registration is a repository variable (an id, not a credential) that the hook uses as it is.
         Assert.Equal("${{ vars.KANBATTE_API_CLIENT_ID }}", Scalar(workflow, "jobs", "deploy", "env", "KANBATTE_API_CLIENT_ID"));
+        // The web service is built with npm on the runner: node is set up before azd runs.
+        var steps = Steps(workflow, "deploy").ToList();
+        var node = steps.FindIndex(s => Has(s, "uses", u => u.StartsWith("actions/setup-node@", StringComparison.Ordinal)));
+        var up = steps.FindIndex(s => Has(s, "run", r => r.Contains("azd up", StringComparison.Ordinal)));
+        Assert.True(node >= 0 && node < up, "the deploy job sets up node before azd up");
+        Assert.NotEmpty(Scalar(steps[node], "with", "node-version"));
+
         // Function keys are gone: the smoke test reads none, and expects the bearer challenge instead.
         var smoke = Assert.Single(Steps(workflow, "deploy"), s => Has(s, "name", n => n == "Smoke test"));
         Assert.DoesNotContain("functionapp keys", Scalar(smoke, "run"), StringComparison.Ordinal);
         Assert.Contains("www-authenticate: bearer", Scalar(smoke, "run"), StringComparison.Ordinal);
+        // ...and the web client: a client path serves the page with its policy, and the API allows its origin.
+        Assert.Contains("azd env get-value WEB_BASE_URL", Scalar(smoke, "run"), StringComparison.Ordinal);
+        Assert.Contains("content-security-policy", Scalar(smoke, "run"), StringComparison.Ordinal);
+        Assert.Contains("access-control-allow-origin: $web_url", Scalar(smoke, "run"), StringComparison.Ordinal);
     }
 }

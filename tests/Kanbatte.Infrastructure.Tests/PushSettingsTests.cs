@@ -41,7 +41,10 @@ public sealed class PushSettingsTests(CompiledTemplate compiled) : IClassFixture
         Assert.Contains(features, f => (string?)f["flag"] == "ServiceMode" && (string?)f["value"] == "Serverless");
         Assert.Equal("Free_F1", scope.Evaluate(signalR, "sku.name"));
         Assert.Equal("Free", scope.Evaluate(signalR, "sku.tier"));
-        Assert.Equal(["https://board.example.com"], Assert.IsType<List<object?>>(scope.Evaluate(signalR, "properties.cors.allowedOrigins")).Cast<string>());
+        // The web client deployed with it, then the configured origins (WebClientInfrastructureTests).
+        var origins = Assert.IsType<List<object?>>(scope.Evaluate(signalR, "properties.cors.allowedOrigins"));
+        Assert.Contains("Microsoft.Web/staticSites", Assert.IsType<Opaque>(origins[0]).Description);
+        Assert.Equal(["https://board.example.com"], origins.Skip(1));
 
         var (standardScope, standard) = Single(Deployed(p => p["signalRSku"] = "Standard_S1"), "Microsoft.SignalRService/signalR");
         Assert.Equal(("Standard_S1", "Standard"), (standardScope.Evaluate(standard, "sku.name"), standardScope.Evaluate(standard, "sku.tier")));

@@ -1,0 +1,3 @@
+using Kanbatte.Cli;
+
+return await Cli.RunAsync(args);
