@@ -36,6 +36,9 @@ internal static class Cli
             case "big":
                 await BigProjectBenchmark.RunAsync(rest);
                 return 0;
+            case "big-cosmos":
+                await CosmosBigProjectBenchmark.RunAsync(rest);
+                return 0;
             case "micro":
                 // In process: BenchmarkDotNet's generated project would sit under tests/ and inherit its build props.
                 var job = BenchmarkDotNet.Jobs.Job.ShortRun.WithToolchain(BenchmarkDotNet.Toolchains.InProcess.Emit.InProcessEmitToolchain.Instance);
@@ -51,7 +54,7 @@ internal static class Cli
                 await PushBenchmark.RunAsync(["15", "3"]);
                 return 0;
             default:
-                Console.Error.WriteLine("usage: Kanbatte.Benchmarks [all | roundtrips | http [seconds] [rounds] [--before=<Kanbatte.Server.dll>] | rebuild [events...] | startup [runs] | push [seconds] [rounds] | big [tasks] [events] | micro [BenchmarkDotNet args]]");
+                Console.Error.WriteLine("usage: Kanbatte.Benchmarks [all | roundtrips | http [seconds] [rounds] [--before=<Kanbatte.Server.dll>] | rebuild [events...] | startup [runs] | push [seconds] [rounds] | big [tasks] [events] | big-cosmos [minutes] | micro [BenchmarkDotNet args]]");
                 return 2;
         }
     }
