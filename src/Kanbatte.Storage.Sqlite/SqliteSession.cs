@@ -41,6 +41,13 @@ public sealed class SqliteSession : IAsyncDisposable
         return command;
     }
 
+    /// <summary>
+    /// A transaction that only reads, so its queries see one consistent state. Deferred: Microsoft.Data.Sqlite's default
+    /// is <c>BEGIN IMMEDIATE</c>, which takes the database's write lock, and the writer would then wait in SQLite's busy
+    /// handler (sleeps of up to 100 ms) for as long as the reading goes on.
+    /// </summary>
+    public SqliteTransaction BeginRead() => Connection.BeginTransaction(deferred: true);
+
     /// <summary>Gives a reading session back to the store's pool.</summary>
     public ValueTask DisposeAsync()
     {

@@ -24,7 +24,7 @@ public sealed class SqliteSnapshotStore(SqliteDatabase db, int every = SqliteSna
     : ISnapshotStore
 {
     public const int DefaultEvery = 1000;
-    public const int ChunkSize = 1000;
+    public const int ChunkSize = 200;
 
     // Events of each project since its last snapshot, counted through _scanned (the feed position): counted from the log
     // once per project after a start, then tallied from what each pass scans.
@@ -37,7 +37,7 @@ public sealed class SqliteSnapshotStore(SqliteDatabase db, int every = SqliteSna
     public async Task<BoardSnapshot?> LatestAsync(string projectKey, DateTimeOffset at, CancellationToken ct = default)
     {
         await using var session = db.Read();
-        await using var transaction = (SqliteTransaction)await session.Connection.BeginTransactionAsync(ct); // the snapshot and its rows, consistent
+        await using var transaction = session.BeginRead(); // the snapshot and its rows, consistent
         var latest = Command(session, transaction, """
             SELECT s.position, s.at, (SELECT MAX(f.position) FROM board_snapshots f WHERE f.project_key = $k AND f.full = 1 AND f.complete = 1 AND f.position <= s.position)
             FROM board_snapshots s WHERE s.project_key = $k AND s.at <= $at AND s.complete = 1
@@ -139,7 +139,7 @@ public sealed class SqliteSnapshotStore(SqliteDatabase db, int every = SqliteSna
         bool full;
         var rows = new List<(string TaskId, string Data)>();
         await using (var session = db.Read())
-        await using (var transaction = (SqliteTransaction)await session.Connection.BeginTransactionAsync(ct)) // the view and the position it reflects, consistent
+        await using (var transaction = session.BeginRead()) // the view and the position it reflects, consistent
         {
             position = await CheckpointAsync(session, transaction, ct);
             var state = Command(session, transaction, """

@@ -182,6 +182,27 @@ public sealed class BoardSnapshotTests : IDisposable
     private static IEnumerable<string> Render(IReadOnlyList<(string Status, int Count, IReadOnlyList<TaskState> Tasks)> board) =>
         board.Select(c => $"{c.Status}:{c.Count}:{string.Join(",", c.Tasks.Select(t => KanbatteJson.Serialize(t)))}");
 
+    [Fact]
+    public async Task Reading_for_a_snapshot_or_a_board_as_of_leaves_the_writer_free()
+    {
+        // Snapshots and boards as of a time read in a transaction (one consistent state); it must not take the write lock,
+        // or every writer waits in SQLite's busy handler until the reading ends (stalls of 100+ ms under load).
+        using var db = new SqliteDatabase(new SqliteOptions { Path = Path.Combine(_folder.FullName, "k.db") });
+        await using var session = db.Read();
+        await using var transaction = session.BeginRead();
+        var count = session.Command("SELECT COUNT(*) FROM counters");
+        count.Transaction = transaction;
+        Assert.Equal(0L, await count.ExecuteScalarAsync());
+
+        var write = db.WriteAsync(async writer =>
+        {
+            var insert = writer.Command("INSERT INTO counters (project_key, name, value) VALUES ('RD', 'task', 1)");
+            return await insert.ExecuteNonQueryAsync();
+        }, CancellationToken.None);
+        Assert.Equal(1, await write.WaitAsync(TimeSpan.FromSeconds(5)));
+        Assert.Equal(0L, await count.ExecuteScalarAsync()); // the reading still sees the state it started with
+    }
+
     public void Dispose()
     {
         SqliteConnection.ClearAllPools();
