@@ -41,7 +41,24 @@ public sealed class SqliteDatabase : ISqliteSessions, IDisposable
         _connectionString = new SqliteConnectionStringBuilder { DataSource = full, Pooling = true, DefaultTimeout = 30 }.ToString();
         using var connection = Open();
         Execute(connection, Schema + ViewTable("view") + ViewIndexes);
+        Execute(connection, Optimize);
     }
+
+    /// <summary>
+    /// Gathers the statistics SQLite's query planner needs, for the tables that have none yet or have grown about tenfold
+    /// since (a bounded sample, so milliseconds even for a large file; nothing at all when no table needs it). Without
+    /// them the planner guesses that a partition of the view holds a few rows and may scan all of a large project's rows
+    /// instead of using a list index (measured: the last task of a column in a 93,000-row project, 63 ms by a scan, 0.3 ms
+    /// by the index). SQLite's advice for long-lived connections: run it at open and now and then after.
+    /// </summary>
+    public Task OptimizeAsync(CancellationToken ct) =>
+        WriteAsync(session =>
+        {
+            session.Command(Optimize).ExecuteNonQuery();
+            return Task.FromResult(true);
+        }, ct);
+
+    private const string Optimize = "PRAGMA optimize = 0x10002";
 
     public string Path { get; }
 

@@ -80,7 +80,7 @@ public static class BigProjectBenchmark
     /// <summary>
     /// The project, its members, <paramref name="tasks"/> creations, then changes until <paramref name="events"/>: renames,
     /// status, priority, assignee and label changes, moves, comments and followups on tasks picked at random, by 32
-    /// writers at once. Snapshots are taken every 2 s, as the server does. Returns the moments at 20, 40 ... 100 %.
+    /// writers at once, with the server's background services beside them (snapshots every 2 s, WAL checkpoints, planner statistics). Returns the moments at 20, 40 ... 100 %.
     /// </summary>
     private static async Task<Generated> GenerateAsync(string path, string key, int tasks, int events)
     {
@@ -105,15 +105,10 @@ public static class BigProjectBenchmark
         var created = 0;
         var moments = new DateTimeOffset[5];
         var nextMoment = 0;
-        using var stop = new CancellationTokenSource();
-        var snapshotting = Task.Run(async () =>
-        {
-            while (!stop.IsCancellationRequested)
-            {
-                try { await Task.Delay(2000, stop.Token); } catch (OperationCanceledException) { break; }
-                await snapshots.CaptureAsync();
-            }
-        });
+        // The server's own background work beside the writers: board snapshots, WAL checkpoints, planner statistics.
+        var background = services.GetServices<IHostedService>()
+            .Where(s => s is SnapshotService or WalCheckpointService or QueryStatisticsService).ToList();
+        foreach (var service in background) await service.StartAsync(CancellationToken.None);
         var gate = new object();
         await Parallel.ForEachAsync(Enumerable.Range(0, Writers), new ParallelOptions { MaxDegreeOfParallelism = Writers }, async (writer, _) =>
         {
@@ -141,8 +136,7 @@ public static class BigProjectBenchmark
                 }
             }
         });
-        stop.Cancel();
-        await snapshotting;
+        foreach (var service in background) await service.StopAsync(CancellationToken.None);
         await snapshots.CaptureAsync();
         for (var i = nextMoment; i < 5; i++) moments[i] = DateTimeOffset.UtcNow;
         return new Generated(written, clock.Elapsed, moments);

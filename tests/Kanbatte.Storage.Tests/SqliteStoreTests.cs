@@ -1,3 +1,4 @@
+using Kanbatte.Application;
 using Kanbatte.Storage.Sqlite;
 using Microsoft.Data.Sqlite;
 
@@ -61,6 +62,36 @@ public sealed class SqliteStoreTests : IDisposable
         Assert.NotNull(await store.TryClaimAsync("k", "h1", t0, _ => false));
         await store.PurgeAsync(t0.AddHours(25));       // older: gone, so the key can be claimed afresh
         Assert.Null(await store.TryClaimAsync("k", "h3", t0.AddHours(25), _ => false));
+    }
+
+    [Fact]
+    public async Task A_large_projects_column_is_read_through_its_index_once_statistics_are_gathered()
+    {
+        // Without statistics SQLite's planner takes a partition for a few rows and answered "the last task of a column"
+        // (every move to a column's bottom) by scanning every row of the project; OptimizeAsync (at open, then every
+        // minute on the server) gathers them once a table has grown.
+        using var db = new SqliteDatabase(new SqliteOptions { Path = DbPath });
+        // A project's partition as the view holds it: tasks in five columns, and more comments than tasks.
+        var statuses = new[] { "backlog", "todo", "in_progress", "review", "done" };
+        var tasks = Enumerable.Range(1, 3000).Select(n => new ViewDocument("BIG", $"task:BIG-{n}", "task", 1,
+            $$"""{"id":"BIG-{{n}}","number":{{n}},"status":"{{statuses[n % 5]}}","rank":"r{{n:D6}}","archived":false,"title":"Task {{n}}"}"""));
+        var comments = Enumerable.Range(1, 6000).Select(n => new ViewDocument("BIG", $"comment:{n}", "comment", 1,
+            $$"""{"id":"{{n}}","number":{{n}},"taskId":"BIG-{{n % 3000 + 1}}","text":"A remark"}"""));
+        await new SqliteViewStore(db).WriteAsync(tasks.Concat(comments).Select(d => new ViewChange(d.Partition, d.Id, d)).ToList());
+
+        const string lastOfColumn = """
+            EXPLAIN QUERY PLAN SELECT partition, id, kind, version, data FROM view
+            WHERE partition = 'BIG' AND kind = 'task' AND json_extract(data, '$.archived') = 0 AND json_extract(data, '$.status') IN ('done')
+            ORDER BY json_extract(data, '$.rank') DESC, json_extract(data, '$.number') DESC LIMIT 2
+            """;
+        await db.OptimizeAsync(CancellationToken.None);
+        await using var connection = db.Open();
+        await using var command = connection.CreateCommand();
+        command.CommandText = lastOfColumn;
+        var plan = new List<string>();
+        await using (var reader = await command.ExecuteReaderAsync())
+            while (await reader.ReadAsync()) plan.Add(reader.GetString(3));
+        Assert.Contains(plan, step => step.Contains("USING INDEX ix_view_rank", StringComparison.Ordinal));
     }
 
     [Fact]
