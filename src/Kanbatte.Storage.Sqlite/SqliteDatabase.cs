@@ -242,10 +242,15 @@ public sealed class SqliteDatabase : ISqliteSessions, IDisposable
         ) WITHOUT ROWID;
         """;
 
-    /// <summary>The view's list indexes; a rebuild creates them again on the table it swaps in.</summary>
+    /// <summary>
+    /// The view's list indexes; a rebuild creates them again on the table it swaps in. ix_view_column serves a board's
+    /// columns (archived, status, then rank: a column's page, a task's neighbours, the columns' counts); it replaced
+    /// ix_view_rank, which lacked <c>archived</c>, so archived tasks were read and skipped one by one.
+    /// </summary>
     internal const string ViewIndexes = """
+        DROP INDEX IF EXISTS ix_view_rank;
         CREATE INDEX IF NOT EXISTS ix_view_number ON view (partition, kind, json_extract(data, '$.number'));
-        CREATE INDEX IF NOT EXISTS ix_view_rank ON view (partition, kind, json_extract(data, '$.status'), json_extract(data, '$.rank'));
+        CREATE INDEX IF NOT EXISTS ix_view_column ON view (partition, kind, json_extract(data, '$.archived'), json_extract(data, '$.status'), json_extract(data, '$.rank'));
         CREATE INDEX IF NOT EXISTS ix_view_comments ON view (partition, kind, json_extract(data, '$.taskId'), json_extract(data, '$.number'));
         """;
 

@@ -91,7 +91,18 @@ public sealed class SqliteStoreTests : IDisposable
         var plan = new List<string>();
         await using (var reader = await command.ExecuteReaderAsync())
             while (await reader.ReadAsync()) plan.Add(reader.GetString(3));
-        Assert.Contains(plan, step => step.Contains("USING INDEX ix_view_rank", StringComparison.Ordinal));
+        Assert.Contains(plan, step => step.Contains("USING INDEX ix_view_column", StringComparison.Ordinal));
+
+        // A board's column counts: the project's active tasks through the index, not every document of the project.
+        command.CommandText = """
+            EXPLAIN QUERY PLAN SELECT json_extract(data, '$.status'), COUNT(*) FROM view
+            WHERE partition = 'BIG' AND kind = 'task' AND json_extract(data, '$.archived') = 0
+            GROUP BY 1
+            """;
+        plan.Clear();
+        await using (var reader = await command.ExecuteReaderAsync())
+            while (await reader.ReadAsync()) plan.Add(reader.GetString(3));
+        Assert.Contains(plan, step => step.Contains("USING INDEX ix_view_column", StringComparison.Ordinal));
     }
 
     [Fact]
