@@ -25,11 +25,13 @@ public sealed class SqliteDatabase : ISqliteSessions, IDisposable
     public const int SafetyNetCheckpointPages = 20_000;
 
     private readonly bool _backgroundCheckpoints;
+    private readonly int _maxWalPages;
     private SqliteConnection? _checkpointer;
 
     public SqliteDatabase(SqliteOptions options)
     {
         _backgroundCheckpoints = options.BackgroundCheckpoints;
+        _maxWalPages = options.MaxWalPages;
         _synchronous = options.Synchronous.ToUpperInvariant() switch
         {
             "OFF" or "NORMAL" or "FULL" or "EXTRA" => options.Synchronous.ToUpperInvariant(),
@@ -203,13 +205,33 @@ public sealed class SqliteDatabase : ISqliteSessions, IDisposable
     /// <summary>
     /// Copies what the WAL holds into the database file (a PASSIVE checkpoint, on a connection of its own): writers go on
     /// appending to the WAL meanwhile and readers are not disturbed; frames a reader still needs are left for the next
-    /// time. Returns the WAL's size in pages and how many of them are now in the database file.
+    /// time. Under steady load that is not enough: SQLite starts the WAL over only once every frame is copied and no
+    /// reader still uses it, and overlapping readers and writers keep that moment from ever coming, so the file grows
+    /// without end (hundreds of MiB in minutes, every read slower). Past <see cref="SqliteOptions.MaxWalPages"/> this
+    /// empties it: holding the writers' turn (they queue as for any write), a TRUNCATE checkpoint copies the rest and waits
+    /// for the readers of old frames to finish (new ones read the database file). Returns the WAL's size in pages and how
+    /// many of them are now in the database file.
     /// </summary>
     public async Task<(int WalPages, int Checkpointed)> CheckpointAsync(CancellationToken ct)
     {
+        var passive = await CheckpointAsync("PASSIVE", ct);
+        if (passive.WalPages < _maxWalPages) return passive;
+        await _writer.WaitAsync(ct);
+        try
+        {
+            return await CheckpointAsync("TRUNCATE", ct);
+        }
+        finally
+        {
+            _writer.Release();
+        }
+    }
+
+    private async Task<(int WalPages, int Checkpointed)> CheckpointAsync(string mode, CancellationToken ct)
+    {
         _checkpointer ??= Open();
         await using var command = _checkpointer.CreateCommand();
-        command.CommandText = "PRAGMA wal_checkpoint(PASSIVE)";
+        command.CommandText = $"PRAGMA wal_checkpoint({mode})";
         await using var reader = await command.ExecuteReaderAsync(ct);
         await reader.ReadAsync(ct);
         return (reader.GetInt32(1), reader.GetInt32(2));

@@ -18,4 +18,10 @@ public sealed class SqliteOptions
     /// safety net past <see cref="SqliteDatabase.SafetyNetCheckpointPages"/>. Tools that write without such a host leave it false.
     /// </summary>
     public bool BackgroundCheckpoints { get; set; }
+
+    /// <summary>
+    /// The WAL's size, in pages (4 KiB), past which <see cref="SqliteDatabase.CheckpointAsync"/> empties it even if it has to
+    /// wait for readers (64 MiB by default).
+    /// </summary>
+    public int MaxWalPages { get; set; } = 16_384;
 }

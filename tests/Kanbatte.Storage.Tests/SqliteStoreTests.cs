@@ -106,6 +106,57 @@ public sealed class SqliteStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task The_wal_is_emptied_past_its_limit_though_readers_keep_overlapping()
+    {
+        // Under load a reader always holds some old frames, so a PASSIVE checkpoint never lets SQLite start the WAL over
+        // and the file grows without end; past its limit the background checkpoint empties it all the same.
+        using var db = new SqliteDatabase(new SqliteOptions { Path = DbPath, BackgroundCheckpoints = true, MaxWalPages = 50 });
+        using var stop = new CancellationTokenSource();
+        var overlapping = Task.Run(async () =>
+        {
+            (SqliteSession Session, SqliteTransaction Transaction)? previous = null;
+            while (!stop.IsCancellationRequested)
+            {
+                var session = db.Read();
+                var transaction = session.BeginRead();
+                var count = session.Command("SELECT COUNT(*) FROM counters");
+                count.Transaction = transaction;
+                await count.ExecuteScalarAsync();
+                if (previous is { } last)
+                {
+                    last.Transaction.Dispose();
+                    await last.Session.DisposeAsync();
+                }
+                previous = (session, transaction);
+                await Task.Delay(2);
+            }
+            if (previous is { } open)
+            {
+                open.Transaction.Dispose();
+                await open.Session.DisposeAsync();
+            }
+        });
+
+        for (var i = 0; i < 200; i++)
+            await db.WriteAsync(async session =>
+            {
+                var insert = session.Command("INSERT INTO counters (project_key, name, value) VALUES ($k, 'task', 1)");
+                insert.Parameters.AddWithValue("$k", $"P{i}");
+                return await insert.ExecuteNonQueryAsync();
+            }, CancellationToken.None);
+        var (walPages, _) = await db.CheckpointAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(20));
+        await stop.CancelAsync();
+        await overlapping;
+
+        Assert.Equal(0, walPages);
+        Assert.Equal(0, new FileInfo(DbPath + "-wal").Length);
+        await using var check = db.Open();
+        await using var command = check.CreateCommand();
+        command.CommandText = "SELECT COUNT(*) FROM counters";
+        Assert.Equal(200L, await command.ExecuteScalarAsync());
+    }
+
+    [Fact]
     public void An_unknown_synchronous_mode_is_refused() =>
         Assert.Throws<ArgumentException>(() => new SqliteDatabase(new SqliteOptions { Path = DbPath, Synchronous = "sometimes" }));
 
