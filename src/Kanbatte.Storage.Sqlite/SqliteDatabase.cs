@@ -42,7 +42,9 @@ public sealed class SqliteDatabase : ISqliteSessions, IDisposable
         Path = full;
         _connectionString = new SqliteConnectionStringBuilder { DataSource = full, Pooling = true, DefaultTimeout = 30 }.ToString();
         using var connection = Open();
+        var counted = Exists(connection, "view_task_counts");
         Execute(connection, Schema + ViewTable("view") + ViewIndexes);
+        if (!counted) Execute(connection, RecountTasks); // a file from before the counts: counted once, kept by the triggers after
         Execute(connection, Optimize);
     }
 
@@ -245,6 +247,14 @@ public sealed class SqliteDatabase : ISqliteSessions, IDisposable
         _writer.Dispose();
     }
 
+    private static bool Exists(SqliteConnection connection, string table)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = $name)";
+        command.Parameters.AddWithValue("$name", table);
+        return (long)command.ExecuteScalar()! == 1;
+    }
+
     private static void Execute(SqliteConnection connection, string sql)
     {
         using var command = connection.CreateCommand();
@@ -265,15 +275,45 @@ public sealed class SqliteDatabase : ISqliteSessions, IDisposable
         """;
 
     /// <summary>
-    /// The view's list indexes; a rebuild creates them again on the table it swaps in. ix_view_column serves a board's
+    /// The view's list indexes and the triggers that keep the task counts; a rebuild creates them again on the table it
+    /// swaps in (and recounts). ix_view_column serves a board's
     /// columns (archived, status, then rank: a column's page, a task's neighbours, the columns' counts); it replaced
     /// ix_view_rank, which lacked <c>archived</c>, so archived tasks were read and skipped one by one.
     /// </summary>
     internal const string ViewIndexes = """
         DROP INDEX IF EXISTS ix_view_rank;
+        CREATE TRIGGER IF NOT EXISTS view_task_counts_insert AFTER INSERT ON view
+        WHEN new.kind = 'task' AND json_extract(new.data, '$.archived') = 0
+        BEGIN
+            INSERT INTO view_task_counts (partition, status, tasks) VALUES (new.partition, json_extract(new.data, '$.status'), 1)
+            ON CONFLICT (partition, status) DO UPDATE SET tasks = tasks + 1;
+        END;
+        CREATE TRIGGER IF NOT EXISTS view_task_counts_update AFTER UPDATE ON view
+        WHEN old.kind = 'task' OR new.kind = 'task'
+        BEGIN
+            UPDATE view_task_counts SET tasks = tasks - 1
+            WHERE old.kind = 'task' AND json_extract(old.data, '$.archived') = 0 AND partition = old.partition AND status = json_extract(old.data, '$.status');
+            INSERT INTO view_task_counts (partition, status, tasks)
+            SELECT new.partition, json_extract(new.data, '$.status'), 1 WHERE new.kind = 'task' AND json_extract(new.data, '$.archived') = 0
+            ON CONFLICT (partition, status) DO UPDATE SET tasks = tasks + 1;
+        END;
+        CREATE TRIGGER IF NOT EXISTS view_task_counts_delete AFTER DELETE ON view
+        WHEN old.kind = 'task' AND json_extract(old.data, '$.archived') = 0
+        BEGIN
+            UPDATE view_task_counts SET tasks = tasks - 1 WHERE partition = old.partition AND status = json_extract(old.data, '$.status');
+        END;
         CREATE INDEX IF NOT EXISTS ix_view_number ON view (partition, kind, json_extract(data, '$.number'));
         CREATE INDEX IF NOT EXISTS ix_view_column ON view (partition, kind, json_extract(data, '$.archived'), json_extract(data, '$.status'), json_extract(data, '$.rank'));
         CREATE INDEX IF NOT EXISTS ix_view_comments ON view (partition, kind, json_extract(data, '$.taskId'), json_extract(data, '$.number'));
+        """;
+
+    /// <summary>The counts of active tasks from the view itself: on an older file, and after a rebuild swapped its table in.</summary>
+    internal const string RecountTasks = """
+        DELETE FROM view_task_counts;
+        INSERT INTO view_task_counts (partition, status, tasks)
+        SELECT partition, json_extract(data, '$.status'), COUNT(*) FROM view
+        WHERE kind = 'task' AND json_extract(data, '$.archived') = 0
+        GROUP BY 1, 2;
         """;
 
     // The design's two tables, plus the projector's checkpoint, the number counters, idempotency keys and the changes journal.
@@ -327,6 +367,15 @@ public sealed class SqliteDatabase : ISqliteSessions, IDisposable
             PRIMARY KEY (project_key, task_id, position)
         ) WITHOUT ROWID;
         CREATE INDEX IF NOT EXISTS ix_board_snapshot_tasks_position ON board_snapshot_tasks (project_key, position);
+
+        -- Each project's active tasks by status, kept by triggers on the view (ViewIndexes), so a board's column counts
+        -- are a few rows, not a read of every task of the project. Derived from the view like the view from the log.
+        CREATE TABLE IF NOT EXISTS view_task_counts (
+            partition TEXT    NOT NULL,
+            status    TEXT    NOT NULL,
+            tasks     INTEGER NOT NULL,
+            PRIMARY KEY (partition, status)
+        ) WITHOUT ROWID;
 
         CREATE TABLE IF NOT EXISTS idempotency (
             key          TEXT PRIMARY KEY,

@@ -55,6 +55,7 @@ public sealed class SqliteViewRebuild(SqliteDatabase db, SqliteEventStore events
                 DROP TABLE {SqliteViewStore.DefaultTable};
                 ALTER TABLE {RebuildTable} RENAME TO {SqliteViewStore.DefaultTable};
                 {SqliteDatabase.ViewIndexes}
+                {SqliteDatabase.RecountTasks}
                 UPDATE view_epoch SET epoch = lower(hex(randomblob(8)));
                 INSERT INTO checkpoints (consumer, position) VALUES ($consumer, $position)
                 ON CONFLICT (consumer) DO UPDATE SET position = excluded.position;

@@ -30,7 +30,7 @@ public sealed class RebuildTests(ITestOutputHelper output) : IDisposable
             if (i % 2 == 0) await commands.ChangeTaskAsync(task.Id, new ChangeTask(null, null, Statuses.Done), null, Meta);
             if (i % 3 == 0) await commands.AddCommentAsync(task.Id, new AddComment("c"), Meta);
         }
-        // Damage: a lost row, a corrupted row, a row no event explains, a stale checkpoint and a left-over half rebuild.
+        // Damage: a lost row, a corrupted row, a row no event explains, a stale checkpoint, wrong board counts and a left-over half rebuild.
         await using (var connection = db.Open())
         await using (var command = connection.CreateCommand())
         {
@@ -38,6 +38,8 @@ public sealed class RebuildTests(ITestOutputHelper output) : IDisposable
                 INSERT INTO view VALUES ('RB', 'task:RB-001', 'task', 1, '{}');
                 INSERT INTO view VALUES ('ZZ', 'task:ZZ-001', 'task', 9, '{}');
                 INSERT INTO checkpoints VALUES ('view', 3);
+                UPDATE view_task_counts SET tasks = 99;
+                INSERT INTO view_task_counts VALUES ('ZZ', 'todo', 1);
                 CREATE TABLE view_rebuild (x);
                 """;
             await command.ExecuteNonQueryAsync();
@@ -52,6 +54,11 @@ public sealed class RebuildTests(ITestOutputHelper output) : IDisposable
         Assert.Equal(log[^1].Position, LogOracle.Scalar(Db, "SELECT position FROM checkpoints WHERE consumer = 'view'"));
         Assert.Equal(0, LogOracle.Scalar(Db, "SELECT COUNT(*) FROM sqlite_master WHERE name = 'view_rebuild'"));
         Assert.Equal(2, LogOracle.Scalar(Db, "SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND tbl_name = 'view' AND name IN ('ix_view_number', 'ix_view_comments')"));
+        // The board's counts are the rebuilt view's (damaged ones recounted), and kept by its triggers.
+        Assert.Equal(15, LogOracle.Scalar(Db, "SELECT tasks FROM view_task_counts WHERE partition = 'RB' AND status = 'done'"));
+        Assert.Equal(15, LogOracle.Scalar(Db, "SELECT tasks FROM view_task_counts WHERE partition = 'RB' AND status = 'todo'"));
+        Assert.Equal(0, LogOracle.Scalar(Db, "SELECT COALESCE(SUM(tasks), 0) FROM view_task_counts WHERE partition = 'ZZ'"));
+        Assert.Equal(3, LogOracle.Scalar(Db, "SELECT COUNT(*) FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'view' AND name LIKE 'view_task_counts_%'"));
         // The list queries still use their expression index after the swap.
         Assert.Contains("ix_view_number", PlanOf("SELECT * FROM view WHERE partition = 'RB' AND kind = 'task' AND json_extract(data, '$.number') > 0 ORDER BY json_extract(data, '$.number') LIMIT 5"));
     }

@@ -157,6 +157,30 @@ public sealed class SqliteStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task A_file_from_before_the_board_counts_is_counted_when_opened()
+    {
+        using (var db = new SqliteDatabase(new SqliteOptions { Path = DbPath }))
+        {
+            await new SqliteViewStore(db).WriteAsync(new[] { "todo", "todo", "done" }.Select((status, i) => new ViewChange("OLD", $"task:OLD-{i}",
+                new ViewDocument("OLD", $"task:OLD-{i}", "task", 1, $$"""{"id":"OLD-{{i}}","number":{{i}},"status":"{{status}}","archived":false}"""))).ToList());
+            await using var connection = db.Open();
+            await using var command = connection.CreateCommand();
+            command.CommandText = """
+                DROP TRIGGER view_task_counts_insert; DROP TRIGGER view_task_counts_update; DROP TRIGGER view_task_counts_delete;
+                DROP TABLE view_task_counts;
+                """;
+            await command.ExecuteNonQueryAsync();
+        }
+        SqliteConnection.ClearAllPools();
+
+        using var reopened = new SqliteDatabase(new SqliteOptions { Path = DbPath });
+        var view = new SqliteViewStore(reopened);
+        Assert.Equal(new Dictionary<string, int> { ["todo"] = 2, ["done"] = 1 }, (await view.CountTasksByStatusAsync("OLD")).ToDictionary());
+        await view.WriteAsync([new ViewChange("OLD", "task:OLD-0", new ViewDocument("OLD", "task:OLD-0", "task", 2, """{"id":"OLD-0","number":0,"status":"done","archived":false}"""))]);
+        Assert.Equal(new Dictionary<string, int> { ["todo"] = 1, ["done"] = 2 }, (await view.CountTasksByStatusAsync("OLD")).ToDictionary());
+    }
+
+    [Fact]
     public void An_unknown_synchronous_mode_is_refused() =>
         Assert.Throws<ArgumentException>(() => new SqliteDatabase(new SqliteOptions { Path = DbPath, Synchronous = "sometimes" }));
 

@@ -47,6 +47,29 @@ public abstract class ViewStoreContract(IStoreFactory factory) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_boards_counts_follow_every_write_of_its_tasks()
+    {
+        static ViewChange Archived(string project, int number, string status, int version)
+        {
+            var change = Task(project, number, status, version);
+            return change with { Document = change.Document! with { Json = change.Document.Json.Replace("\"archived\":false", "\"archived\":true", StringComparison.Ordinal) } };
+        }
+
+        await View.WriteAsync([Task("AI", 1, "todo"), Task("AI", 2, "todo"), Task("AI", 3, "done"), Task("AI", 4, "review"), Task("WEB", 1, "todo"), Comment("AI", "AI-001", 1)]);
+        await View.WriteAsync([Task("AI", 2, "in_progress", version: 2)]);       // moved
+        await View.WriteAsync([Archived("AI", 3, "done", version: 2)]);          // archived: off the board
+        await View.WriteAsync([Archived("AI", 4, "review", version: 2)]);
+        await View.WriteAsync([Task("AI", 4, "review", version: 3)]);            // restored
+        await View.WriteAsync([Task("AI", 1, "in_progress", version: 2), Task("AI", 1, "todo", version: 3)]); // there and back
+        var (p, id) = ViewKeys.Task("AI", "AI-002");
+        await View.WriteAsync([Task("AI", 5, "todo"), new ViewChange(p, id, null)]);
+
+        var counts = await View.CountTasksByStatusAsync("AI");
+        Assert.Equal(new Dictionary<string, int> { ["todo"] = 2, ["review"] = 1 }, counts.Where(c => c.Value > 0).ToDictionary());
+        Assert.Equal(1, (await View.CountTasksByStatusAsync("WEB"))["todo"]);
+    }
+
+    [Fact]
     public async Task A_change_without_a_document_deletes()
     {
         await View.WriteAsync([Comment("AI", "AI-001", 1)]);
