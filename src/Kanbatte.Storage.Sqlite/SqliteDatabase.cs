@@ -210,9 +210,11 @@ public sealed class SqliteDatabase : ISqliteSessions, IDisposable
     /// time. Under steady load that is not enough: SQLite starts the WAL over only once every frame is copied and no
     /// reader still uses it, and overlapping readers and writers keep that moment from ever coming, so the file grows
     /// without end (hundreds of MiB in minutes, every read slower). Past <see cref="SqliteOptions.MaxWalPages"/> this
-    /// empties it: holding the writers' turn (they queue as for any write), a TRUNCATE checkpoint copies the rest and waits
-    /// for the readers of old frames to finish (new ones read the database file). Returns the WAL's size in pages and how
-    /// many of them are now in the database file.
+    /// empties it: holding the writers' turn (they queue as for any write), a TRUNCATE checkpoint copies the rest and
+    /// starts the WAL over unless a reader still uses old frames; it does not wait for one (SQLite reports it busy, and
+    /// Microsoft.Data.Sqlite sets no busy handler), so a long reader (a snapshot of a large project) never stalls the
+    /// writers, and the next checkpoint tries again. Returns the WAL's size in pages and how many of them are now in the
+    /// database file.
     /// </summary>
     public async Task<(int WalPages, int Checkpointed)> CheckpointAsync(CancellationToken ct)
     {

@@ -43,8 +43,8 @@ public sealed class SqliteSession : IAsyncDisposable
 
     /// <summary>
     /// A transaction that only reads, so its queries see one consistent state. Deferred: Microsoft.Data.Sqlite's default
-    /// is <c>BEGIN IMMEDIATE</c>, which takes the database's write lock, and the writer would then wait in SQLite's busy
-    /// handler (sleeps of up to 100 ms) for as long as the reading goes on.
+    /// is <c>BEGIN IMMEDIATE</c>, which takes the database's write lock, and the writer's statements would then be busy and
+    /// retried by Microsoft.Data.Sqlite, with a sleep between tries, for as long as the reading goes on.
     /// </summary>
     public SqliteTransaction BeginRead() => Connection.BeginTransaction(deferred: true);
 

@@ -186,7 +186,7 @@ public sealed class BoardSnapshotTests : IDisposable
     public async Task Reading_for_a_snapshot_or_a_board_as_of_leaves_the_writer_free()
     {
         // Snapshots and boards as of a time read in a transaction (one consistent state); it must not take the write lock,
-        // or every writer waits in SQLite's busy handler until the reading ends (stalls of 100+ ms under load).
+        // or every writer's statement is busy and retried until the reading ends (stalls of 150 ms and more under load).
         using var db = new SqliteDatabase(new SqliteOptions { Path = Path.Combine(_folder.FullName, "k.db") });
         await using var session = db.Read();
         await using var transaction = session.BeginRead();

@@ -181,6 +181,29 @@ public sealed class SqliteStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task A_long_reader_does_not_hold_the_writers_behind_the_checkpoint_that_empties_the_wal()
+    {
+        using var db = new SqliteDatabase(new SqliteOptions { Path = DbPath, BackgroundCheckpoints = true, MaxWalPages = 50 });
+        await using var session = db.Read();
+        await using var transaction = session.BeginRead(); // a long reader: a snapshot of a large project, say
+        var count = session.Command("SELECT COUNT(*) FROM counters");
+        count.Transaction = transaction;
+        await count.ExecuteScalarAsync();
+        for (var i = 0; i < 100; i++)
+            await db.WriteAsync(async writer =>
+            {
+                var insert = writer.Command("INSERT INTO counters (project_key, name, value) VALUES ($k, 'task', 1)");
+                insert.Parameters.AddWithValue("$k", $"P{i}");
+                return await insert.ExecuteNonQueryAsync();
+            }, CancellationToken.None);
+
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var (walPages, _) = await db.CheckpointAsync(CancellationToken.None);
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5), $"the checkpoint held the writers for {clock.Elapsed}");
+        Assert.True(walPages > 0); // not emptied yet: the next checkpoint tries again
+    }
+
+    [Fact]
     public void An_unknown_synchronous_mode_is_refused() =>
         Assert.Throws<ArgumentException>(() => new SqliteDatabase(new SqliteOptions { Path = DbPath, Synchronous = "sometimes" }));
 
