@@ -3,33 +3,12 @@ using Kanbatte.Storage.Sqlite;
 namespace Kanbatte.Server;
 
 /// <summary>
-/// Takes the board snapshots that are due (<see cref="SqliteSnapshotStore"/>) every few seconds, in the background:
-/// a snapshot of a large project is many rows, written a chunk at a time between the writers' turns, never in them.
+/// Takes the board snapshots that are due (<see cref="SqliteSnapshotStore"/>) every 2 s, in the background: a snapshot of
+/// a large project is many rows, written a chunk at a time between the writers' turns, never in them. One that fails
+/// costs time travel a few more events to fold until the next pass takes it.
 /// </summary>
-public sealed class SnapshotService(SqliteSnapshotStore snapshots, ILogger<SnapshotService> logger) : BackgroundService
+public sealed class SnapshotService(SqliteSnapshotStore snapshots, ILogger<SnapshotService> logger)
+    : PeriodicService(TimeSpan.FromSeconds(2), logger)
 {
-    private static readonly TimeSpan Interval = TimeSpan.FromSeconds(2);
-
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(Interval);
-        try
-        {
-            while (await timer.WaitForNextTickAsync(stoppingToken))
-            {
-                try
-                {
-                    await snapshots.CaptureAsync(stoppingToken);
-                }
-                catch (Exception e) when (e is not OperationCanceledException)
-                {
-                    // Snapshots are derived data: time travel folds more events until the next pass takes them.
-                    logger.LogWarning(e, "Taking board snapshots failed; trying again in {Interval}", Interval);
-                }
-            }
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-        }
-    }
+    protected override Task RunOnceAsync(CancellationToken ct) => snapshots.CaptureAsync(ct);
 }
