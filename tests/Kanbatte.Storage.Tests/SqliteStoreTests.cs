@@ -137,13 +137,7 @@ public sealed class SqliteStoreTests : IDisposable
             }
         });
 
-        for (var i = 0; i < 200; i++)
-            await db.WriteAsync(async session =>
-            {
-                var insert = session.Command("INSERT INTO counters (project_key, name, value) VALUES ($k, 'task', 1)");
-                insert.Parameters.AddWithValue("$k", $"P{i}");
-                return await insert.ExecuteNonQueryAsync();
-            }, CancellationToken.None);
+        await WriteCountersAsync(db, 200);
         // As the server's background service does: checkpoints every so often (one may find a reader still on old frames).
         var walPages = -1;
         for (var attempt = 0; attempt < 100 && walPages != 0; attempt++)
@@ -195,18 +189,24 @@ public sealed class SqliteStoreTests : IDisposable
         var count = session.Command("SELECT COUNT(*) FROM counters");
         count.Transaction = transaction;
         await count.ExecuteScalarAsync();
-        for (var i = 0; i < 100; i++)
+        await WriteCountersAsync(db, 100);
+
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var (walPages, _) = await db.CheckpointAsync(CancellationToken.None);
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5), $"the checkpoint held the writers for {clock.Elapsed}");
+        Assert.True(walPages > 0); // not emptied yet: the next checkpoint tries again
+    }
+
+    /// <summary>Small writes, one a commit, so the WAL grows by a frame or more each.</summary>
+    private static async Task WriteCountersAsync(SqliteDatabase db, int count)
+    {
+        for (var i = 0; i < count; i++)
             await db.WriteAsync(async writer =>
             {
                 var insert = writer.Command("INSERT INTO counters (project_key, name, value) VALUES ($k, 'task', 1)");
                 insert.Parameters.AddWithValue("$k", $"P{i}");
                 return await insert.ExecuteNonQueryAsync();
             }, CancellationToken.None);
-
-        var clock = System.Diagnostics.Stopwatch.StartNew();
-        var (walPages, _) = await db.CheckpointAsync(CancellationToken.None);
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5), $"the checkpoint held the writers for {clock.Elapsed}");
-        Assert.True(walPages > 0); // not emptied yet: the next checkpoint tries again
     }
 
     [Fact]
