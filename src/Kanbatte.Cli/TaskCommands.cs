@@ -288,34 +288,25 @@ public static partial class Cli
         return command;
     }
 
-    private static Command TaskComment()
-    {
-        var id = TaskIdOption();
-        var comment = new Option<string>("--comment", "-c") { Description = "The comment", HelpName = "text", Required = true };
-        var idempotencyKey = IdempotencyKeyOption();
-        var format = FormatOption();
-        var command = new Command("comment", "Comment on a task") { id, comment, idempotencyKey, format };
-        Action(command, async run =>
-        {
-            var answer = await run.Client.SendAsync(HttpMethod.Post, TaskPath(run.Get(id)!, "/comments"),
-                new JsonObject { ["body"] = run.Get(comment) }, Retry.WithKey, run.Ct, run.Get(idempotencyKey));
-            run.Write(Views.Entity(run.Get(format), answer.Body!, Views.Comment));
-        });
-        return command;
-    }
+    private static Command TaskComment() =>
+        TaskAddition("comment", "Comment on a task", "The comment", "/comments", Views.Comment);
 
-    private static Command TaskFollowup()
+    private static Command TaskFollowup() =>
+        TaskAddition("followup", "Add a followup to a task (open until resolved)", "What is to be followed up", "/followups", Views.Followup);
+
+    /// <summary>A command that adds something with a text to a task (a comment, a followup): POST with a body, retried under an idempotency key.</summary>
+    private static Command TaskAddition(string verb, string description, string text, string path, EntityView view)
     {
         var id = TaskIdOption();
-        var comment = new Option<string>("--comment", "-c") { Description = "What is to be followed up", HelpName = "text", Required = true };
+        var comment = new Option<string>("--comment", "-c") { Description = text, HelpName = "text", Required = true };
         var idempotencyKey = IdempotencyKeyOption();
         var format = FormatOption();
-        var command = new Command("followup", "Add a followup to a task (open until resolved)") { id, comment, idempotencyKey, format };
+        var command = new Command(verb, description) { id, comment, idempotencyKey, format };
         Action(command, async run =>
         {
-            var answer = await run.Client.SendAsync(HttpMethod.Post, TaskPath(run.Get(id)!, "/followups"),
+            var answer = await run.Client.SendAsync(HttpMethod.Post, TaskPath(run.Get(id)!, path),
                 new JsonObject { ["body"] = run.Get(comment) }, Retry.WithKey, run.Ct, run.Get(idempotencyKey));
-            run.Write(Views.Entity(run.Get(format), answer.Body!, Views.Followup));
+            run.Write(Views.Entity(run.Get(format), answer.Body!, view));
         });
         return command;
     }

@@ -291,7 +291,9 @@ public sealed class SqliteDatabase : ISqliteSessions, IDisposable
             ON CONFLICT (partition, status) DO UPDATE SET tasks = tasks + 1;
         END;
         CREATE TRIGGER IF NOT EXISTS view_task_counts_update AFTER UPDATE ON view
-        WHEN old.kind = 'task' OR new.kind = 'task'
+        WHEN (old.kind = 'task' OR new.kind = 'task') AND (old.kind IS NOT new.kind
+            OR json_extract(old.data, '$.status') IS NOT json_extract(new.data, '$.status')
+            OR json_extract(old.data, '$.archived') IS NOT json_extract(new.data, '$.archived'))
         BEGIN
             UPDATE view_task_counts SET tasks = tasks - 1
             WHERE old.kind = 'task' AND json_extract(old.data, '$.archived') = 0 AND partition = old.partition AND status = json_extract(old.data, '$.status');

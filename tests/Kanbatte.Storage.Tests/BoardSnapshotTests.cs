@@ -78,14 +78,8 @@ public sealed class BoardSnapshotTests : IDisposable
     [Fact]
     public async Task A_growing_projects_snapshots_copy_at_most_one_task_per_event()
     {
-        using var db = new SqliteDatabase(new SqliteOptions { Path = Path.Combine(_folder.FullName, "large.db") });
-        var events = new SqliteEventStore(db);
-        var view = new SqliteViewStore(db);
-        var clock = new SteppingClock();
-        var commands = new KanbatteCommands(new WritePipeline(events, clock), new SqliteCounterStore(db), view, clock);
-        var projection = new FeedProjection(events, new SqliteCheckpointStore(db), new Projector(view, events),
-            new ProjectionProgress(), new ProjectNotifications(), NullLogger<FeedProjection>.Instance);
-        var snapshots = new SqliteSnapshotStore(db, every: 10);
+        using var rig = Rig.Open(Path.Combine(_folder.FullName, "large.db"), every: 10);
+        var (db, commands, projection, snapshots) = (rig.Db, rig.Commands, rig.Projection, rig.Snapshots);
         await commands.CreateProjectAsync(new CreateProject("LG", "Large", null, null), Meta);
         for (var i = 1; i <= 300; i++)
         {
@@ -115,14 +109,8 @@ public sealed class BoardSnapshotTests : IDisposable
     [Fact]
     public async Task A_snapshot_cut_short_is_never_used()
     {
-        using var db = new SqliteDatabase(new SqliteOptions { Path = Path.Combine(_folder.FullName, "cut.db") });
-        var events = new SqliteEventStore(db);
-        var view = new SqliteViewStore(db);
-        var clock = new SteppingClock();
-        var commands = new KanbatteCommands(new WritePipeline(events, clock), new SqliteCounterStore(db), view, clock);
-        var projection = new FeedProjection(events, new SqliteCheckpointStore(db), new Projector(view, events),
-            new ProjectionProgress(), new ProjectNotifications(), NullLogger<FeedProjection>.Instance);
-        var snapshots = new SqliteSnapshotStore(db, every: 3);
+        using var rig = Rig.Open(Path.Combine(_folder.FullName, "cut.db"), every: 3);
+        var (db, commands, projection, snapshots, clock) = (rig.Db, rig.Commands, rig.Projection, rig.Snapshots, rig.Clock);
         await commands.CreateProjectAsync(new CreateProject("CS", "Cut short", null, null), Meta);
         for (var i = 0; i < 4; i++) await commands.CreateTaskAsync("CS", new CreateTask($"T{i}", null, null), Meta);
         await projection.CatchUpAsync(CancellationToken.None);
@@ -149,14 +137,8 @@ public sealed class BoardSnapshotTests : IDisposable
     [Fact]
     public async Task No_snapshot_is_taken_while_one_of_the_projects_events_is_parked()
     {
-        using var db = new SqliteDatabase(new SqliteOptions { Path = Path.Combine(_folder.FullName, "parked.db") });
-        var events = new SqliteEventStore(db);
-        var view = new SqliteViewStore(db);
-        var clock = new SteppingClock();
-        var commands = new KanbatteCommands(new WritePipeline(events, clock), new SqliteCounterStore(db), view, clock);
-        var projection = new FeedProjection(events, new SqliteCheckpointStore(db), new Projector(view, events),
-            new ProjectionProgress(), new ProjectNotifications(), NullLogger<FeedProjection>.Instance);
-        var snapshots = new SqliteSnapshotStore(db, every: 3);
+        using var rig = Rig.Open(Path.Combine(_folder.FullName, "parked.db"), every: 3);
+        var (db, events, commands, projection, snapshots) = (rig.Db, rig.Events, rig.Commands, rig.Projection, rig.Snapshots);
         await commands.CreateProjectAsync(new CreateProject("PK", "Parked", null, null), Meta);
         for (var i = 0; i < 5; i++) await commands.CreateTaskAsync("PK", new CreateTask($"T{i}", null, null), Meta);
         await projection.CatchUpAsync(CancellationToken.None);
@@ -207,6 +189,25 @@ public sealed class BoardSnapshotTests : IDisposable
     {
         SqliteConnection.ClearAllPools();
         _folder.Delete(recursive: true);
+    }
+
+    /// <summary>A file with what the snapshot tests drive: commands, the feed projection, and snapshots every <c>every</c> events.</summary>
+    private sealed record Rig(SqliteDatabase Db, SqliteEventStore Events, KanbatteCommands Commands, FeedProjection Projection,
+        SqliteSnapshotStore Snapshots, SteppingClock Clock) : IDisposable
+    {
+        public static Rig Open(string path, int every)
+        {
+            var db = new SqliteDatabase(new SqliteOptions { Path = path });
+            var events = new SqliteEventStore(db);
+            var view = new SqliteViewStore(db);
+            var clock = new SteppingClock();
+            return new Rig(db, events, new KanbatteCommands(new WritePipeline(events, clock), new SqliteCounterStore(db), view, clock),
+                new FeedProjection(events, new SqliteCheckpointStore(db), new Projector(view, events),
+                    new ProjectionProgress(), new ProjectNotifications(), NullLogger<FeedProjection>.Instance),
+                new SqliteSnapshotStore(db, every), clock);
+        }
+
+        public void Dispose() => Db.Dispose();
     }
 
     /// <summary>A clock that moves one millisecond per reading, so every event has its own time.</summary>
