@@ -12,7 +12,8 @@ public interface IEventStore
 
     /// <summary>
     /// Appends as above and runs <paramref name="inTransaction"/>, in order, inside the append's transaction once the events
-    /// are written; their after-commit actions run once it has committed. A store without transactions takes no steps.
+    /// are written; their after-commit actions run once it has committed, before this returns. A store that commits several
+    /// appends in one transaction runs the steps once on all their events. A store without transactions takes no steps.
     /// </summary>
     Task<long> AppendAsync(string streamId, int expectedVersion, IReadOnlyList<EventEnvelope> events, IReadOnlyList<IInTransactionStep> inTransaction, CancellationToken ct = default) =>
         inTransaction.Count == 0

@@ -106,7 +106,9 @@ public sealed class SqliteDatabase : ISqliteSessions, IDisposable
     /// Runs <paramref name="work"/> atomically on the writer's session, and returns once it is committed. Writes that
     /// queue up while another commits are committed together (group commit): one transaction, each write in a savepoint
     /// of its own, so a write that fails is rolled back alone while the others commit. Under concurrent load this turns
-    /// many small transactions into a few, which is most of what a write costs in SQLite.
+    /// many small transactions into a few, which is most of what a write costs in SQLite. The appends' in-transaction
+    /// steps (inline projection) run once on everything the group appended, just before it commits
+    /// (<see cref="TransactionAppends"/>), and what they leave to do after the commit is done before any write returns.
     /// </summary>
     public async Task<T> WriteAsync<T>(Func<SqliteSession, Task<T>> work, CancellationToken ct)
     {
@@ -131,6 +133,7 @@ public sealed class SqliteDatabase : ISqliteSessions, IDisposable
         while (group.Count < MaxGroupCommit && _queued.TryDequeue(out var next)) group.Add(next);
         var session = _writeSession ??= new SqliteSession(OpenWriter(), release: null);
         Exception? failed = null;
+        List<Action> committed = [];
         try
         {
             await using var transaction = session.Connection.BeginTransaction(deferred: false);
@@ -138,9 +141,18 @@ public sealed class SqliteDatabase : ISqliteSessions, IDisposable
             foreach (var write in group)
             {
                 session.Command("SAVEPOINT write").ExecuteNonQuery();
-                if (await write.RunAsync(session)) session.Command("RELEASE write").ExecuteNonQuery();
-                else session.Command("ROLLBACK TO write; RELEASE write").ExecuteNonQuery();
+                if (await write.RunAsync(session))
+                {
+                    session.Command("RELEASE write").ExecuteNonQuery();
+                    session.Appends.Keep();
+                }
+                else
+                {
+                    session.Command("ROLLBACK TO write; RELEASE write").ExecuteNonQuery();
+                    session.Appends.Drop();
+                }
             }
+            committed = await session.Appends.RunStepsAsync(session);
             await transaction.CommitAsync(CancellationToken.None);
         }
         catch (Exception e)
@@ -150,7 +162,10 @@ public sealed class SqliteDatabase : ISqliteSessions, IDisposable
         finally
         {
             session.Transaction = null;
+            session.Appends.Clear();
         }
+        // Before the writers hear of their commit: read-your-writes checks what the steps report here.
+        if (failed is null) foreach (var then in committed) then();
         foreach (var write in group) write.Complete(failed);
     }
 

@@ -24,7 +24,7 @@ public sealed class SqliteEventStore : IEventStore, IEventFeed
         EventStoreGuards.CheckAppend(streamId, expectedVersion, events);
         // Encoded before taking the writer's turn, which every other write waits for.
         var rows = events.Select(e => (Data: e.Data.GetRawText(), Metadata: JsonSerializer.Serialize(e.Metadata, KanbatteJson.Options), At: KanbatteJson.Format(e.RecordedAt))).ToList();
-        var (last, committed) = await _db.WriteAsync(async session =>
+        return await _db.WriteAsync(async session =>
         {
             var check = session.Command("SELECT COALESCE(MAX(version), 0) FROM event_log WHERE stream_id = $stream");
             check.Parameters.AddWithValue("$stream", streamId);
@@ -55,17 +55,10 @@ public sealed class SqliteEventStore : IEventStore, IEventFeed
                 appended.Add(e with { Position = (long)(await insert.ExecuteScalarAsync(ct))! });
             }
 
-            List<Action>? then = null;
-            if (inTransaction.Count > 0)
-            {
-                var transaction = new SqliteAppendTransaction(session);
-                foreach (var step in inTransaction)
-                    if (await step.RunAsync(transaction, appended, ct) is { } after) (then ??= []).Add(after);
-            }
-            return (appended[^1].Position, then);
+            // The steps run once the whole transaction's writes are in (SqliteDatabase.WriteAsync), on all their events.
+            if (inTransaction.Count > 0) session.Appends.Stage(inTransaction, appended);
+            return appended[^1].Position;
         }, ct);
-        if (committed is not null) foreach (var after in committed) after();
-        return last;
     }
 
     public async Task<IReadOnlyList<EventEnvelope>> ReadStreamAsync(string streamId, int fromVersion, int maxCount = int.MaxValue, CancellationToken ct = default)

@@ -26,6 +26,9 @@ public sealed class SqliteSession : IAsyncDisposable
     /// <summary>The write transaction, while the session is the writer's and a write is running.</summary>
     public SqliteTransaction? Transaction { get; internal set; }
 
+    /// <summary>The events the write transaction's appends wrote, for the steps that run on them before it commits.</summary>
+    internal TransactionAppends Appends { get; } = new();
+
     /// <summary>The prepared command for <paramref name="sql"/>, in the current transaction, with no parameters bound yet.</summary>
     public SqliteCommand Command(string sql)
     {

@@ -56,6 +56,102 @@ public sealed class SqliteInlineProjectionTests : IDisposable
     }
 
     /// <summary>
+    /// Appends that queue while another write holds the writer commit together, and are projected together: every task in
+    /// the view, one changes-journal entry naming all of them, one checkpoint at the last, one notification; an append of
+    /// the group that fails (a conflict) takes nothing with it and adds nothing.
+    /// </summary>
+    [Fact]
+    public async Task Appends_committed_together_are_projected_together()
+    {
+        using var db = new SqliteDatabase(new SqliteOptions { Path = Path.Combine(_folder.FullName, "k.db") });
+        var progress = new ProjectionProgress();
+        var notifications = new ProjectNotifications();
+        var events = new SqliteEventStore(db);
+        var view = new SqliteViewStore(db);
+        var journal = new SqliteChangeJournal(db);
+        IInTransactionStep[] inTransaction = [new InlineProjection(progress, notifications, TimeProvider.System, NullLogger<InlineProjection>.Instance)];
+        var pipeline = new WritePipeline(events, TimeProvider.System, LoadOption.RequireLoad, null, inTransaction, []);
+        var commands = new KanbatteCommands(pipeline, new SqliteCounterStore(db), view, TimeProvider.System);
+        await commands.CreateProjectAsync(new CreateProject("GR", "Group", null, null), Meta);
+        var tasks = new List<TaskState>();
+        for (var i = 0; i < 4; i++) tasks.Add(await commands.CreateTaskAsync("GR", new CreateTask($"Task {i}", null, null), Meta));
+        var head = await journal.HeadAsync("GR");
+        var position = progress.Projected;
+        while (notifications.Reader.TryRead(out _)) { }
+
+        // While one write holds the writer, four renames and a conflicting append queue behind it (an append reaches the
+        // queue before its first await), so the next turn takes all five as one group.
+        var queued = new List<Task<long>>();
+        await db.WriteAsync(_ =>
+        {
+            foreach (var task in tasks)
+                queued.Add(events.AppendAsync(StreamIds.Task(task.Id), 1,
+                    [EventCodec.Encode(StreamIds.Task(task.Id), 2, new TaskUpdated(Title: $"{task.Title} renamed"), DateTimeOffset.UtcNow, Meta)], inTransaction));
+            queued.Add(events.AppendAsync(StreamIds.Task(tasks[0].Id), 0,
+                [EventCodec.Encode(StreamIds.Task(tasks[0].Id), 1, new TaskUpdated(Title: "Lost"), DateTimeOffset.UtcNow, Meta)], inTransaction));
+            return Task.FromResult(true);
+        }, CancellationToken.None);
+        var positions = await Task.WhenAll(queued.Take(4));
+        await Assert.ThrowsAsync<ConcurrencyException>(() => queued[4]);
+
+        Assert.Equal(Enumerable.Range(1, 4).Select(i => position + i), positions);
+        foreach (var task in tasks)
+        {
+            var (partition, id) = ViewKeys.Task("GR", task.Id);
+            var doc = await view.GetAsync(partition, id);
+            Assert.Equal(2, doc?.Version);
+            Assert.Contains($"{task.Title} renamed", doc!.Json);
+        }
+        Assert.Equal(position + 4, await new SqliteCheckpointStore(db).GetAsync(FeedProjection.Consumer));
+        Assert.Equal(position + 4, progress.Projected);
+        Assert.Equal(head + 1, await journal.HeadAsync("GR"));
+        var entry = Assert.Single(await journal.ReadAsync("GR", head, 10));
+        Assert.Equal(tasks.Select(t => t.Id).Order(), entry.Changes.Select(c => c.Id).Order());
+        Assert.All(entry.Changes, c => Assert.Equal(2, c.Version));
+        Assert.True(notifications.Reader.TryRead(out var told));
+        Assert.Equal(new ProjectChanged("GR", head + 1), told);
+        Assert.False(notifications.Reader.TryRead(out _));
+    }
+
+    /// <summary>
+    /// A group whose appends with the step have, between them, one without it (a tool's): projecting theirs and moving the
+    /// checkpoint past it would leave that one out of the view for good, so the whole group is left to the feed projection.
+    /// </summary>
+    [Fact]
+    public async Task A_group_with_a_gap_in_its_projected_appends_is_left_to_the_feed_projection()
+    {
+        using var db = new SqliteDatabase(new SqliteOptions { Path = Path.Combine(_folder.FullName, "k.db") });
+        var progress = new ProjectionProgress();
+        var events = new SqliteEventStore(db);
+        var view = new SqliteViewStore(db);
+        var checkpoints = new SqliteCheckpointStore(db);
+        IInTransactionStep[] inTransaction = [new InlineProjection(progress, new ProjectNotifications(), TimeProvider.System, NullLogger<InlineProjection>.Instance)];
+        var commands = new KanbatteCommands(new WritePipeline(events, TimeProvider.System, LoadOption.RequireLoad, null, inTransaction, []),
+            new SqliteCounterStore(db), view, TimeProvider.System);
+        await commands.CreateProjectAsync(new CreateProject("GA", "Gap", null, null), Meta);
+        var tasks = new List<TaskState>();
+        for (var i = 0; i < 3; i++) tasks.Add(await commands.CreateTaskAsync("GA", new CreateTask($"Task {i}", null, null), Meta));
+        var position = await checkpoints.GetAsync(FeedProjection.Consumer);
+
+        var queued = new List<Task<long>>();
+        await db.WriteAsync(_ =>
+        {
+            for (var i = 0; i < tasks.Count; i++)
+                queued.Add(events.AppendAsync(StreamIds.Task(tasks[i].Id), 1,
+                    [EventCodec.Encode(StreamIds.Task(tasks[i].Id), 2, new TaskUpdated(Title: "Renamed"), DateTimeOffset.UtcNow, Meta)],
+                    i == 1 ? [] : inTransaction));
+            return Task.FromResult(true);
+        }, CancellationToken.None);
+        await Task.WhenAll(queued);
+
+        Assert.Equal(position, await checkpoints.GetAsync(FeedProjection.Consumer));
+        var feed = new FeedProjection(events, checkpoints, new Projector(view, events), progress, new ProjectNotifications(), NullLogger<FeedProjection>.Instance);
+        Assert.Equal(3, await feed.CatchUpAsync(CancellationToken.None));
+        foreach (var task in tasks)
+            Assert.Equal(2, (await view.GetAsync(ViewKeys.Task("GA", task.Id).Partition, ViewKeys.Task("GA", task.Id).Id))?.Version);
+    }
+
+    /// <summary>
     /// The feed projection read its checkpoint, then appends were projected in their own transaction before it read the
     /// events after it: those are in the view and the changes journal already, so it neither projects nor tells them again.
     /// </summary>
