@@ -27,6 +27,7 @@ public sealed class SqliteDatabase : ISqliteSessions, IDisposable
     private readonly bool _backgroundCheckpoints;
     private readonly int _maxWalPages;
     private SqliteConnection? _checkpointer;
+    private int _walPagesBefore; // the WAL's size at the previous checkpoint: unchanged means writes have paused
 
     public SqliteDatabase(SqliteOptions options)
     {
@@ -225,20 +226,25 @@ public sealed class SqliteDatabase : ISqliteSessions, IDisposable
     /// time. Under steady load that is not enough: SQLite starts the WAL over only once every frame is copied and no
     /// reader still uses it, and overlapping readers and writers keep that moment from ever coming, so the file grows
     /// without end (hundreds of MiB in minutes, every read slower). Past <see cref="SqliteOptions.MaxWalPages"/> this
-    /// empties it: holding the writers' turn (they queue as for any write), a TRUNCATE checkpoint copies the rest and
-    /// starts the WAL over unless a reader still uses old frames; it does not wait for one (SQLite reports it busy, and
-    /// Microsoft.Data.Sqlite sets no busy handler), so a long reader (a snapshot of a large project) never stalls the
-    /// writers, and the next checkpoint tries again. Returns the WAL's size in pages and how many of them are now in the
-    /// database file.
+    /// starts it over: holding the writers' turn (they queue as for any write), a RESTART checkpoint copies the rest and
+    /// has the next write start the WAL from its beginning, unless a reader still uses old frames; it does not wait for
+    /// one (SQLite reports it busy, and Microsoft.Data.Sqlite sets no busy handler), so a long reader (a snapshot of a
+    /// large project) never stalls the writers, and the next checkpoint tries again. RESTART, not TRUNCATE, while writes
+    /// go on: the file is reused as it is, while truncating a WAL of this size took 40-55 ms of the writers' turn against
+    /// 10-22 ms, and writing into the file's existing blocks is cheaper than growing it again. Once writes pause (the
+    /// WAL unchanged and all copied since the previous checkpoint) a TRUNCATE gives the file's space back. Returns the
+    /// WAL's size in pages and how many of them are now in the database file.
     /// </summary>
     public async Task<(int WalPages, int Checkpointed)> CheckpointAsync(CancellationToken ct)
     {
         var passive = await CheckpointAsync("PASSIVE", ct);
-        if (passive.WalPages < _maxWalPages) return passive;
+        var paused = passive.WalPages > 0 && passive.Checkpointed == passive.WalPages && passive.WalPages == _walPagesBefore;
+        _walPagesBefore = passive.WalPages;
+        if (passive.WalPages < _maxWalPages && !paused) return passive;
         await _writer.WaitAsync(ct);
         try
         {
-            return await CheckpointAsync("TRUNCATE", ct);
+            return await CheckpointAsync(paused ? "TRUNCATE" : "RESTART", ct);
         }
         finally
         {

@@ -197,14 +197,38 @@ public sealed class SqliteStoreTests : IDisposable
         Assert.True(walPages > 0); // not emptied yet: the next checkpoint tries again
     }
 
+    [Fact]
+    public async Task While_writes_go_on_the_wal_starts_over_in_place_and_its_space_is_given_back_once_they_pause()
+    {
+        using var db = new SqliteDatabase(new SqliteOptions { Path = DbPath, BackgroundCheckpoints = true, MaxWalPages = 50 });
+        await WriteCountersAsync(db, 100);
+        var size = new FileInfo(DbPath + "-wal").Length;
+        Assert.True((await db.CheckpointAsync(CancellationToken.None)).WalPages >= 50); // past the limit: started over at the next write
+
+        // Writes go on: they start the WAL from its beginning, in the file as it is (no truncation in the writers' turn).
+        await WriteCountersAsync(db, 5, "Q");
+        var (walPages, checkpointed) = await db.CheckpointAsync(CancellationToken.None);
+        Assert.InRange(walPages, 1, 49);
+        Assert.Equal(walPages, checkpointed);
+        Assert.Equal(size, new FileInfo(DbPath + "-wal").Length);
+
+        // Writes pause: the next checkpoint finds the WAL as it was and all copied, and gives the file's space back.
+        Assert.Equal((0, 0), await db.CheckpointAsync(CancellationToken.None));
+        Assert.Equal(0, new FileInfo(DbPath + "-wal").Length);
+        await using var check = db.Open();
+        await using var command = check.CreateCommand();
+        command.CommandText = "SELECT COUNT(*) FROM counters";
+        Assert.Equal(105L, await command.ExecuteScalarAsync());
+    }
+
     /// <summary>Small writes, one a commit, so the WAL grows by a frame or more each.</summary>
-    private static async Task WriteCountersAsync(SqliteDatabase db, int count)
+    private static async Task WriteCountersAsync(SqliteDatabase db, int count, string prefix = "P")
     {
         for (var i = 0; i < count; i++)
             await db.WriteAsync(async writer =>
             {
                 var insert = writer.Command("INSERT INTO counters (project_key, name, value) VALUES ($k, 'task', 1)");
-                insert.Parameters.AddWithValue("$k", $"P{i}");
+                insert.Parameters.AddWithValue("$k", $"{prefix}{i}");
                 return await insert.ExecuteNonQueryAsync();
             }, CancellationToken.None);
     }
