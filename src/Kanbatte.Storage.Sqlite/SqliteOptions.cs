@@ -20,8 +20,8 @@ public sealed class SqliteOptions
     public bool BackgroundCheckpoints { get; set; }
 
     /// <summary>
-    /// The WAL's size, in pages (4 KiB), past which <see cref="SqliteDatabase.CheckpointAsync"/> empties it even if it has to
-    /// wait for readers (64 MiB by default).
+    /// The WAL's size, in pages (4 KiB), past which <see cref="SqliteDatabase.CheckpointAsync"/> starts it over (64 MiB by
+    /// default); the file itself is truncated once writes pause.
     /// </summary>
     public int MaxWalPages { get; set; } = 16_384;
 }
