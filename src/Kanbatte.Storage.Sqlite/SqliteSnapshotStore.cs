@@ -142,14 +142,22 @@ public sealed class SqliteSnapshotStore(SqliteDatabase db, int every = SqliteSna
         await using (var transaction = session.BeginRead()) // the view and the position it reflects, consistent
         {
             position = await CheckpointAsync(session, transaction, ct);
+            // The snapshot's time is the latest recorded time of the events it covers (clocks may step back, so the latest,
+            // not the last): that of the previous snapshot, which covers the events up to it, or of an event after it.
+            // Read so, it costs the events since the previous snapshot, not the project's whole history (30-96 ms at
+            // 119,000 events, read that way before).
             var state = Command(session, transaction, """
-                SELECT (SELECT MAX(recorded_at) FROM event_log WHERE project_key = $k AND position <= $p),
+                SELECT (SELECT MAX(at) FROM (
+                            SELECT recorded_at AS at FROM event_log WHERE project_key = $k AND position > $from AND position <= $p
+                            UNION ALL
+                            SELECT at FROM board_snapshots WHERE project_key = $k AND position = $from AND complete = 1)),
                        (SELECT COUNT(*) FROM view WHERE partition = $k AND kind = 'task'),
                        (SELECT MAX(position) FROM board_snapshots WHERE project_key = $k AND full = 1 AND complete = 1),
                        (SELECT COALESCE(SUM(tasks), 0) FROM board_snapshots WHERE project_key = $k AND complete = 1 AND position > COALESCE(
                             (SELECT MAX(position) FROM board_snapshots WHERE project_key = $k AND full = 1 AND complete = 1), 0))
                 """);
             state.Parameters.AddWithValue("$k", project);
+            state.Parameters.AddWithValue("$from", from);
             state.Parameters.AddWithValue("$p", position);
             await using (var reader = await state.ExecuteReaderAsync(ct))
             {

@@ -106,6 +106,48 @@ public sealed class BoardSnapshotTests : IDisposable
         Assert.True(copied <= 2 * 301, $"{taken} snapshots copied {copied} task documents for 301 events");
     }
 
+    /// <summary>
+    /// A snapshot's time is the latest recorded time of every event it covers, even of one before the previous snapshot
+    /// whose clock ran ahead: a board as of a moment before that time must not come from it, or it would show a change
+    /// recorded after that moment.
+    /// </summary>
+    [Fact]
+    public async Task A_snapshot_keeps_the_time_of_an_earlier_event_whose_clock_ran_ahead()
+    {
+        using var rig = Rig.Open(Path.Combine(_folder.FullName, "ahead.db"), every: 5);
+        var (commands, projection, snapshots, clock) = (rig.Commands, rig.Projection, rig.Snapshots, rig.Clock);
+        await commands.CreateProjectAsync(new CreateProject("AH", "Ahead", null, null), Meta);
+        var task = await commands.CreateTaskAsync("AH", new CreateTask("Task", null, Statuses.Todo), Meta);
+        var start = clock.GetUtcNow();
+
+        // One writer's clock an hour ahead, the others' right.
+        clock.Set(start.AddHours(1));
+        await commands.ChangeTaskAsync(task.Id, new ChangeTask("Renamed an hour ahead", null, Statuses.Done), null, Meta);
+        clock.Set(start);
+        for (var i = 0; i < 5; i++) await commands.CreateTaskAsync("AH", new CreateTask($"Other {i}", null, null), Meta);
+        await projection.CatchUpAsync(CancellationToken.None);
+        await snapshots.CaptureAsync();
+        for (var i = 0; i < 5; i++) await commands.CreateTaskAsync("AH", new CreateTask($"Later {i}", null, null), Meta);
+        await projection.CatchUpAsync(CancellationToken.None);
+        await snapshots.CaptureAsync();
+
+        await using (var connection = rig.Db.Open())
+        await using (var command = connection.CreateCommand())
+        {
+            command.CommandText = "SELECT COUNT(*), MIN(at) FROM board_snapshots WHERE project_key = 'AH' AND complete = 1";
+            await using var reader = await command.ExecuteReaderAsync();
+            await reader.ReadAsync();
+            Assert.Equal(2, reader.GetInt64(0));
+            Assert.True(DateTimeOffset.Parse(reader.GetString(1)) > start.AddHours(1), $"a snapshot's time {reader.GetString(1)} is before the rename it covers");
+        }
+        // Half an hour in, the rename has not happened yet: the board says so, with snapshots as from the log.
+        var view = new SqliteViewStore(rig.Db);
+        var at = start.AddMinutes(30);
+        var fromLog = await new KanbatteQueries(view, rig.Events).BoardAsOfAsync("AH", at, 100);
+        Assert.Equal(Render(fromLog), Render(await new KanbatteQueries(view, rig.Events, snapshots).BoardAsOfAsync("AH", at, 100)));
+        Assert.Contains(fromLog.Single(c => c.Status == Statuses.Todo).Tasks, t => t.Title == "Task");
+    }
+
     [Fact]
     public async Task A_snapshot_cut_short_is_never_used()
     {
@@ -215,5 +257,8 @@ public sealed class BoardSnapshotTests : IDisposable
     {
         private DateTimeOffset _now = DateTimeOffset.Parse("2026-01-01T00:00:00Z");
         public override DateTimeOffset GetUtcNow() => _now = _now.AddMilliseconds(1);
+
+        /// <summary>Sets the clock, forward or back (a writer whose clock is off).</summary>
+        public void Set(DateTimeOffset now) => _now = now;
     }
 }
