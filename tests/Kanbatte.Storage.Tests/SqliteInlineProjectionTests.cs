@@ -15,14 +15,8 @@ public sealed class SqliteInlineProjectionTests : IDisposable
     [Fact]
     public async Task Appends_are_projected_with_their_transaction_and_a_failing_one_falls_back_to_the_feed_projection()
     {
-        using var db = new SqliteDatabase(new SqliteOptions { Path = Path.Combine(_folder.FullName, "k.db") });
-        var progress = new ProjectionProgress();
-        var events = new SqliteEventStore(db);
-        var view = new SqliteViewStore(db);
-        var checkpoints = new SqliteCheckpointStore(db);
-        IInTransactionStep[] inTransaction = [new InlineProjection(progress, new ProjectNotifications(), TimeProvider.System, NullLogger<InlineProjection>.Instance)];
-        var pipeline = new WritePipeline(events, TimeProvider.System, LoadOption.RequireLoad, null, inTransaction, []);
-        var commands = new KanbatteCommands(pipeline, new SqliteCounterStore(db), view, TimeProvider.System);
+        using var rig = Rig.Open(Path.Combine(_folder.FullName, "k.db"));
+        var (db, progress, events, view, checkpoints, inTransaction, commands) = (rig.Db, rig.Progress, rig.Events, rig.View, rig.Checkpoints, rig.InTransaction, rig.Commands);
 
         // Caught up: the task's document and the checkpoint come with the append itself.
         await commands.CreateProjectAsync(new CreateProject("IN", "Inline", null, null), Meta);
@@ -63,15 +57,8 @@ public sealed class SqliteInlineProjectionTests : IDisposable
     [Fact]
     public async Task Appends_committed_together_are_projected_together()
     {
-        using var db = new SqliteDatabase(new SqliteOptions { Path = Path.Combine(_folder.FullName, "k.db") });
-        var progress = new ProjectionProgress();
-        var notifications = new ProjectNotifications();
-        var events = new SqliteEventStore(db);
-        var view = new SqliteViewStore(db);
-        var journal = new SqliteChangeJournal(db);
-        IInTransactionStep[] inTransaction = [new InlineProjection(progress, notifications, TimeProvider.System, NullLogger<InlineProjection>.Instance)];
-        var pipeline = new WritePipeline(events, TimeProvider.System, LoadOption.RequireLoad, null, inTransaction, []);
-        var commands = new KanbatteCommands(pipeline, new SqliteCounterStore(db), view, TimeProvider.System);
+        using var rig = Rig.Open(Path.Combine(_folder.FullName, "k.db"));
+        var (progress, notifications, view, journal, commands) = (rig.Progress, rig.Notifications, rig.View, rig.Journal, rig.Commands);
         await commands.CreateProjectAsync(new CreateProject("GR", "Group", null, null), Meta);
         var tasks = new List<TaskState>();
         for (var i = 0; i < 4; i++) tasks.Add(await commands.CreateTaskAsync("GR", new CreateTask($"Task {i}", null, null), Meta));
@@ -79,18 +66,9 @@ public sealed class SqliteInlineProjectionTests : IDisposable
         var position = progress.Projected;
         while (notifications.Reader.TryRead(out _)) { }
 
-        // While one write holds the writer, four renames and a conflicting append queue behind it (an append reaches the
-        // queue before its first await), so the next turn takes all five as one group.
-        var queued = new List<Task<long>>();
-        await db.WriteAsync(_ =>
-        {
-            foreach (var task in tasks)
-                queued.Add(events.AppendAsync(StreamIds.Task(task.Id), 1,
-                    [EventCodec.Encode(StreamIds.Task(task.Id), 2, new TaskUpdated(Title: $"{task.Title} renamed"), DateTimeOffset.UtcNow, Meta)], inTransaction));
-            queued.Add(events.AppendAsync(StreamIds.Task(tasks[0].Id), 0,
-                [EventCodec.Encode(StreamIds.Task(tasks[0].Id), 1, new TaskUpdated(Title: "Lost"), DateTimeOffset.UtcNow, Meta)], inTransaction));
-            return Task.FromResult(true);
-        }, CancellationToken.None);
+        // Four renames and a conflicting append, committed as one group.
+        var queued = await rig.QueueBehindTheWriterAsync(
+            [.. tasks.Select(task => (task.Id, 1, $"{task.Title} renamed", true)), (tasks[0].Id, 0, "Lost", true)]);
         var positions = await Task.WhenAll(queued.Take(4));
         await Assert.ThrowsAsync<ConcurrencyException>(() => queued[4]);
 
@@ -102,7 +80,7 @@ public sealed class SqliteInlineProjectionTests : IDisposable
             Assert.Equal(2, doc?.Version);
             Assert.Contains($"{task.Title} renamed", doc!.Json);
         }
-        Assert.Equal(position + 4, await new SqliteCheckpointStore(db).GetAsync(FeedProjection.Consumer));
+        Assert.Equal(position + 4, await rig.Checkpoints.GetAsync(FeedProjection.Consumer));
         Assert.Equal(position + 4, progress.Projected);
         Assert.Equal(head + 1, await journal.HeadAsync("GR"));
         var entry = Assert.Single(await journal.ReadAsync("GR", head, 10));
@@ -120,29 +98,14 @@ public sealed class SqliteInlineProjectionTests : IDisposable
     [Fact]
     public async Task A_group_with_a_gap_in_its_projected_appends_is_left_to_the_feed_projection()
     {
-        using var db = new SqliteDatabase(new SqliteOptions { Path = Path.Combine(_folder.FullName, "k.db") });
-        var progress = new ProjectionProgress();
-        var events = new SqliteEventStore(db);
-        var view = new SqliteViewStore(db);
-        var checkpoints = new SqliteCheckpointStore(db);
-        IInTransactionStep[] inTransaction = [new InlineProjection(progress, new ProjectNotifications(), TimeProvider.System, NullLogger<InlineProjection>.Instance)];
-        var commands = new KanbatteCommands(new WritePipeline(events, TimeProvider.System, LoadOption.RequireLoad, null, inTransaction, []),
-            new SqliteCounterStore(db), view, TimeProvider.System);
+        using var rig = Rig.Open(Path.Combine(_folder.FullName, "k.db"));
+        var (progress, events, view, checkpoints, commands) = (rig.Progress, rig.Events, rig.View, rig.Checkpoints, rig.Commands);
         await commands.CreateProjectAsync(new CreateProject("GA", "Gap", null, null), Meta);
         var tasks = new List<TaskState>();
         for (var i = 0; i < 3; i++) tasks.Add(await commands.CreateTaskAsync("GA", new CreateTask($"Task {i}", null, null), Meta));
         var position = await checkpoints.GetAsync(FeedProjection.Consumer);
 
-        var queued = new List<Task<long>>();
-        await db.WriteAsync(_ =>
-        {
-            for (var i = 0; i < tasks.Count; i++)
-                queued.Add(events.AppendAsync(StreamIds.Task(tasks[i].Id), 1,
-                    [EventCodec.Encode(StreamIds.Task(tasks[i].Id), 2, new TaskUpdated(Title: "Renamed"), DateTimeOffset.UtcNow, Meta)],
-                    i == 1 ? [] : inTransaction));
-            return Task.FromResult(true);
-        }, CancellationToken.None);
-        await Task.WhenAll(queued);
+        await Task.WhenAll(await rig.QueueBehindTheWriterAsync([.. tasks.Select((task, i) => (task.Id, 1, "Renamed", i != 1))]));
 
         Assert.Equal(position, await checkpoints.GetAsync(FeedProjection.Consumer));
         var feed = new FeedProjection(events, checkpoints, new Projector(view, events), progress, new ProjectNotifications(), NullLogger<FeedProjection>.Instance);
@@ -158,15 +121,8 @@ public sealed class SqliteInlineProjectionTests : IDisposable
     [Fact]
     public async Task The_feed_projection_leaves_alone_what_inline_projection_did_meanwhile()
     {
-        using var db = new SqliteDatabase(new SqliteOptions { Path = Path.Combine(_folder.FullName, "k.db") });
-        var progress = new ProjectionProgress();
-        var notifications = new ProjectNotifications();
-        var events = new SqliteEventStore(db);
-        var view = new SqliteViewStore(db);
-        var journal = new SqliteChangeJournal(db);
-        var pipeline = new WritePipeline(events, TimeProvider.System, LoadOption.RequireLoad, null,
-            [new InlineProjection(progress, notifications, TimeProvider.System, NullLogger<InlineProjection>.Instance)], []);
-        var commands = new KanbatteCommands(pipeline, new SqliteCounterStore(db), view, TimeProvider.System);
+        using var rig = Rig.Open(Path.Combine(_folder.FullName, "k.db"));
+        var (progress, notifications, events, view, journal, commands) = (rig.Progress, rig.Notifications, rig.Events, rig.View, rig.Journal, rig.Commands);
         await commands.CreateProjectAsync(new CreateProject("FI", "Feed and inline", null, null), Meta);
         var task = await commands.CreateTaskAsync("FI", new CreateTask("Inline", null, null), Meta);
         await commands.ChangeTaskAsync(task.Id, new ChangeTask("Still inline", null, null), null, Meta);
@@ -175,12 +131,48 @@ public sealed class SqliteInlineProjectionTests : IDisposable
         while (notifications.Reader.TryRead(out _)) { }
 
         // A checkpoint read before those appends: the feed reads them, and finds them projected.
-        var feed = new FeedProjection(events, new CheckpointReadEarly(new SqliteCheckpointStore(db)), new Projector(view, events, journal),
+        var feed = new FeedProjection(events, new CheckpointReadEarly(rig.Checkpoints), new Projector(view, events, journal),
             progress, notifications, NullLogger<FeedProjection>.Instance);
         Assert.Equal(3, await feed.CatchUpAsync(CancellationToken.None));
 
         Assert.Equal(head, await journal.HeadAsync("FI"));
         Assert.False(notifications.Reader.TryRead(out _));
+    }
+
+    /// <summary>A file with the server's write path on it: commands whose appends carry inline projection, and the stores it writes.</summary>
+    private sealed record Rig(SqliteDatabase Db, ProjectionProgress Progress, ProjectNotifications Notifications, SqliteEventStore Events,
+        SqliteViewStore View, SqliteCheckpointStore Checkpoints, SqliteChangeJournal Journal, IInTransactionStep[] InTransaction, KanbatteCommands Commands)
+        : IDisposable
+    {
+        public static Rig Open(string path)
+        {
+            var db = new SqliteDatabase(new SqliteOptions { Path = path });
+            var (progress, notifications, events, view) = (new ProjectionProgress(), new ProjectNotifications(), new SqliteEventStore(db), new SqliteViewStore(db));
+            IInTransactionStep[] inTransaction = [new InlineProjection(progress, notifications, TimeProvider.System, NullLogger<InlineProjection>.Instance)];
+            var pipeline = new WritePipeline(events, TimeProvider.System, LoadOption.RequireLoad, null, inTransaction, []);
+            return new Rig(db, progress, notifications, events, view, new SqliteCheckpointStore(db), new SqliteChangeJournal(db), inTransaction,
+                new KanbatteCommands(pipeline, new SqliteCounterStore(db), view, TimeProvider.System));
+        }
+
+        /// <summary>
+        /// Renames appended while one write holds the writer (an append reaches the queue before its first await), so the
+        /// next turn takes them all as one group; each at the version given, with inline projection or without.
+        /// </summary>
+        public async Task<List<Task<long>>> QueueBehindTheWriterAsync(IReadOnlyList<(string TaskId, int Version, string Title, bool Projected)> renames)
+        {
+            var queued = new List<Task<long>>();
+            await Db.WriteAsync(_ =>
+            {
+                foreach (var (taskId, version, title, projected) in renames)
+                    queued.Add(Events.AppendAsync(StreamIds.Task(taskId), version,
+                        [EventCodec.Encode(StreamIds.Task(taskId), version + 1, new TaskUpdated(Title: title), DateTimeOffset.UtcNow, Meta)],
+                        projected ? InTransaction : []));
+                return Task.FromResult(true);
+            }, CancellationToken.None);
+            return queued;
+        }
+
+        public void Dispose() => Db.Dispose();
     }
 
     /// <summary>TEST ONLY: a checkpoint read before every append was made, as a feed projection that started just before them.</summary>
