@@ -44,7 +44,9 @@ public sealed class SqliteDatabase : ISqliteSessions, IDisposable
         _connectionString = new SqliteConnectionStringBuilder { DataSource = full, Pooling = true, DefaultTimeout = 30 }.ToString();
         using var connection = Open();
         var counted = Exists(connection, "view_task_counts");
-        Execute(connection, Schema + ViewTable("view") + ViewIndexes);
+        Execute(connection, Schema + ViewTable("view"));
+        if (!HasColumn(connection, "view", "number")) Execute(connection, AddListColumns); // a file from before the list columns
+        Execute(connection, ViewIndexes);
         if (!counted) Execute(connection, RecountTasks); // a file from before the counts: counted once, kept by the triggers after
         Execute(connection, Optimize);
     }
@@ -278,6 +280,14 @@ public sealed class SqliteDatabase : ISqliteSessions, IDisposable
         return (long)command.ExecuteScalar()! == 1;
     }
 
+    private static bool HasColumn(SqliteConnection connection, string table, string column)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT EXISTS (SELECT 1 FROM pragma_table_info('{table}') WHERE name = $column)";
+        command.Parameters.AddWithValue("$column", column);
+        return (long)command.ExecuteScalar()! == 1;
+    }
+
     private static void Execute(SqliteConnection connection, string sql)
     {
         using var command = connection.CreateCommand();
@@ -285,7 +295,14 @@ public sealed class SqliteDatabase : ISqliteSessions, IDisposable
         command.ExecuteNonQuery();
     }
 
-    /// <summary>The view table's definition, shared by the schema and the rebuild's new table.</summary>
+    /// <summary>
+    /// The view table's definition, shared by the schema and the rebuild's new table. After the document itself, copies of
+    /// the fields lists sort and filter on (null where the document has none), written by <see cref="SqliteViewStore"/>
+    /// from the document in the same statement: the list indexes and the count triggers use these plain columns, so a
+    /// change that leaves them as they were (a rename, a new description) rewrites no index entry and fires no trigger.
+    /// Measured against indexes on json_extract(data, ...), which SQLite rewrites on every change of data: a title
+    /// update 10-12 against 33-41 us, a new task 15-19 against 19-25 us (docs/performance.md).
+    /// </summary>
     internal static string ViewTable(string name) => $"""
         CREATE TABLE IF NOT EXISTS {name} (
             partition TEXT    NOT NULL,
@@ -293,51 +310,76 @@ public sealed class SqliteDatabase : ISqliteSessions, IDisposable
             kind      TEXT    NOT NULL,
             version   INTEGER NOT NULL,
             data      TEXT    NOT NULL,
+            number    INTEGER,
+            task_id   TEXT,
+            status    TEXT,
+            rank      TEXT,
+            archived  INTEGER,
             PRIMARY KEY (partition, id)
         ) WITHOUT ROWID;
         """;
 
+    /// <summary>The list columns added to a view from before them, and filled from its documents (the triggers that
+    /// read the JSON go first, so the fill counts nothing twice; <see cref="ViewIndexes"/> makes the new ones).</summary>
+    private const string AddListColumns = """
+        DROP TRIGGER IF EXISTS view_task_counts_insert;
+        DROP TRIGGER IF EXISTS view_task_counts_update;
+        DROP TRIGGER IF EXISTS view_task_counts_delete;
+        ALTER TABLE view ADD COLUMN number INTEGER;
+        ALTER TABLE view ADD COLUMN task_id TEXT;
+        ALTER TABLE view ADD COLUMN status TEXT;
+        ALTER TABLE view ADD COLUMN rank TEXT;
+        ALTER TABLE view ADD COLUMN archived INTEGER;
+        UPDATE view SET number = json_extract(data, '$.number'), task_id = json_extract(data, '$.taskId'),
+            status = json_extract(data, '$.status'), rank = json_extract(data, '$.rank'), archived = json_extract(data, '$.archived');
+        """;
+
     /// <summary>
     /// The view's list indexes and the triggers that keep the task counts; a rebuild creates them again on the table it
-    /// swaps in (and recounts). ix_view_column serves a board's
-    /// columns (archived, status, then rank: a column's page, a task's neighbours, the columns' counts); it replaced
-    /// ix_view_rank, which lacked <c>archived</c>, so archived tasks were read and skipped one by one.
+    /// swaps in (and recounts). ix_view_by_column serves a board's columns (archived, status, then rank: a column's page,
+    /// a task's neighbours); ix_view_children a task's comments and followups, and only theirs. The drops remove the
+    /// earlier layout's indexes and triggers, which read the JSON.
     /// </summary>
     internal const string ViewIndexes = """
         DROP INDEX IF EXISTS ix_view_rank;
-        CREATE TRIGGER IF NOT EXISTS view_task_counts_insert AFTER INSERT ON view
-        WHEN new.kind = 'task' AND json_extract(new.data, '$.archived') = 0
+        DROP INDEX IF EXISTS ix_view_number;
+        DROP INDEX IF EXISTS ix_view_column;
+        DROP INDEX IF EXISTS ix_view_comments;
+        DROP TRIGGER IF EXISTS view_task_counts_insert;
+        DROP TRIGGER IF EXISTS view_task_counts_update;
+        DROP TRIGGER IF EXISTS view_task_counts_delete;
+        CREATE TRIGGER IF NOT EXISTS view_counts_insert AFTER INSERT ON view
+        WHEN new.kind = 'task' AND new.archived = 0
         BEGIN
-            INSERT INTO view_task_counts (partition, status, tasks) VALUES (new.partition, json_extract(new.data, '$.status'), 1)
+            INSERT INTO view_task_counts (partition, status, tasks) VALUES (new.partition, new.status, 1)
             ON CONFLICT (partition, status) DO UPDATE SET tasks = tasks + 1;
         END;
-        CREATE TRIGGER IF NOT EXISTS view_task_counts_update AFTER UPDATE ON view
-        WHEN (old.kind = 'task' OR new.kind = 'task') AND (old.kind IS NOT new.kind
-            OR json_extract(old.data, '$.status') IS NOT json_extract(new.data, '$.status')
-            OR json_extract(old.data, '$.archived') IS NOT json_extract(new.data, '$.archived'))
+        CREATE TRIGGER IF NOT EXISTS view_counts_update AFTER UPDATE OF kind, status, archived ON view
+        WHEN (old.kind = 'task' OR new.kind = 'task')
+            AND (old.kind IS NOT new.kind OR old.status IS NOT new.status OR old.archived IS NOT new.archived)
         BEGIN
             UPDATE view_task_counts SET tasks = tasks - 1
-            WHERE old.kind = 'task' AND json_extract(old.data, '$.archived') = 0 AND partition = old.partition AND status = json_extract(old.data, '$.status');
+            WHERE old.kind = 'task' AND old.archived = 0 AND partition = old.partition AND status = old.status;
             INSERT INTO view_task_counts (partition, status, tasks)
-            SELECT new.partition, json_extract(new.data, '$.status'), 1 WHERE new.kind = 'task' AND json_extract(new.data, '$.archived') = 0
+            SELECT new.partition, new.status, 1 WHERE new.kind = 'task' AND new.archived = 0
             ON CONFLICT (partition, status) DO UPDATE SET tasks = tasks + 1;
         END;
-        CREATE TRIGGER IF NOT EXISTS view_task_counts_delete AFTER DELETE ON view
-        WHEN old.kind = 'task' AND json_extract(old.data, '$.archived') = 0
+        CREATE TRIGGER IF NOT EXISTS view_counts_delete AFTER DELETE ON view
+        WHEN old.kind = 'task' AND old.archived = 0
         BEGIN
-            UPDATE view_task_counts SET tasks = tasks - 1 WHERE partition = old.partition AND status = json_extract(old.data, '$.status');
+            UPDATE view_task_counts SET tasks = tasks - 1 WHERE partition = old.partition AND status = old.status;
         END;
-        CREATE INDEX IF NOT EXISTS ix_view_number ON view (partition, kind, json_extract(data, '$.number'));
-        CREATE INDEX IF NOT EXISTS ix_view_column ON view (partition, kind, json_extract(data, '$.archived'), json_extract(data, '$.status'), json_extract(data, '$.rank'));
-        CREATE INDEX IF NOT EXISTS ix_view_comments ON view (partition, kind, json_extract(data, '$.taskId'), json_extract(data, '$.number'));
+        CREATE INDEX IF NOT EXISTS ix_view_by_number ON view (partition, kind, number);
+        CREATE INDEX IF NOT EXISTS ix_view_by_column ON view (partition, kind, archived, status, rank) WHERE kind = 'task';
+        CREATE INDEX IF NOT EXISTS ix_view_children ON view (partition, kind, task_id, number) WHERE kind = 'comment' OR kind = 'followup';
         """;
 
     /// <summary>The counts of active tasks from the view itself: on an older file, and after a rebuild swapped its table in.</summary>
     internal const string RecountTasks = """
         DELETE FROM view_task_counts;
         INSERT INTO view_task_counts (partition, status, tasks)
-        SELECT partition, json_extract(data, '$.status'), COUNT(*) FROM view
-        WHERE kind = 'task' AND json_extract(data, '$.archived') = 0
+        SELECT partition, status, COUNT(*) FROM view
+        WHERE kind = 'task' AND archived = 0
         GROUP BY 1, 2;
         """;
 

@@ -5,7 +5,8 @@ using Microsoft.Data.Sqlite;
 namespace Kanbatte.Storage.Sqlite;
 
 /// <summary>
-/// The view in the <c>view</c> table: one row per entity, its state as JSON; lists use expression indexes.
+/// The view in the <c>view</c> table: one row per entity, its state as JSON, with copies of the fields lists use as
+/// plain columns (see <see cref="SqliteDatabase.ViewTable"/>).
 /// A rebuild writes the same shape into another table (<see cref="SqliteViewRebuild"/>).
 /// </summary>
 public sealed class SqliteViewStore : IViewStore
@@ -41,17 +42,20 @@ public sealed class SqliteViewStore : IViewStore
         {
             // Never moves a document back to an older version: a projector that read a document before a rebuild swapped
             // the table (or a second server on the same file) must not overwrite newer state with the older state it folded.
-            var upsert = session.Command($"""
-                INSERT INTO {_view} (partition, id, kind, version, data) VALUES ($p, $id, $kind, $version, $data)
-                ON CONFLICT (partition, id) DO UPDATE SET kind = excluded.kind, version = excluded.version, data = excluded.data
+            // First the common change, one that leaves the list columns as they were: it sets no indexed column, so SQLite
+            // rewrites no index entry and fires no trigger. Anything else (a new document, a move, an archive) is the upsert.
+            var same = WithDocumentParameters(session.Command($"""
+                UPDATE {_view} SET version = $version, data = $data
+                WHERE partition = $p AND id = $id AND kind = $kind AND version <= $version
+                  AND number IS {Number} AND task_id IS {TaskIdOf} AND status IS {StatusOf} AND rank IS {RankOf} AND archived IS {ArchivedOf}
+                """));
+            var upsert = WithDocumentParameters(session.Command($"""
+                INSERT INTO {_view} (partition, id, kind, version, data, number, task_id, status, rank, archived)
+                VALUES ($p, $id, $kind, $version, $data, {Number}, {TaskIdOf}, {StatusOf}, {RankOf}, {ArchivedOf})
+                ON CONFLICT (partition, id) DO UPDATE SET kind = excluded.kind, version = excluded.version, data = excluded.data,
+                    number = excluded.number, task_id = excluded.task_id, status = excluded.status, rank = excluded.rank, archived = excluded.archived
                 WHERE excluded.version >= {_view}.version
-                """);
-            var p = upsert.Parameters.Add("$p", SqliteType.Text);
-            var id = upsert.Parameters.Add("$id", SqliteType.Text);
-            var kind = upsert.Parameters.Add("$kind", SqliteType.Text);
-            var version = upsert.Parameters.Add("$version", SqliteType.Integer);
-            var data = upsert.Parameters.Add("$data", SqliteType.Text);
-
+                """));
             var delete = session.Command($"DELETE FROM {_view} WHERE partition = $p AND id = $id");
             var dp = delete.Parameters.Add("$p", SqliteType.Text);
             var did = delete.Parameters.Add("$id", SqliteType.Text);
@@ -60,8 +64,8 @@ public sealed class SqliteViewStore : IViewStore
             {
                 if (change.Document is { } doc)
                 {
-                    (p.Value, id.Value, kind.Value, version.Value, data.Value) = (doc.Partition, doc.Id, doc.Kind, doc.Version, doc.Json);
-                    await upsert.ExecuteNonQueryAsync(ct);
+                    // A first version is a new document (or its redelivery): the UPDATE could only miss, after reading $data.
+                    if (doc.Version == 1 || await ExecuteAsync(same, doc, ct) == 0) await ExecuteAsync(upsert, doc, ct);
                 }
                 else
                 {
@@ -71,6 +75,30 @@ public sealed class SqliteViewStore : IViewStore
             }
             return true;
         }, ct);
+
+    // The list columns, read from the document being written ($data); SQLite parses it once per statement.
+    private const string Number = "json_extract($data, '$.number')";
+    private const string TaskIdOf = "json_extract($data, '$.taskId')";
+    private const string StatusOf = "json_extract($data, '$.status')";
+    private const string RankOf = "json_extract($data, '$.rank')";
+    private const string ArchivedOf = "json_extract($data, '$.archived')";
+
+    private static SqliteCommand WithDocumentParameters(SqliteCommand command)
+    {
+        command.Parameters.Add("$p", SqliteType.Text);
+        command.Parameters.Add("$id", SqliteType.Text);
+        command.Parameters.Add("$kind", SqliteType.Text);
+        command.Parameters.Add("$version", SqliteType.Integer);
+        command.Parameters.Add("$data", SqliteType.Text);
+        return command;
+    }
+
+    private static Task<int> ExecuteAsync(SqliteCommand command, ViewDocument doc, CancellationToken ct)
+    {
+        var parameters = command.Parameters;
+        (parameters[0].Value, parameters[1].Value, parameters[2].Value, parameters[3].Value, parameters[4].Value) = (doc.Partition, doc.Id, doc.Kind, doc.Version, doc.Json);
+        return command.ExecuteNonQueryAsync(ct);
+    }
 
     public async Task<IReadOnlyList<ViewDocument>> ListProjectsAsync(string? afterKey, int limit, CancellationToken ct = default)
     {
@@ -100,9 +128,9 @@ public sealed class SqliteViewStore : IViewStore
         var parameters = new List<(string Name, object Value)> { ("$p", query.ProjectKey), ("$archived", query.Archived ? 1 : 0) };
         var sql = new StringBuilder($"""
             SELECT partition, id, kind, version, data FROM {_view}
-            WHERE partition = $p AND kind = 'task' AND json_extract(data, '$.archived') = $archived
+            WHERE partition = $p AND kind = 'task' AND archived = $archived
             """);
-        In(sql, parameters, "json_extract(data, '$.status')", "$s", query.Statuses);
+        In(sql, parameters, "status", "$s", query.Statuses);
         In(sql, parameters, "json_extract(data, '$.priority')", "$pr", query.Priorities);
         if (query.Assignee is not null)
         {
@@ -120,7 +148,7 @@ public sealed class SqliteViewStore : IViewStore
             parameters.Add(("$text", query.Text));
         }
 
-        const string number = "json_extract(data, '$.number')";
+        const string number = "number";
         var key = SortKey(query.Sort);
         var (cmp, dir) = query.Descending ? ("<", "DESC") : (">", "ASC");
         if (query.HasCursor)
@@ -155,7 +183,7 @@ public sealed class SqliteViewStore : IViewStore
     /// <summary>The SQL of each sort key, matching <see cref="TaskListQuery.SortKeyOf"/>; null for the number itself.</summary>
     private static string? SortKey(TaskSort sort) => sort switch
     {
-        TaskSort.Rank => "json_extract(data, '$.rank')",
+        TaskSort.Rank => "rank",
         TaskSort.Priority => "CASE json_extract(data, '$.priority') WHEN 'none' THEN '0' WHEN 'low' THEN '1' WHEN 'medium' THEN '2' WHEN 'high' THEN '3' ELSE '4' END",
         TaskSort.UpdatedAt => "json_extract(data, '$.updatedAt')",
         TaskSort.DueDate => $"COALESCE(json_extract(data, '$.dueDate'), '{TaskListQuery.NoDueDate}')",
@@ -179,8 +207,8 @@ public sealed class SqliteViewStore : IViewStore
         await using var session = _db.Read();
         var command = session.Command($"""
             SELECT partition, id, kind, version, data FROM {_view}
-            WHERE partition = $p AND kind = 'comment' AND json_extract(data, '$.taskId') = $task AND json_extract(data, '$.number') > $after
-            ORDER BY json_extract(data, '$.number') LIMIT $limit
+            WHERE partition = $p AND kind = 'comment' AND task_id = $task AND number > $after
+            ORDER BY number LIMIT $limit
             """);
         command.Parameters.AddWithValue("$p", projectKey);
         command.Parameters.AddWithValue("$task", taskId);
@@ -195,11 +223,11 @@ public sealed class SqliteViewStore : IViewStore
         var sql = new StringBuilder($"SELECT partition, id, kind, version, data FROM {_view} WHERE partition = $p AND kind = 'followup'");
         if (taskId is not null)
         {
-            sql.Append(" AND json_extract(data, '$.taskId') = $task");
+            sql.Append(" AND task_id = $task");
             parameters.Add(("$task", taskId));
         }
-        In(sql, parameters, "json_extract(data, '$.status')", "$s", statuses);
-        sql.Append(" AND json_extract(data, '$.number') > $after ORDER BY json_extract(data, '$.number') LIMIT $limit");
+        In(sql, parameters, "status", "$s", statuses);
+        sql.Append(" AND number > $after ORDER BY number LIMIT $limit");
         await using var session = _db.Read();
         var command = session.Command(sql.ToString());
         foreach (var (name, value) in parameters) command.Parameters.AddWithValue(name, value);

@@ -117,6 +117,14 @@ public static class LogOracle
         using var reader = command.ExecuteReader();
         var rows = new List<ViewRow>();
         while (reader.Read()) rows.Add(new ViewRow(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetInt32(3), reader.GetString(4)));
+        reader.Close();
+        // The list columns are copies of each document's fields: lists and counts read them, not the JSON.
+        command.CommandText = $"""
+            SELECT COUNT(*) FROM {table} WHERE number IS NOT json_extract(data, '$.number') OR task_id IS NOT json_extract(data, '$.taskId')
+                OR status IS NOT json_extract(data, '$.status') OR rank IS NOT json_extract(data, '$.rank') OR archived IS NOT json_extract(data, '$.archived')
+            """;
+        var stale = (long)command.ExecuteScalar()!;
+        if (stale != 0) throw new InvalidOperationException($"{stale} rows of {table} have list columns that are not their document's.");
         return Sorted(rows);
     }
 

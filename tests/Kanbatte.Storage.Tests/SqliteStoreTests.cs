@@ -81,8 +81,8 @@ public sealed class SqliteStoreTests : IDisposable
 
         const string lastOfColumn = """
             EXPLAIN QUERY PLAN SELECT partition, id, kind, version, data FROM view
-            WHERE partition = 'BIG' AND kind = 'task' AND json_extract(data, '$.archived') = 0 AND json_extract(data, '$.status') IN ('done')
-            ORDER BY json_extract(data, '$.rank') DESC, json_extract(data, '$.number') DESC LIMIT 2
+            WHERE partition = 'BIG' AND kind = 'task' AND archived = 0 AND status IN ('done')
+            ORDER BY rank DESC, number DESC LIMIT 2
             """;
         await db.OptimizeAsync(CancellationToken.None);
         await using var connection = db.Open();
@@ -91,18 +91,19 @@ public sealed class SqliteStoreTests : IDisposable
         var plan = new List<string>();
         await using (var reader = await command.ExecuteReaderAsync())
             while (await reader.ReadAsync()) plan.Add(reader.GetString(3));
-        Assert.Contains(plan, step => step.Contains("USING INDEX ix_view_column", StringComparison.Ordinal));
+        Assert.Contains(plan, step => step.Contains("USING INDEX ix_view_by_column", StringComparison.Ordinal));
 
-        // A board's column counts: the project's active tasks through the index, not every document of the project.
+        // A task's comments: through the index of comments and followups alone (tasks have no entries in it).
         command.CommandText = """
-            EXPLAIN QUERY PLAN SELECT json_extract(data, '$.status'), COUNT(*) FROM view
-            WHERE partition = 'BIG' AND kind = 'task' AND json_extract(data, '$.archived') = 0
-            GROUP BY 1
+            EXPLAIN QUERY PLAN SELECT partition, id, kind, version, data FROM view
+            WHERE partition = 'BIG' AND kind = 'comment' AND task_id = 'BIG-7' AND number > 0 ORDER BY number LIMIT 50
             """;
         plan.Clear();
         await using (var reader = await command.ExecuteReaderAsync())
             while (await reader.ReadAsync()) plan.Add(reader.GetString(3));
-        Assert.Contains(plan, step => step.Contains("USING INDEX ix_view_column", StringComparison.Ordinal));
+        Assert.Contains(plan, step => step.Contains("USING INDEX ix_view_children", StringComparison.Ordinal));
+        command.CommandText = "SELECT COUNT(*) FROM view INDEXED BY ix_view_children WHERE partition = 'BIG' AND kind = 'comment'";
+        Assert.Equal(6000L, await command.ExecuteScalarAsync());
     }
 
     [Fact]
@@ -166,7 +167,7 @@ public sealed class SqliteStoreTests : IDisposable
             await using var connection = db.Open();
             await using var command = connection.CreateCommand();
             command.CommandText = """
-                DROP TRIGGER view_task_counts_insert; DROP TRIGGER view_task_counts_update; DROP TRIGGER view_task_counts_delete;
+                DROP TRIGGER view_counts_insert; DROP TRIGGER view_counts_update; DROP TRIGGER view_counts_delete;
                 DROP TABLE view_task_counts;
                 """;
             await command.ExecuteNonQueryAsync();
@@ -178,6 +179,83 @@ public sealed class SqliteStoreTests : IDisposable
         Assert.Equal(new Dictionary<string, int> { ["todo"] = 2, ["done"] = 1 }, (await view.CountTasksByStatusAsync("OLD")).ToDictionary());
         await view.WriteAsync([new ViewChange("OLD", "task:OLD-0", new ViewDocument("OLD", "task:OLD-0", "task", 2, """{"id":"OLD-0","number":0,"status":"done","archived":false}"""))]);
         Assert.Equal(new Dictionary<string, int> { ["todo"] = 1, ["done"] = 2 }, (await view.CountTasksByStatusAsync("OLD")).ToDictionary());
+    }
+
+    [Fact]
+    public async Task A_view_from_before_the_list_columns_gets_them_when_opened()
+    {
+        // The earlier layout: the view's documents only, lists on indexes of json_extract(data, ...), counts kept by
+        // triggers that read the JSON.
+        await using (var old = new SqliteConnection($"Data Source={DbPath};Pooling=False"))
+        {
+            old.Open();
+            await using var command = old.CreateCommand();
+            command.CommandText = """
+                CREATE TABLE view (partition TEXT NOT NULL, id TEXT NOT NULL, kind TEXT NOT NULL, version INTEGER NOT NULL, data TEXT NOT NULL,
+                    PRIMARY KEY (partition, id)) WITHOUT ROWID;
+                CREATE TABLE view_task_counts (partition TEXT NOT NULL, status TEXT NOT NULL, tasks INTEGER NOT NULL, PRIMARY KEY (partition, status)) WITHOUT ROWID;
+                CREATE TRIGGER view_task_counts_insert AFTER INSERT ON view WHEN new.kind = 'task' AND json_extract(new.data, '$.archived') = 0
+                BEGIN
+                    INSERT INTO view_task_counts (partition, status, tasks) VALUES (new.partition, json_extract(new.data, '$.status'), 1)
+                    ON CONFLICT (partition, status) DO UPDATE SET tasks = tasks + 1;
+                END;
+                CREATE INDEX ix_view_number ON view (partition, kind, json_extract(data, '$.number'));
+                CREATE INDEX ix_view_comments ON view (partition, kind, json_extract(data, '$.taskId'), json_extract(data, '$.number'));
+                INSERT INTO view VALUES
+                    ('OLD', 'task:OLD-1', 'task', 1, '{"id":"OLD-1","number":1,"status":"todo","rank":"b","archived":false}'),
+                    ('OLD', 'task:OLD-2', 'task', 3, '{"id":"OLD-2","number":2,"status":"done","rank":"a","archived":false}'),
+                    ('OLD', 'task:OLD-3', 'task', 2, '{"id":"OLD-3","number":3,"status":"todo","rank":"c","archived":true}'),
+                    ('OLD', 'comment:C1', 'comment', 1, '{"id":"C1","number":1,"taskId":"OLD-2","text":"Seen"}');
+                """;
+            await command.ExecuteNonQueryAsync();
+        }
+        SqliteConnection.ClearAllPools();
+
+        using var db = new SqliteDatabase(new SqliteOptions { Path = DbPath });
+        var view = new SqliteViewStore(db);
+        Assert.Equal(0, Scalar("SELECT COUNT(*) FROM sqlite_master WHERE name IN ('ix_view_number', 'ix_view_comments', 'view_task_counts_insert')"));
+        Assert.Equal(new Dictionary<string, int> { ["todo"] = 1, ["done"] = 1 }, (await view.CountTasksByStatusAsync("OLD")).ToDictionary());
+        Assert.Equal(["task:OLD-2", "task:OLD-1"], (await view.ListTasksAsync(new TaskListQuery("OLD", [], 0, 10) { Sort = TaskSort.Rank })).Select(d => d.Id));
+        Assert.Equal(["task:OLD-3"], (await view.ListTasksAsync(new TaskListQuery("OLD", ["todo"], 0, 10) { Archived = true })).Select(d => d.Id));
+        Assert.Equal(["comment:C1"], (await view.ListCommentsAsync("OLD", "OLD-2", 0, 10)).Select(d => d.Id));
+
+        // Kept from here on by the new triggers: a rename counts nothing, a move and an unarchive count once each.
+        await view.WriteAsync([
+            new ViewChange("OLD", "task:OLD-1", new ViewDocument("OLD", "task:OLD-1", "task", 2, """{"id":"OLD-1","number":1,"status":"todo","rank":"b","archived":false,"title":"Renamed"}""")),
+            new ViewChange("OLD", "task:OLD-2", new ViewDocument("OLD", "task:OLD-2", "task", 4, """{"id":"OLD-2","number":2,"status":"todo","rank":"a","archived":false}""")),
+            new ViewChange("OLD", "task:OLD-3", new ViewDocument("OLD", "task:OLD-3", "task", 3, """{"id":"OLD-3","number":3,"status":"todo","rank":"c","archived":false}""")),
+        ]);
+        Assert.Equal(new Dictionary<string, int> { ["todo"] = 3 }, (await view.CountTasksByStatusAsync("OLD")).ToDictionary());
+        Assert.Equal(["task:OLD-2", "task:OLD-1", "task:OLD-3"], (await view.ListTasksAsync(new TaskListQuery("OLD", ["todo"], 0, 10) { Sort = TaskSort.Rank })).Select(d => d.Id));
+    }
+
+    [Fact]
+    public async Task A_rename_a_move_and_a_redelivered_older_state_leave_the_document_its_lists_and_its_counts_right()
+    {
+        using var db = new SqliteDatabase(new SqliteOptions { Path = DbPath });
+        var view = new SqliteViewStore(db);
+        static ViewChange Task(int version, string title, string status) => new("P", "task:P-1",
+            new ViewDocument("P", "task:P-1", "task", version, $$"""{"id":"P-1","number":1,"status":"{{status}}","rank":"m","archived":false,"title":"{{title}}"}"""));
+        await view.WriteAsync([Task(1, "First", "todo")]);
+        await view.WriteAsync([Task(2, "Renamed", "todo")]);
+        Assert.Equal(2, (await view.GetAsync("P", "task:P-1"))!.Version);
+        await view.WriteAsync([Task(3, "Renamed", "done")]);
+        await view.WriteAsync([Task(2, "Renamed", "todo")]); // a redelivery of an older state: through neither statement
+        var doc = (await view.GetAsync("P", "task:P-1"))!;
+        Assert.Equal(3, doc.Version);
+        Assert.Contains("\"done\"", doc.Json);
+        Assert.Equal(new Dictionary<string, int> { ["done"] = 1 }, (await view.CountTasksByStatusAsync("P")).ToDictionary());
+        Assert.Equal(["task:P-1"], (await view.ListTasksAsync(new TaskListQuery("P", ["done"], 0, 10))).Select(d => d.Id));
+        Assert.Empty(await view.ListTasksAsync(new TaskListQuery("P", ["todo"], 0, 10)));
+    }
+
+    private long Scalar(string sql)
+    {
+        using var connection = new SqliteConnection($"Data Source={DbPath};Mode=ReadOnly;Pooling=False");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return (long)command.ExecuteScalar()!;
     }
 
     [Fact]
