@@ -50,7 +50,6 @@ public static class SqliteStoreRegistration
         services.AddHostedService<ProjectorService>();
         services.AddHostedService<SnapshotService>();  // board snapshots for time travel, taken beside the writers
         if (options.BackgroundCheckpoints) services.AddHostedService<WalCheckpointService>(); // the WAL copied beside the writers too
-        services.AddHostedService<QueryStatisticsService>(); // the query planner's statistics, as projects grow
         services.AddHostedService<RetentionService>(); // idempotency keys after a day, changes journal entries after the retention
         return services;
     }

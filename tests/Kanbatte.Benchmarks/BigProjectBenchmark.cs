@@ -105,9 +105,9 @@ public static class BigProjectBenchmark
         var created = 0;
         var moments = new DateTimeOffset[5];
         var nextMoment = 0;
-        // The server's own background work beside the writers: board snapshots, WAL checkpoints, planner statistics.
+        // The server's own background work beside the writers: board snapshots and WAL checkpoints.
         var background = services.GetServices<IHostedService>()
-            .Where(s => s is SnapshotService or WalCheckpointService or QueryStatisticsService).ToList();
+            .Where(s => s is SnapshotService or WalCheckpointService).ToList();
         foreach (var service in background) await service.StartAsync(CancellationToken.None);
         var gate = new object();
         await Parallel.ForEachAsync(Enumerable.Range(0, Writers), new ParallelOptions { MaxDegreeOfParallelism = Writers }, async (writer, _) =>
