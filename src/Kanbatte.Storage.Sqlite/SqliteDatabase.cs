@@ -48,29 +48,7 @@ public sealed class SqliteDatabase : ISqliteSessions, IDisposable
         if (!HasColumn(connection, "view", "number")) Execute(connection, AddListColumns); // a file from before the list columns
         Execute(connection, ViewIndexes);
         if (!counted) Execute(connection, RecountTasks); // a file from before the counts: counted once, kept by the triggers after
-        Execute(connection, PlannerStatistics);
     }
-
-    /// <summary>
-    /// The query planner's statistics, written rather than gathered (SQLite's documented way to keep plans stable): a
-    /// project's partition of the view may be large, a board column a fraction of it, an id one row. Without statistics
-    /// the planner guesses a partition holds a few rows and scanned a large project's every row for the last task of a
-    /// column (63 ms at 93,000 rows, 0.3 ms by the index). Gathering them instead (<c>PRAGMA optimize</c> once a minute)
-    /// ran ANALYZE in the writers' turn whenever a table had grown tenfold: 689 ms on a 590 MB file, every writer held
-    /// for it; and ANALYZE's bounded sample sees only the first project of an index, so it misleads the planner the same
-    /// way. Other tables keep SQLite's defaults, which serve their queries. <c>ANALYZE sqlite_schema</c> creates the
-    /// table if needed, then has this connection read the new rows; later connections read them when they open.
-    /// </summary>
-    private const string PlannerStatistics = """
-        ANALYZE sqlite_schema;
-        DELETE FROM sqlite_stat1;
-        INSERT INTO sqlite_stat1 (tbl, idx, stat) VALUES
-            ('view', 'view', '1000000 10000 1'),
-            ('view', 'ix_view_by_number', '1000000 10000 5000 1'),
-            ('view', 'ix_view_by_column', '1000000 10000 10000 5000 1000 1'),
-            ('view', 'ix_view_children', '1000000 10000 5000 5 1');
-        ANALYZE sqlite_schema;
-        """;
 
     public string Path { get; }
 
@@ -377,6 +355,29 @@ public sealed class SqliteDatabase : ISqliteSessions, IDisposable
         CREATE INDEX IF NOT EXISTS ix_view_by_number ON view (partition, kind, number);
         CREATE INDEX IF NOT EXISTS ix_view_by_column ON view (partition, kind, archived, status, rank) WHERE kind = 'task';
         CREATE INDEX IF NOT EXISTS ix_view_children ON view (partition, kind, task_id, number) WHERE kind = 'comment' OR kind = 'followup';
+        """ + PlannerStatistics;
+
+    /// <summary>
+    /// The query planner's statistics, written rather than gathered (SQLite's documented way to keep plans stable): a
+    /// project's partition of the view may be large, a board column a fraction of it, an id one row. Without statistics
+    /// the planner guesses a partition holds a few rows and scanned a large project's every row for the last task of a
+    /// column (63 ms at 93,000 rows, 0.3 ms by the index). Gathering them instead (<c>PRAGMA optimize</c> once a minute)
+    /// ran ANALYZE in the writers' turn whenever a table had grown tenfold: 689 ms on a 590 MB file, every writer held
+    /// for it; and ANALYZE's bounded sample sees only the first project of an index, so it misleads the planner the same
+    /// way. Part of <see cref="ViewIndexes"/>, so a rebuild's swap, whose DROP TABLE takes the view's rows of
+    /// sqlite_stat1 with it, writes them again. Other tables keep SQLite's defaults, which serve their queries.
+    /// <c>ANALYZE sqlite_schema</c> creates the table if needed, then has this connection read the new rows; later
+    /// connections read them when they open.
+    /// </summary>
+    private const string PlannerStatistics = """
+        ANALYZE sqlite_schema;
+        DELETE FROM sqlite_stat1;
+        INSERT INTO sqlite_stat1 (tbl, idx, stat) VALUES
+            ('view', 'view', '1000000 10000 1'),
+            ('view', 'ix_view_by_number', '1000000 10000 5000 1'),
+            ('view', 'ix_view_by_column', '1000000 10000 10000 5000 1000 1'),
+            ('view', 'ix_view_children', '1000000 10000 5000 5 1');
+        ANALYZE sqlite_schema;
         """;
 
     /// <summary>The counts of active tasks from the view itself: on an older file, and after a rebuild swapped its table in.</summary>

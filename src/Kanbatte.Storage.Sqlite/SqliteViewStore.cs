@@ -47,11 +47,11 @@ public sealed class SqliteViewStore : IViewStore
             var same = WithDocumentParameters(session.Command($"""
                 UPDATE {_view} SET version = $version, data = $data
                 WHERE partition = $p AND id = $id AND kind = $kind AND version <= $version
-                  AND number IS {Number} AND task_id IS {TaskIdOf} AND status IS {StatusOf} AND rank IS {RankOf} AND archived IS {ArchivedOf}
+                  AND number IS {NumberOf} AND task_id IS {TaskIdOf} AND status IS {StatusOf} AND rank IS {RankOf} AND archived IS {ArchivedOf}
                 """));
             var upsert = WithDocumentParameters(session.Command($"""
                 INSERT INTO {_view} (partition, id, kind, version, data, number, task_id, status, rank, archived)
-                VALUES ($p, $id, $kind, $version, $data, {Number}, {TaskIdOf}, {StatusOf}, {RankOf}, {ArchivedOf})
+                VALUES ($p, $id, $kind, $version, $data, {NumberOf}, {TaskIdOf}, {StatusOf}, {RankOf}, {ArchivedOf})
                 ON CONFLICT (partition, id) DO UPDATE SET kind = excluded.kind, version = excluded.version, data = excluded.data,
                     number = excluded.number, task_id = excluded.task_id, status = excluded.status, rank = excluded.rank, archived = excluded.archived
                 WHERE excluded.version >= {_view}.version
@@ -77,7 +77,7 @@ public sealed class SqliteViewStore : IViewStore
         }, ct);
 
     // The list columns, read from the document being written ($data); SQLite parses it once per statement.
-    private const string Number = "json_extract($data, '$.number')";
+    private const string NumberOf = "json_extract($data, '$.number')";
     private const string TaskIdOf = "json_extract($data, '$.taskId')";
     private const string StatusOf = "json_extract($data, '$.status')";
     private const string RankOf = "json_extract($data, '$.rank')";

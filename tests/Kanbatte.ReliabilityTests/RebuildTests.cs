@@ -59,6 +59,7 @@ public sealed class RebuildTests(ITestOutputHelper output) : IDisposable
         Assert.Equal(15, LogOracle.Scalar(Db, "SELECT tasks FROM view_task_counts WHERE partition = 'RB' AND status = 'todo'"));
         Assert.Equal(0, LogOracle.Scalar(Db, "SELECT COALESCE(SUM(tasks), 0) FROM view_task_counts WHERE partition = 'ZZ'"));
         Assert.Equal(3, LogOracle.Scalar(Db, "SELECT COUNT(*) FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'view' AND name LIKE 'view_counts_%'"));
+        Assert.Equal(4, LogOracle.Scalar(Db, "SELECT COUNT(*) FROM sqlite_stat1 WHERE tbl = 'view'"));
         // The list queries still use their index after the swap.
         Assert.Contains("ix_view_by_number", PlanOf("SELECT * FROM view WHERE partition = 'RB' AND kind = 'task' AND number > 0 ORDER BY number LIMIT 5"));
     }
