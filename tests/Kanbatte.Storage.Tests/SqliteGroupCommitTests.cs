@@ -44,6 +44,16 @@ public sealed class SqliteGroupCommitTests : IDisposable
         Assert.Equal(expected, keys.Order());
     }
 
+    [Fact]
+    public async Task The_writer_keeps_what_its_savepoints_undo_in_memory()
+    {
+        // A group's savepoints keep the pages they change in a sub-journal; on a temp file that costs a create, two
+        // writes a page and a delete per commit (half the writes a create made).
+        using var db = new SqliteDatabase(new SqliteOptions { Path = Path.Combine(_folder.FullName, "k.db") });
+        var tempStore = await db.WriteAsync(session => session.Command("PRAGMA temp_store").ExecuteScalarAsync(), CancellationToken.None);
+        Assert.Equal(2L, tempStore); // MEMORY
+    }
+
     public void Dispose()
     {
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
