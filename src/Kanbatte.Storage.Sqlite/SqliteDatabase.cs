@@ -44,6 +44,8 @@ public sealed class SqliteDatabase : ISqliteSessions, IDisposable
         _connectionString = new SqliteConnectionStringBuilder { DataSource = full, Pooling = true, DefaultTimeout = 30 }.ToString();
         using var connection = Open();
         var counted = Exists(connection, "view_task_counts");
+        // A file from before the snapshot rows were kept in position order: its snapshots are derived data, taken again.
+        if (Exists(connection, "board_snapshot_tasks")) Execute(connection, DropTaskOrderedSnapshots);
         Execute(connection, Schema + ViewTable("view"));
         if (!HasColumn(connection, "view", "number")) Execute(connection, AddListColumns); // a file from before the list columns
         Execute(connection, ViewIndexes);
@@ -310,6 +312,13 @@ public sealed class SqliteDatabase : ISqliteSessions, IDisposable
 
     /// <summary>The list columns added to a view from before them, and filled from its documents (the triggers that
     /// read the JSON go first, so the fill counts nothing twice; <see cref="ViewIndexes"/> makes the new ones).</summary>
+    private const string DropTaskOrderedSnapshots = """
+        BEGIN IMMEDIATE;
+        DROP TABLE board_snapshot_tasks;
+        DELETE FROM board_snapshots;
+        COMMIT;
+        """;
+
     private const string AddListColumns = """
         DROP TRIGGER IF EXISTS view_task_counts_insert;
         DROP TRIGGER IF EXISTS view_task_counts_update;
@@ -438,14 +447,15 @@ public sealed class SqliteDatabase : ISqliteSessions, IDisposable
             PRIMARY KEY (project_key, position)
         ) WITHOUT ROWID;
         CREATE INDEX IF NOT EXISTS ix_board_snapshots_at ON board_snapshots (project_key, at);
-        CREATE TABLE IF NOT EXISTS board_snapshot_tasks (
+        -- Keyed by position first: a snapshot's rows are appended after the previous snapshot's, filling pages in order,
+        -- and a board is composed by reading one range of them in order.
+        CREATE TABLE IF NOT EXISTS board_snapshot_rows (
             project_key TEXT    NOT NULL,
-            task_id     TEXT    NOT NULL,
             position    INTEGER NOT NULL,
+            task_id     TEXT    NOT NULL,
             data        TEXT    NOT NULL,
-            PRIMARY KEY (project_key, task_id, position)
+            PRIMARY KEY (project_key, position, task_id)
         ) WITHOUT ROWID;
-        CREATE INDEX IF NOT EXISTS ix_board_snapshot_tasks_position ON board_snapshot_tasks (project_key, position);
 
         -- Each project's active tasks by status, kept by triggers on the view (ViewIndexes), so a board's column counts
         -- are a few rows, not a read of every task of the project. Derived from the view like the view from the log.

@@ -54,19 +54,16 @@ public sealed class SqliteSnapshotStore(SqliteDatabase db, int every = SqliteSna
             taken = DateTimeOffset.Parse(reader.GetString(1), CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal);
             full = reader.GetInt64(2);
         }
-        // From the last full snapshot up to this one, each task's latest row: the tasks plus the deltas since, never the whole history.
-        var tasks = Command(session, transaction, """
-            SELECT data FROM board_snapshot_tasks t
-            WHERE project_key = $k AND position BETWEEN $full AND $p AND position = (
-                SELECT MAX(position) FROM board_snapshot_tasks WHERE project_key = $k AND task_id = t.task_id AND position BETWEEN $full AND $p)
-            """);
+        // From the last full snapshot up to this one, each task's latest row: the tasks plus the deltas since, never the
+        // whole history. One range of the table, in position order, so a later row of a task replaces an earlier one.
+        var tasks = Command(session, transaction, "SELECT task_id, data FROM board_snapshot_rows WHERE project_key = $k AND position BETWEEN $full AND $p ORDER BY position");
         tasks.Parameters.AddWithValue("$k", projectKey);
         tasks.Parameters.AddWithValue("$full", full);
         tasks.Parameters.AddWithValue("$p", position);
-        var json = new List<string>();
+        var json = new Dictionary<string, string>(StringComparer.Ordinal);
         await using (var reader = await tasks.ExecuteReaderAsync(ct))
-            while (await reader.ReadAsync(ct)) json.Add(reader.GetString(0));
-        return new BoardSnapshot(projectKey, position.ToString(CultureInfo.InvariantCulture), taken, json);
+            while (await reader.ReadAsync(ct)) json[reader.GetString(0)] = reader.GetString(1);
+        return new BoardSnapshot(projectKey, position.ToString(CultureInfo.InvariantCulture), taken, [.. json.Values]);
     }
 
     /// <summary>Takes the snapshots now due, of what the view holds.</summary>
@@ -197,7 +194,7 @@ public sealed class SqliteSnapshotStore(SqliteDatabase db, int every = SqliteSna
             foreach (var chunk in rows.Chunk(ChunkSize))
                 await db.WriteAsync(async session =>
                 {
-                    var insert = session.Command("INSERT OR REPLACE INTO board_snapshot_tasks (project_key, task_id, position, data) VALUES ($k, $t, $p, $d)");
+                    var insert = session.Command("INSERT OR REPLACE INTO board_snapshot_rows (project_key, position, task_id, data) VALUES ($k, $p, $t, $d)");
                     var task = insert.Parameters.Add("$t", SqliteType.Text);
                     var data = insert.Parameters.Add("$d", SqliteType.Text);
                     insert.Parameters.AddWithValue("$k", project);

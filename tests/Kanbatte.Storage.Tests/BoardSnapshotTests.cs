@@ -96,7 +96,7 @@ public sealed class BoardSnapshotTests : IDisposable
         await using var command = connection.CreateCommand();
         command.CommandText = """
             SELECT (SELECT COUNT(*) FROM board_snapshots WHERE project_key = 'LG' AND complete = 1),
-                   (SELECT COUNT(*) FROM board_snapshot_tasks WHERE project_key = 'LG')
+                   (SELECT COUNT(*) FROM board_snapshot_rows WHERE project_key = 'LG')
             """;
         await using var reader = await command.ExecuteReaderAsync();
         await reader.ReadAsync();
@@ -149,6 +149,54 @@ public sealed class BoardSnapshotTests : IDisposable
     }
 
     [Fact]
+    public async Task A_file_with_snapshot_rows_in_task_order_takes_its_snapshots_again_in_position_order()
+    {
+        var path = Path.Combine(_folder.FullName, "old.db");
+        DateTimeOffset at;
+        List<string> before;
+        using (var rig = Rig.Open(path, every: 3))
+        {
+            await rig.Commands.CreateProjectAsync(new CreateProject("OL", "Old layout", null, null), Meta);
+            for (var i = 0; i < 6; i++) await rig.Commands.CreateTaskAsync("OL", new CreateTask($"T{i}", null, null), Meta);
+            await rig.Projection.CatchUpAsync(CancellationToken.None);
+            at = rig.Clock.GetUtcNow();
+            before = [.. Render(await new KanbatteQueries(new SqliteViewStore(rig.Db), rig.Events).BoardAsOfAsync("OL", at, 100))];
+        }
+        // The layout before: rows keyed by task first, and a snapshot that names them.
+        await using (var connection = new SqliteConnection($"Data Source={path}"))
+        {
+            await connection.OpenAsync();
+            await using var command = connection.CreateCommand();
+            command.CommandText = """
+                DROP TABLE board_snapshot_rows;
+                CREATE TABLE board_snapshot_tasks (project_key TEXT NOT NULL, task_id TEXT NOT NULL, position INTEGER NOT NULL, data TEXT NOT NULL,
+                    PRIMARY KEY (project_key, task_id, position)) WITHOUT ROWID;
+                INSERT INTO board_snapshots (project_key, position, at, full, tasks, complete) VALUES ('OL', 3, '2026-01-01T00:00:00.001Z', 1, 1, 1);
+                INSERT INTO board_snapshot_tasks VALUES ('OL', 'OL-1', 3, '{}');
+                """;
+            await command.ExecuteNonQueryAsync();
+        }
+        SqliteConnection.ClearAllPools();
+
+        using (var rig = Rig.Open(path, every: 3))
+        {
+            await using (var connection = rig.Db.Open())
+            await using (var command = connection.CreateCommand())
+            {
+                command.CommandText = "SELECT (SELECT COUNT(*) FROM sqlite_schema WHERE name = 'board_snapshot_tasks'), (SELECT COUNT(*) FROM board_snapshots)";
+                await using var reader = await command.ExecuteReaderAsync();
+                await reader.ReadAsync();
+                Assert.Equal((0L, 0L), (reader.GetInt64(0), reader.GetInt64(1)));
+            }
+            await rig.Snapshots.CaptureAsync();
+            var taken = await rig.Snapshots.LatestAsync("OL", at);
+            Assert.NotNull(taken);
+            Assert.Equal(6, taken.TasksJson.Count);
+            Assert.Equal(before, Render(await new KanbatteQueries(new SqliteViewStore(rig.Db), rig.Events, rig.Snapshots).BoardAsOfAsync("OL", at, 100)));
+        }
+    }
+
+    [Fact]
     public async Task A_snapshot_cut_short_is_never_used()
     {
         using var rig = Rig.Open(Path.Combine(_folder.FullName, "cut.db"), every: 3);
@@ -166,7 +214,7 @@ public sealed class BoardSnapshotTests : IDisposable
         {
             var insert = session.Command("""
                 INSERT INTO board_snapshots (project_key, position, at, full, tasks, complete) VALUES ('CS', 1000, '2030-01-01T00:00:00.000Z', 1, 4, 0);
-                INSERT INTO board_snapshot_tasks (project_key, task_id, position, data) VALUES ('CS', 'CS-1', 1000, '{}');
+                INSERT INTO board_snapshot_rows (project_key, position, task_id, data) VALUES ('CS', 1000, 'CS-1', '{}');
                 """);
             return await insert.ExecuteNonQueryAsync();
         }, CancellationToken.None);
