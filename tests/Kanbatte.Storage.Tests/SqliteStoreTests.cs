@@ -267,6 +267,16 @@ public sealed class SqliteStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task The_writer_checkpoints_in_its_own_commit_only_past_four_times_the_wal_bound()
+    {
+        // Between the bound and the net the background checkpoint has time to empty the WAL outside the writers' turn.
+        using var db = new SqliteDatabase(new SqliteOptions { Path = DbPath, BackgroundCheckpoints = true, MaxWalPages = 1_000 });
+        Assert.Equal(4_000L, await db.WriteAsync(session => session.Command("PRAGMA wal_autocheckpoint").ExecuteScalarAsync(), CancellationToken.None));
+        using var defaults = new SqliteDatabase(new SqliteOptions { Path = DbPath + ".defaults", BackgroundCheckpoints = true });
+        Assert.Equal(65_536L, await defaults.WriteAsync(session => session.Command("PRAGMA wal_autocheckpoint").ExecuteScalarAsync(), CancellationToken.None));
+    }
+
+    [Fact]
     public async Task A_long_reader_does_not_hold_the_writers_behind_the_checkpoint_that_empties_the_wal()
     {
         using var db = new SqliteDatabase(new SqliteOptions { Path = DbPath, BackgroundCheckpoints = true, MaxWalPages = 50 });
