@@ -202,7 +202,8 @@ public sealed class BoardTests(Chromium chromium) : BrowserTest(chromium)
         // The task panel shows everything, with nothing to change.
         await Card(page, t).Locator(".card-title").ClickAsync();
         var panel = page.GetByRole(AriaRole.Dialog);
-        await Expect(panel.GetByText("A comment to read")).ToBeVisibleAsync();
+        // Exact: once the history has loaded it quotes the comment too ("Ann Lee commented “A comment to read”").
+        await Expect(panel.GetByText("A comment to read", new() { Exact = true })).ToBeVisibleAsync();
         await Expect(panel.GetByText("Ann Lee created the task in the To do column")).ToBeVisibleAsync();
         await Expect(panel.Locator("input, textarea, select")).ToHaveCountAsync(0);
         await Expect(panel.GetByRole(AriaRole.Button)).ToHaveCountAsync(1); // Close
