@@ -52,18 +52,32 @@ public static partial class HttpBenchmark
                 if (previous is not null) await WrkAsync(scripts[scenario], KanbatteUrl(previous, scenario), WarmUpSeconds);
             }
 
+            // Each run starts once the servers are quiet: a Kanbatte server goes on for a moment after a write load (its
+            // snapshot pass, its WAL checkpoint), and the run right after it would pay for that.
+            int[] servers = previous is null ? [baseline.Pid, kanbatte.Pid] : [baseline.Pid, kanbatte.Pid, previous.Pid];
             for (var round = 1; round <= rounds; round++)
             foreach (var scenario in new[] { "create", "update", "read" })
             {
+                await QuietAsync(servers);
                 var b = await WrkAsync(scripts[scenario], BaselineUrl(baseline, scenario), seconds);
                 // The other build goes before Kanbatte in odd rounds and after it in even ones, so neither always follows the baseline.
-                var p = previous is null || round % 2 == 0 ? null : await WrkAsync(scripts[scenario], KanbatteUrl(previous, scenario), seconds);
+                WrkResult? p = null;
+                if (previous is not null && round % 2 == 1)
+                {
+                    await QuietAsync(servers);
+                    p = await WrkAsync(scripts[scenario], KanbatteUrl(previous, scenario), seconds);
+                }
+                await QuietAsync(servers);
                 using var probing = new CancellationTokenSource();
                 var probe = scenario == "read" ? Task.CompletedTask : ProbeLagAsync(kanbatte.Client, lags, probing.Token);
                 var k = await WrkAsync(scripts[scenario], KanbatteUrl(kanbatte, scenario), seconds);
                 probing.Cancel();
                 await probe;
-                if (previous is not null && round % 2 == 0) p = await WrkAsync(scripts[scenario], KanbatteUrl(previous, scenario), seconds);
+                if (previous is not null && round % 2 == 0)
+                {
+                    await QuietAsync(servers);
+                    p = await WrkAsync(scripts[scenario], KanbatteUrl(previous, scenario), seconds);
+                }
                 results.Add((round, scenario, b, k, p));
             }
         }
@@ -186,6 +200,32 @@ public static partial class HttpBenchmark
             paths[name] = path;
         }
         return paths;
+    }
+
+    /// <summary>Waits, up to 10 s, until the servers together use under a tenth of a core over a quarter of a second.</summary>
+    private static async Task QuietAsync(int[] pids)
+    {
+        var window = TimeSpan.FromMilliseconds(250);
+        var until = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        var before = CpuOf(pids);
+        while (DateTime.UtcNow < until)
+        {
+            await Task.Delay(window);
+            var now = CpuOf(pids);
+            if (now - before < window / 10) return;
+            before = now;
+        }
+    }
+
+    private static TimeSpan CpuOf(int[] pids)
+    {
+        var total = TimeSpan.Zero;
+        foreach (var pid in pids)
+        {
+            using var process = Process.GetProcessById(pid);
+            total += process.TotalProcessorTime;
+        }
+        return total;
     }
 
     public static async Task<WrkResult> WrkAsync(string script, string url, int seconds)
