@@ -316,8 +316,7 @@ public sealed class SqliteDatabase : ISqliteSessions, IDisposable
         ) WITHOUT ROWID;
         """;
 
-    /// <summary>The list columns added to a view from before them, and filled from its documents (the triggers that
-    /// read the JSON go first, so the fill counts nothing twice; <see cref="ViewIndexes"/> makes the new ones).</summary>
+    /// <summary>The snapshots of a file from before their rows were keyed by position: dropped together (derived data).</summary>
     private const string DropTaskOrderedSnapshots = """
         BEGIN IMMEDIATE;
         DROP TABLE board_snapshot_tasks;
@@ -325,6 +324,8 @@ public sealed class SqliteDatabase : ISqliteSessions, IDisposable
         COMMIT;
         """;
 
+    /// <summary>The list columns added to a view from before them, and filled from its documents (the triggers that
+    /// read the JSON go first, so the fill counts nothing twice; <see cref="ViewIndexes"/> makes the new ones).</summary>
     private const string AddListColumns = """
         DROP TRIGGER IF EXISTS view_task_counts_insert;
         DROP TRIGGER IF EXISTS view_task_counts_update;

@@ -55,29 +55,24 @@ public static partial class HttpBenchmark
             // Each run starts once the servers are quiet: a Kanbatte server goes on for a moment after a write load (its
             // snapshot pass, its WAL checkpoint), and the run right after it would pay for that.
             int[] servers = previous is null ? [baseline.Pid, kanbatte.Pid] : [baseline.Pid, kanbatte.Pid, previous.Pid];
+            async Task<WrkResult> OnQuietAsync(string script, string url)
+            {
+                await QuietAsync(servers);
+                return await WrkAsync(script, url, seconds);
+            }
             for (var round = 1; round <= rounds; round++)
             foreach (var scenario in new[] { "create", "update", "read" })
             {
-                await QuietAsync(servers);
-                var b = await WrkAsync(scripts[scenario], BaselineUrl(baseline, scenario), seconds);
+                var b = await OnQuietAsync(scripts[scenario], BaselineUrl(baseline, scenario));
                 // The other build goes before Kanbatte in odd rounds and after it in even ones, so neither always follows the baseline.
-                WrkResult? p = null;
-                if (previous is not null && round % 2 == 1)
-                {
-                    await QuietAsync(servers);
-                    p = await WrkAsync(scripts[scenario], KanbatteUrl(previous, scenario), seconds);
-                }
+                var p = previous is null || round % 2 == 0 ? null : await OnQuietAsync(scripts[scenario], KanbatteUrl(previous, scenario));
                 await QuietAsync(servers);
                 using var probing = new CancellationTokenSource();
                 var probe = scenario == "read" ? Task.CompletedTask : ProbeLagAsync(kanbatte.Client, lags, probing.Token);
                 var k = await WrkAsync(scripts[scenario], KanbatteUrl(kanbatte, scenario), seconds);
                 probing.Cancel();
                 await probe;
-                if (previous is not null && round % 2 == 0)
-                {
-                    await QuietAsync(servers);
-                    p = await WrkAsync(scripts[scenario], KanbatteUrl(previous, scenario), seconds);
-                }
+                if (previous is not null && round % 2 == 0) p = await OnQuietAsync(scripts[scenario], KanbatteUrl(previous, scenario));
                 results.Add((round, scenario, b, k, p));
             }
         }
