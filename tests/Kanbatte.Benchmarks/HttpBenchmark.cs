@@ -66,14 +66,21 @@ public static partial class HttpBenchmark
                 var b = await OnQuietAsync(scripts[scenario], BaselineUrl(baseline, scenario));
                 // The other build goes before Kanbatte in odd rounds and after it in even ones, so neither always follows the baseline.
                 var p = previous is null || round % 2 == 0 ? null : await OnQuietAsync(scripts[scenario], KanbatteUrl(previous, scenario));
-                await QuietAsync(servers);
-                using var probing = new CancellationTokenSource();
-                var probe = scenario == "read" ? Task.CompletedTask : ProbeLagAsync(kanbatte.Client, lags, probing.Token);
-                var k = await WrkAsync(scripts[scenario], KanbatteUrl(kanbatte, scenario), seconds);
-                probing.Cancel();
-                await probe;
+                var k = await OnQuietAsync(scripts[scenario], KanbatteUrl(kanbatte, scenario));
                 if (previous is not null && round % 2 == 0) p = await OnQuietAsync(scripts[scenario], KanbatteUrl(previous, scenario));
                 results.Add((round, scenario, b, k, p));
+            }
+
+            // The lag is measured in write loads of its own, after the rounds: the probe's creates and its polling are
+            // requests wrk does not count, and paid for inside Kanbatte's timed runs they lowered its ratio (the baseline had none).
+            foreach (var scenario in new[] { "create", "update" })
+            {
+                await QuietAsync(servers);
+                using var probing = new CancellationTokenSource();
+                var probe = ProbeLagAsync(kanbatte.Client, lags, probing.Token);
+                await WrkAsync(scripts[scenario], KanbatteUrl(kanbatte, scenario), seconds);
+                probing.Cancel();
+                await probe;
             }
         }
         finally
