@@ -17,7 +17,8 @@ public static partial class HttpBenchmark
     private const int Seeded = 1000;
     private const int WarmUpSeconds = 10;
 
-    public sealed record WrkResult(double RequestsPerSecond, double P50Ms, double P99Ms, long Requests, long Errors);
+    /// <param name="CpuUsPerRequest">The server's CPU time over the run divided by the requests wrk counted (0 when not measured).</param>
+    public sealed record WrkResult(double RequestsPerSecond, double P50Ms, double P99Ms, long Requests, long Errors, double CpuUsPerRequest = 0);
 
     /// <param name="args">[seconds] [rounds] [--before=&lt;another build's Kanbatte.Server.dll&gt;]: with --before, that build
     /// runs too in each round (before Kanbatte in odd rounds, after it in even ones), so a change is measured against the
@@ -55,19 +56,22 @@ public static partial class HttpBenchmark
             // Each run starts once the servers are quiet: a Kanbatte server goes on for a moment after a write load (its
             // snapshot pass, its WAL checkpoint), and the run right after it would pay for that.
             int[] servers = previous is null ? [baseline.Pid, kanbatte.Pid] : [baseline.Pid, kanbatte.Pid, previous.Pid];
-            async Task<WrkResult> OnQuietAsync(string script, string url)
+            async Task<WrkResult> OnQuietAsync(string script, string url, ChildProcess server)
             {
                 await QuietAsync(servers);
-                return await WrkAsync(script, url, seconds);
+                var cpu = CpuOf([server.Pid]);
+                var result = await WrkAsync(script, url, seconds);
+                await QuietAsync(servers); // what a write load leaves to do afterwards (snapshots, checkpoints) is part of its cost
+                return result with { CpuUsPerRequest = (CpuOf([server.Pid]) - cpu).TotalMicroseconds / Math.Max(1, result.Requests) };
             }
             for (var round = 1; round <= rounds; round++)
             foreach (var scenario in new[] { "create", "update", "read" })
             {
-                var b = await OnQuietAsync(scripts[scenario], BaselineUrl(baseline, scenario));
+                var b = await OnQuietAsync(scripts[scenario], BaselineUrl(baseline, scenario), baseline);
                 // The other build goes before Kanbatte in odd rounds and after it in even ones, so neither always follows the baseline.
-                var p = previous is null || round % 2 == 0 ? null : await OnQuietAsync(scripts[scenario], KanbatteUrl(previous, scenario));
-                var k = await OnQuietAsync(scripts[scenario], KanbatteUrl(kanbatte, scenario));
-                if (previous is not null && round % 2 == 0) p = await OnQuietAsync(scripts[scenario], KanbatteUrl(previous, scenario));
+                var p = previous is null || round % 2 == 0 ? null : await OnQuietAsync(scripts[scenario], KanbatteUrl(previous, scenario), previous);
+                var k = await OnQuietAsync(scripts[scenario], KanbatteUrl(kanbatte, scenario), kanbatte);
+                if (previous is not null && round % 2 == 0) p = await OnQuietAsync(scripts[scenario], KanbatteUrl(previous, scenario), previous);
                 results.Add((round, scenario, b, k, p));
             }
 
@@ -92,12 +96,13 @@ public static partial class HttpBenchmark
         Console.WriteLine($"### Throughput and latency (wrk, {Connections} connections, 2 threads, {seconds} s per run, {rounds} rounds, server and wrk on the same {Environment.ProcessorCount} cores)");
         Console.WriteLine();
         var withBefore = before is not null;
-        Console.WriteLine("| round | scenario | baseline req/s | Kanbatte req/s | ratio | " + (withBefore ? "before req/s | before ratio | " : "") + "baseline p50 / p99 ms | Kanbatte p50 / p99 ms | " + (withBefore ? "before p50 / p99 ms | " : "") + "errors (b / K) |");
-        Console.WriteLine("|---:|---|---:|---:|---:|" + (withBefore ? "---:|---:|" : "") + "---:|---:|" + (withBefore ? "---:|" : "") + "---:|");
+        Console.WriteLine("| round | scenario | baseline req/s | Kanbatte req/s | ratio | " + (withBefore ? "before req/s | before ratio | " : "") + "baseline p50 / p99 ms | Kanbatte p50 / p99 ms | " + (withBefore ? "before p50 / p99 ms | " : "") + "server CPU µs/request (b / K" + (withBefore ? " / before" : "") + ") | errors (b / K) |");
+        Console.WriteLine("|---:|---|---:|---:|---:|" + (withBefore ? "---:|---:|" : "") + "---:|---:|" + (withBefore ? "---:|" : "") + "---:|---:|");
         foreach (var (round, scenario, b, k, p) in results)
             Console.WriteLine($"| {round} | {scenario} | {b.RequestsPerSecond:N0} | {k.RequestsPerSecond:N0} | {k.RequestsPerSecond / b.RequestsPerSecond:P0} | " +
                 (p is null ? "" : $"{p.RequestsPerSecond:N0} | {p.RequestsPerSecond / b.RequestsPerSecond:P0} | ") +
-                $"{b.P50Ms:F2} / {b.P99Ms:F2} | {k.P50Ms:F2} / {k.P99Ms:F2} | " + (p is null ? "" : $"{p.P50Ms:F2} / {p.P99Ms:F2} | ") + $"{b.Errors} / {k.Errors} |");
+                $"{b.P50Ms:F2} / {b.P99Ms:F2} | {k.P50Ms:F2} / {k.P99Ms:F2} | " + (p is null ? "" : $"{p.P50Ms:F2} / {p.P99Ms:F2} | ") +
+                $"{b.CpuUsPerRequest:F0} / {k.CpuUsPerRequest:F0}" + (p is null ? "" : $" / {p.CpuUsPerRequest:F0}") + $" | {b.Errors} / {k.Errors} |");
         Console.WriteLine();
         Console.WriteLine("| scenario | median ratio | lowest | highest |" + (withBefore ? " before: median ratio | lowest | highest |" : ""));
         Console.WriteLine("|---|---:|---:|---:|" + (withBefore ? "---:|---:|---:|" : ""));
