@@ -4,8 +4,9 @@ namespace Kanbatte.Storage.Sqlite;
 
 public sealed class SqliteCounterStore(SqliteDatabase db) : ICounterStore
 {
+    /// <summary>From memory: the number is written with the group commit of the write that uses it (<see cref="SqliteCounters"/>).</summary>
     public Task<int> NextAsync(string projectKey, string counter, CancellationToken ct = default) =>
-        db.WriteAsync(async session => (int)await NextAsync(session, projectKey, counter, ct), ct);
+        Task.FromResult(checked((int)db.Counters.Next(projectKey, counter)));
 
     /// <summary>The counter's next value, in the write <paramref name="session"/> is in (the changes journal numbers its entries so).</summary>
     internal static async Task<long> NextAsync(SqliteSession session, string projectKey, string counter, CancellationToken ct)

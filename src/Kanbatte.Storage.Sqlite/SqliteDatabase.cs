@@ -47,6 +47,7 @@ public sealed class SqliteDatabase : ISqliteSessions, IDisposable
         var full = System.IO.Path.GetFullPath(options.Path);
         Directory.CreateDirectory(System.IO.Path.GetDirectoryName(full)!);
         Path = full;
+        Counters = new SqliteCounters(this);
         _connectionString = new SqliteConnectionStringBuilder { DataSource = full, Pooling = true, DefaultTimeout = 30 }.ToString();
         using var connection = Open();
         var counted = Exists(connection, "view_task_counts");
@@ -59,6 +60,9 @@ public sealed class SqliteDatabase : ISqliteSessions, IDisposable
     }
 
     public string Path { get; }
+
+    /// <summary>Task, comment and followup numbers: handed out from memory, written with the next group commit.</summary>
+    internal SqliteCounters Counters { get; }
 
     /// <summary>A reading session from the store's pool (with its prepared statements); disposing it gives it back.</summary>
     public SqliteSession Read()
@@ -132,6 +136,8 @@ public sealed class SqliteDatabase : ISqliteSessions, IDisposable
         {
             await using var transaction = session.Connection.BeginTransaction(deferred: false);
             session.Transaction = transaction;
+            // The numbers handed out before these writes were queued, so every number they carry (SqliteCounters).
+            var countersWritten = Counters.Write(session);
             foreach (var write in group)
             {
                 session.Command("SAVEPOINT write").ExecuteNonQuery();
@@ -148,6 +154,7 @@ public sealed class SqliteDatabase : ISqliteSessions, IDisposable
             }
             committed = await session.Appends.RunStepsAsync(session);
             await transaction.CommitAsync(CancellationToken.None);
+            countersWritten();
         }
         catch (Exception e)
         {
