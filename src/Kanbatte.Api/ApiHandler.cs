@@ -69,6 +69,8 @@ public sealed class ApiHandler(Idempotency idempotency, Identity identity, ILogg
             case ConcurrencyException:
                 // Other writers kept changing the stream through every attempt: nothing was written, and sending it again is safe.
                 return Problems.Conflict($"{e.Message} Others kept writing to it while this request was decided again and again; nothing was written: send it again.");
+            case StoreBusyException:
+                return Problems.Create(StatusCodes.Status503ServiceUnavailable, "Service unavailable.", e.Message);
             case ChangesExpiredException:
                 return Problems.Gone(e.Message);
             case ForbiddenException:

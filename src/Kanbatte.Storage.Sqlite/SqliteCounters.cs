@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Kanbatte.Application;
 using Microsoft.Data.Sqlite;
 
 namespace Kanbatte.Storage.Sqlite;
@@ -15,8 +16,8 @@ namespace Kanbatte.Storage.Sqlite;
 /// <para>
 /// A second writer on the same file (another server process) keeps counters in memory too, so each group sets a counter
 /// only if it still holds what this process last wrote there. If not, the other writer took numbers meanwhile, some of
-/// which may be the ones this group's writes carry: the group fails as a whole (nothing of it is written) and the counter
-/// starts again from the file's value.
+/// which may be the ones this group's writes carry: the group fails as a whole (nothing of it is written; <see cref="StoreBusyException"/>,
+/// a 503) and the counter starts again from the file's value.
 /// </para>
 /// </summary>
 internal sealed class SqliteCounters(SqliteDatabase db)
@@ -65,8 +66,8 @@ internal sealed class SqliteCounters(SqliteDatabase db)
             {
                 var stored = Stored(session, project, name);
                 lock (counter) (counter.Next, counter.Written) = (Math.Max(counter.Next, stored), stored);
-                throw new InvalidOperationException(
-                    $"Another writer on this file took {project}'s {name} numbers ({stored} now, {expected} expected): nothing of this group was written; the counter goes on from the file's value.");
+                throw new StoreBusyException(
+                    $"Another writer on this file took {project}'s {name} numbers ({stored} now, {expected} expected): nothing was written; send the request again.");
             }
             written.Add((counter, next));
         }

@@ -27,6 +27,40 @@ public sealed class ContentionTests(KanbatteFactory factory) : IClassFixture<Kan
         Assert.Equal(before, factory.EventCount);
     }
 
+    /// <summary>
+    /// A second server on the same SQLite file keeps its own counters in memory: a comment whose number it took meanwhile
+    /// is refused with a 503 problem (nothing written, never the same number twice), and the same request sent again lands.
+    /// </summary>
+    [Fact]
+    public async Task A_comment_whose_number_another_server_on_the_file_took_is_a_503_problem_and_lands_when_sent_again()
+    {
+        var client = factory.CreateClient();
+        var key = await client.NewProjectAsync("CB");
+        await client.PostJsonAsync($"/api/projects/{key}/tasks", new { title = "Commented" });
+        var first = (await (await client.PostJsonAsync($"/api/tasks/{key}-001/comments", new { body = "First" })).JsonAsync()).GetProperty("id").GetString();
+
+        using (var other = new SqliteDatabase(new SqliteOptions { Path = factory.DatabasePath }))
+        {
+            await new SqliteCounterStore(other).NextAsync(key, KanbatteCommands.CommentCounter); // the second comment's number
+            await other.WriteAsync(_ => Task.FromResult(true), CancellationToken.None); // committed with its next write
+        }
+        var before = factory.EventCount;
+
+        var refused = await client.PostJsonAsync($"/api/tasks/{key}-001/comments", new { body = "Second" });
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, refused.StatusCode);
+        Assert.Equal("application/problem+json", refused.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("send the request again", (await refused.JsonAsync()).GetProperty("detail").GetString());
+        Assert.Equal(before, factory.EventCount);
+
+        var landed = await client.PostJsonAsync($"/api/tasks/{key}-001/comments", new { body = "Second" });
+        Assert.Equal(HttpStatusCode.Created, landed.StatusCode);
+        var ids = (await (await client.GetAsync($"/api/tasks/{key}-001/comments")).JsonAsync()).GetProperty("items").EnumerateArray()
+            .Select(c => c.GetProperty("id").GetString()).ToList();
+        Assert.Equal(2, ids.Count);
+        Assert.Equal(first, ids[0]);
+        Assert.NotEqual(first, ids[1]);
+    }
+
     /// <summary>TEST ONLY: every append to one stream finds that another writer got there first.</summary>
     private sealed class AlwaysBehind(SqliteEventStore inner, string streamId) : IEventStore
     {

@@ -58,7 +58,7 @@ public sealed class SqliteCountersTests : IDisposable
         Assert.Equal(1, await new SqliteCounterStore(second).NextAsync("AI", "comment"));
 
         await AppendAsync(new SqliteEventStore(first), "task:AI-1");
-        var refused = await Assert.ThrowsAsync<InvalidOperationException>(() => AppendAsync(new SqliteEventStore(second), "task:AI-2"));
+        var refused = await Assert.ThrowsAsync<StoreBusyException>(() => AppendAsync(new SqliteEventStore(second), "task:AI-2"));
         Assert.Contains("Another writer", refused.Message);
         Assert.Empty(await new SqliteEventStore(second).ReadStreamAsync("task:AI-2", 1)); // nothing of the group was written
 
