@@ -52,6 +52,7 @@ public static class Problems
         415 => "https://www.rfc-editor.org/rfc/rfc9110#section-15.5.16",
         422 => "https://www.rfc-editor.org/rfc/rfc9110#section-15.5.21",
         500 => "https://www.rfc-editor.org/rfc/rfc9110#section-15.6.1",
+        503 => "https://www.rfc-editor.org/rfc/rfc9110#section-15.6.4",
         _ => "about:blank",
     };
 }
