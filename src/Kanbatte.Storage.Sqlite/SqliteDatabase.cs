@@ -136,7 +136,7 @@ public sealed class SqliteDatabase : ISqliteSessions, IDisposable
         {
             await using var transaction = session.Connection.BeginTransaction(deferred: false);
             session.Transaction = transaction;
-            // The numbers handed out before these writes were queued, so every number they carry (SqliteCounters).
+            // Every counter that moved, so each number these writes carry (handed out before they were queued) commits with them.
             var countersWritten = Counters.Write(session);
             foreach (var write in group)
             {
