@@ -115,6 +115,8 @@ public sealed class BoardTests(Chromium chromium) : BrowserTest(chromium)
         await Expect(Card(page, y)).ToBeVisibleAsync();
 
         // Tab to the card's Move… button (after its title link), open the dialog, choose In progress, then "After x".
+        // The button is drawn once the page knows the caller may edit (GET /me answers after the board may be drawn).
+        await Expect(page.GetByRole(AriaRole.Button, new() { Name = $"Move {t} to…" })).ToBeVisibleAsync();
         await Card(page, t).Locator(".card-title").FocusAsync();
         await page.Keyboard.PressAsync("Tab");
         await Expect(page.GetByRole(AriaRole.Button, new() { Name = $"Move {t} to…" })).ToBeFocusedAsync();
