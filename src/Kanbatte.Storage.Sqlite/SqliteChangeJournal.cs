@@ -39,11 +39,9 @@ public sealed class SqliteChangeJournal(ISqliteSessions db) : IChangeJournal
 
     public async Task<long> HeadAsync(string projectKey, CancellationToken ct = default)
     {
+        ct.ThrowIfCancellationRequested();
         await using var session = db.Read();
-        var command = session.Command("SELECT value FROM counters WHERE project_key = $k AND name = $n");
-        command.Parameters.AddWithValue("$k", projectKey);
-        command.Parameters.AddWithValue("$n", Counter);
-        return await command.ExecuteScalarAsync(ct) is long head ? head : 0;
+        return SqliteCounters.Value(session, projectKey, Counter);
     }
 
     public async Task<IReadOnlyList<JournalEntry>> ReadAsync(string projectKey, long afterSeq, int maxEntries, CancellationToken ct = default)

@@ -23,9 +23,13 @@ namespace Kanbatte.Storage.Sqlite;
 internal sealed class SqliteCounters(SqliteDatabase db)
 {
     private readonly ConcurrentDictionary<(string Project, string Name), Counter> _counters = new();
+    // The counters handed out past what was written: a group commit looks at these, not at every counter of every project.
+    private readonly ConcurrentDictionary<Counter, bool> _moved = new();
 
-    private sealed class Counter
+    private sealed class Counter(string project, string name)
     {
+        public string Project { get; } = project;
+        public string Name { get; } = name;
         public bool Read;
         public long Next;      // the last number handed out
         public long Written;   // the value this process last committed to the table (or read from it)
@@ -34,7 +38,7 @@ internal sealed class SqliteCounters(SqliteDatabase db)
     /// <summary>The counter's next number. The first use of a counter reads its value from the file.</summary>
     public long Next(string projectKey, string name)
     {
-        var counter = _counters.GetOrAdd((projectKey, name), _ => new Counter());
+        var counter = _counters.GetOrAdd((projectKey, name), key => new Counter(key.Project, key.Name));
         lock (counter)
         {
             if (!counter.Read)
@@ -42,6 +46,7 @@ internal sealed class SqliteCounters(SqliteDatabase db)
                 counter.Next = counter.Written = Stored(projectKey, name);
                 counter.Read = true;
             }
+            _moved[counter] = true;
             return ++counter.Next;
         }
     }
@@ -50,24 +55,31 @@ internal sealed class SqliteCounters(SqliteDatabase db)
     public Action Write(SqliteSession session)
     {
         var written = new List<(Counter Counter, long Value)>();
-        foreach (var ((project, name), counter) in _counters)
+        foreach (var counter in _moved.Keys)
         {
             long next, expected;
-            lock (counter) (next, expected) = (counter.Next, counter.Written);
-            if (next == expected) continue;
+            lock (counter)
+            {
+                if (counter.Next == counter.Written)
+                {
+                    _moved.TryRemove(counter, out _); // written by an earlier commit; the next number puts it back
+                    continue;
+                }
+                (next, expected) = (counter.Next, counter.Written);
+            }
             var command = session.Command(expected == 0
                 ? "INSERT INTO counters (project_key, name, value) VALUES ($k, $n, $value) ON CONFLICT DO NOTHING"
                 : "UPDATE counters SET value = $value WHERE project_key = $k AND name = $n AND value = $expected");
-            command.Parameters.AddWithValue("$k", project);
-            command.Parameters.AddWithValue("$n", name);
+            command.Parameters.AddWithValue("$k", counter.Project);
+            command.Parameters.AddWithValue("$n", counter.Name);
             command.Parameters.AddWithValue("$value", next);
             if (expected != 0) command.Parameters.AddWithValue("$expected", expected);
             if (command.ExecuteNonQuery() != 1)
             {
-                var stored = Stored(session, project, name);
+                var stored = Value(session, counter.Project, counter.Name);
                 lock (counter) (counter.Next, counter.Written) = (Math.Max(counter.Next, stored), stored);
                 throw new StoreBusyException(
-                    $"Another writer on this file took {project}'s {name} numbers ({stored} now, {expected} expected): nothing was written; send the request again.");
+                    $"Another writer on this file took {counter.Project}'s {counter.Name} numbers ({stored} now, {expected} expected): nothing was written; send the request again.");
             }
             written.Add((counter, next));
         }
@@ -80,17 +92,18 @@ internal sealed class SqliteCounters(SqliteDatabase db)
 
     private const string StoredValue = "SELECT value FROM counters WHERE project_key = $k AND name = $n";
 
+    /// <summary>A counter's value in the file, on <paramref name="session"/> (0 for one never written).</summary>
+    internal static long Value(SqliteSession session, string projectKey, string name) => Value(session.Command(StoredValue), projectKey, name);
+
     private long Stored(string projectKey, string name)
     {
         using var connection = db.Open();
         using var command = connection.CreateCommand();
         command.CommandText = StoredValue;
-        return Stored(command, projectKey, name);
+        return Value(command, projectKey, name);
     }
 
-    private static long Stored(SqliteSession session, string projectKey, string name) => Stored(session.Command(StoredValue), projectKey, name);
-
-    private static long Stored(SqliteCommand command, string projectKey, string name)
+    private static long Value(SqliteCommand command, string projectKey, string name)
     {
         command.Parameters.AddWithValue("$k", projectKey);
         command.Parameters.AddWithValue("$n", name);
