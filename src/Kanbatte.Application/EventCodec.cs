@@ -46,13 +46,15 @@ public static class EventCodec
     {
         var type = EventTypes.NameOf(e);
         return new(streamId, version, type, SchemaVersionOf(type),
-            JsonSerializer.SerializeToElement(e, e.GetType(), KanbatteJson.Options), KanbatteJson.Truncate(at), metadata);
+            JsonSerializer.SerializeToElement(e, e.GetType(), KanbatteJson.Options), KanbatteJson.Truncate(at), metadata) { Decoded = e };
     }
 
     public static IDomainEvent Decode(EventEnvelope envelope)
     {
-        var data = envelope.Data;
+        // Encoded just now at the current schema: the event it was encoded from is what decoding its data would give.
         var current = SchemaVersionOf(envelope.Type);
+        if (envelope.Decoded is { } decoded && envelope.SchemaVersion == current) return decoded;
+        var data = envelope.Data;
         if (envelope.SchemaVersion < current)
         {
             var node = JsonNode.Parse(data.GetRawText())!.AsObject();

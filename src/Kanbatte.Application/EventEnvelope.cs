@@ -16,6 +16,15 @@ public sealed record EventEnvelope(
     EventMetadata Metadata,
     long Position = 0)
 {
+    /// <summary>
+    /// The domain event this envelope was encoded from, on an envelope made by <see cref="EventCodec.Encode"/> (null on
+    /// one read from a store). A write's own fold and inline projection decode it from here instead of from
+    /// <see cref="Data"/> again: the events are immutable records of strings, numbers, dates and lists, which the JSON
+    /// round trip returns unchanged (a unit test holds every event type to that). Never stored.
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public Kanbatte.Domain.IDomainEvent? Decoded { get; init; }
+
     /// <summary>The project every stream belongs to: <c>project:AI</c> and <c>task:AI-001</c> both belong to AI.</summary>
     public string ProjectKey => ProjectKeyOf(StreamId);
 

@@ -29,15 +29,35 @@ public static class KanbatteJson
         return new DateTimeOffset(utc.Ticks - utc.Ticks % TimeSpan.TicksPerMillisecond, TimeSpan.Zero);
     }
 
-    public static string Format(DateTimeOffset time) =>
-        time.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
+    /// <summary>The time in UTC as <c>yyyy-MM-ddTHH:mm:ss.fffZ</c> (milliseconds truncated, not rounded).</summary>
+    public static string Format(DateTimeOffset time)
+    {
+        Span<char> text = stackalloc char[FormattedLength];
+        return new string(FormatTo(time, text));
+    }
+
+    private const int FormattedLength = 28; // "O" on a UTC DateTime: 2026-12-07T02:20:00.1234567Z
+
+    /// <summary>
+    /// Through the round-trip format ("O"), which .NET writes without parsing a pattern (the custom pattern cost 3 % of a
+    /// create's CPU, formatted several times a write), then cut to three fraction digits, which truncates like "fff".
+    /// </summary>
+    private static ReadOnlySpan<char> FormatTo(DateTimeOffset time, Span<char> text)
+    {
+        time.UtcDateTime.TryFormat(text, out _, "O", CultureInfo.InvariantCulture);
+        text[23] = 'Z';
+        return text[..24];
+    }
 
     private sealed class UtcMillisecondsConverter : JsonConverter<DateTimeOffset>
     {
         public override DateTimeOffset Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
             reader.GetDateTimeOffset().ToUniversalTime();
 
-        public override void Write(Utf8JsonWriter writer, DateTimeOffset value, JsonSerializerOptions options) =>
-            writer.WriteStringValue(Format(value));
+        public override void Write(Utf8JsonWriter writer, DateTimeOffset value, JsonSerializerOptions options)
+        {
+            Span<char> text = stackalloc char[FormattedLength];
+            writer.WriteStringValue(FormatTo(value, text));
+        }
     }
 }

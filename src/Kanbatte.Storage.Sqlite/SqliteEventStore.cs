@@ -8,6 +8,7 @@ namespace Kanbatte.Storage.Sqlite;
 /// <summary>The event log in the <c>event_log</c> table; its position column is the one ordered feed.</summary>
 public sealed class SqliteEventStore : IEventStore, IEventFeed
 {
+    private const int SqliteUniqueConstraint = 2067; // SQLITE_CONSTRAINT_UNIQUE
     private const string Columns = "position, stream_id, version, type, schema_version, data, metadata, recorded_at";
     private readonly ISqliteSessions _db;
 
@@ -26,10 +27,15 @@ public sealed class SqliteEventStore : IEventStore, IEventFeed
         var rows = events.Select(e => (Data: e.Data.GetRawText(), Metadata: JsonSerializer.Serialize(e.Metadata, KanbatteJson.Options), At: KanbatteJson.Format(e.RecordedAt))).ToList();
         return await _db.WriteAsync(async session =>
         {
-            var check = session.Command("SELECT COALESCE(MAX(version), 0) FROM event_log WHERE stream_id = $stream");
-            check.Parameters.AddWithValue("$stream", streamId);
-            var current = Convert.ToInt32(await check.ExecuteScalarAsync(ct), CultureInfo.InvariantCulture);
-            if (current != expectedVersion) throw new ConcurrencyException(streamId, expectedVersion);
+            // A new stream needs no read: its first event's insert conflicts (UNIQUE (stream_id, version)) exactly when
+            // the stream has events. Past that, the unique key alone would let an append ahead of the stream leave a gap.
+            if (expectedVersion > 0)
+            {
+                var check = session.Command("SELECT COALESCE(MAX(version), 0) FROM event_log WHERE stream_id = $stream");
+                check.Parameters.AddWithValue("$stream", streamId);
+                var current = Convert.ToInt32(await check.ExecuteScalarAsync(ct), CultureInfo.InvariantCulture);
+                if (current != expectedVersion) throw new ConcurrencyException(streamId, expectedVersion);
+            }
 
             var insert = session.Command("""
                 INSERT INTO event_log (stream_id, version, type, schema_version, data, metadata, recorded_at, project_key)
@@ -52,7 +58,14 @@ public sealed class SqliteEventStore : IEventStore, IEventFeed
                 type.Value = e.Type;
                 schema.Value = e.SchemaVersion;
                 (data.Value, metadata.Value, at.Value) = rows[i];
-                appended.Add(e with { Position = (long)(await insert.ExecuteScalarAsync(ct))! });
+                try
+                {
+                    appended.Add(e with { Position = (long)(await insert.ExecuteScalarAsync(ct))! });
+                }
+                catch (SqliteException conflict) when (conflict.SqliteExtendedErrorCode == SqliteUniqueConstraint)
+                {
+                    throw new ConcurrencyException(streamId, expectedVersion);
+                }
             }
 
             // The steps run once the whole transaction's writes are in (SqliteDatabase.WriteAsync), on all their events.
