@@ -10,7 +10,7 @@ namespace Kanbatte.Server;
 /// cursor). Members are read at each send, so a member removed a moment ago is not told. A failed send is logged and
 /// dropped: a client that misses a message pulls the changes feed anyway.
 /// </summary>
-public sealed class HubNotifier(ProjectNotifications notifications, ChangeMessages messages, IHubContext<KanbatteHub> hub, ILogger<HubNotifier> logger)
+public sealed class HubNotifier(ProjectNotifications notifications, ChangeMessages messages, IHubContext<KanbatteHub> hub, HubConnections connections, ILogger<HubNotifier> logger)
     : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -22,7 +22,11 @@ public sealed class HubNotifier(ProjectNotifications notifications, ChangeMessag
             {
                 var latest = new Dictionary<string, ProjectChanged>(StringComparer.Ordinal);
                 while (reader.TryRead(out var changed))
+                {
+                    // With no connection open there is no one to tell (a client that connects pulls the changes feed next).
+                    if (!connections.Any) continue;
                     if (!latest.TryGetValue(changed.ProjectKey, out var known) || known.Seq < changed.Seq) latest[changed.ProjectKey] = changed;
+                }
                 foreach (var changed in latest.Values) await SendAsync(changed, stoppingToken);
             }
         }

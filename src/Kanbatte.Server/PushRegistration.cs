@@ -14,6 +14,7 @@ public static class PushRegistration
         services.AddSingleton<IChangeNotifier>(sp => sp.GetRequiredService<ProjectNotifications>());
         services.AddSingleton<ChangeMessages>();
         services.AddSignalR();
+        services.AddSingleton<HubConnections>();
         services.AddSingleton<IUserIdProvider, CallerUserIds>();
         services.AddHostedService<HubNotifier>();
         // access_token leaves the query before the request is logged; only the hub's path keeps it (for JwtBearer).

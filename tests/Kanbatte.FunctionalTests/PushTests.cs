@@ -104,6 +104,26 @@ public sealed class PushTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task After_every_connection_closed_a_client_that_connects_again_hears_changes()
+    {
+        // The server skips making messages while no connection is open: it must count the ones that close and open again.
+        await using var ann = await new User(_server, "again-ann").ConnectAsync();
+        const string key = "AG";
+        await OkAsync(await ann.Http.PostJsonAsync("api/projects", new { key, name = "Again" }), HttpStatusCode.Created);
+        Assert.NotNull(ann.Next(key, TimeSpan.FromSeconds(10)));
+        await ann.Hub.StopAsync();
+        await OkAsync(await ann.Http.PostJsonAsync($"api/projects/{key}/tasks", new { title = "Nobody listening" }), HttpStatusCode.Created);
+        await Task.Delay(Quiet);
+        while (ann.Heard.TryTake(out _)) { }
+
+        await ann.Hub.StartAsync();
+        await using var bo = await new User(_server, "again-bo").ConnectAsync();
+        await bo.Hub.StopAsync(); // one connection closed, one still open
+        await OkAsync(await ann.Http.PostJsonAsync($"api/projects/{key}/tasks", new { title = "Listening again" }), HttpStatusCode.Created);
+        Assert.NotNull(ann.Next(key, TimeSpan.FromSeconds(10)));
+    }
+
+    [Fact]
     public async Task A_client_that_was_away_catches_up_with_one_pull()
     {
         await using var ann = new User(_server, "away-ann");
