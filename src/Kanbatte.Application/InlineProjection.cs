@@ -23,7 +23,8 @@ public sealed class InlineProjection(ProjectionProgress progress, ProjectNotific
         {
             await transaction.IsolatedAsync(async () =>
             {
-                changed = await new Projector(transaction.View, transaction.Events, transaction.Changes, clock).ProjectAsync(appended, ct);
+                // Right after the checkpoint and appended in this transaction: never delivered before.
+                changed = await new Projector(transaction.View, transaction.Events, transaction.Changes, clock).ProjectNextAsync(appended, ct);
                 await transaction.Checkpoints.SaveAsync(FeedProjection.Consumer, appended[^1].Position, ct);
             }, ct);
         }

@@ -20,7 +20,18 @@ public sealed class Projector(IViewStore view, IEventStore events, IChangeJourna
     private readonly TimeProvider _clock = clock ?? TimeProvider.System;
 
     /// <summary>Projects the batch; returns the projects whose journal got an entry, with its number.</summary>
-    public async Task<IReadOnlyList<ProjectChanged>> ProjectAsync(IReadOnlyList<EventEnvelope> batch, CancellationToken ct = default)
+    public Task<IReadOnlyList<ProjectChanged>> ProjectAsync(IReadOnlyList<EventEnvelope> batch, CancellationToken ct = default) =>
+        ProjectAsync(batch, followsTheView: false, ct);
+
+    /// <summary>
+    /// Projects a batch known to follow exactly what the view holds: the events right after its checkpoint, never
+    /// delivered before (the inline projection, in the transaction that appends them). A stream whose first event is in
+    /// the batch then has no document yet, and none is read for it: a new task or project costs no view read.
+    /// </summary>
+    public Task<IReadOnlyList<ProjectChanged>> ProjectNextAsync(IReadOnlyList<EventEnvelope> batch, CancellationToken ct = default) =>
+        ProjectAsync(batch, followsTheView: true, ct);
+
+    private async Task<IReadOnlyList<ProjectChanged>> ProjectAsync(IReadOnlyList<EventEnvelope> batch, bool followsTheView, CancellationToken ct)
     {
         var changes = new List<ViewChange>();
         var told = new Dictionary<string, List<EntityChange>>(StringComparer.Ordinal);
@@ -28,10 +39,11 @@ public sealed class Projector(IViewStore view, IEventStore events, IChangeJourna
         {
             var projectKey = EventEnvelope.ProjectKeyOf(stream.Key);
             if (!told.TryGetValue(projectKey, out var entities)) told[projectKey] = entities = [];
+            var isNew = followsTheView && stream.Min(e => e.Version) == 1;
             if (stream.Key.StartsWith(StreamIds.ProjectPrefix, StringComparison.Ordinal))
-                await ProjectProjectStreamAsync(stream.Key, stream, changes, entities, ct);
+                await ProjectProjectStreamAsync(stream.Key, stream, isNew, changes, entities, ct);
             else if (stream.Key.StartsWith(StreamIds.TaskPrefix, StringComparison.Ordinal))
-                await ProjectTaskStreamAsync(stream.Key, stream, changes, entities, ct);
+                await ProjectTaskStreamAsync(stream.Key, stream, isNew, changes, entities, ct);
             else
                 throw new InvalidOperationException($"No projection for stream '{stream.Key}'.");
         }
@@ -46,11 +58,12 @@ public sealed class Projector(IViewStore view, IEventStore events, IChangeJourna
         return changed;
     }
 
-    private async Task ProjectProjectStreamAsync(string streamId, IEnumerable<EventEnvelope> delivered, List<ViewChange> changes, List<EntityChange> told, CancellationToken ct)
+    /// <param name="isNew">The stream starts in this batch, which follows what the view holds: it has no document yet.</param>
+    private async Task ProjectProjectStreamAsync(string streamId, IEnumerable<EventEnvelope> delivered, bool isNew, List<ViewChange> changes, List<EntityChange> told, CancellationToken ct)
     {
         var key = streamId[StreamIds.ProjectPrefix.Length..];
         var (partition, id) = ViewKeys.Project(key);
-        var doc = await view.GetAsync(partition, id, ct);
+        var doc = isNew ? null : await view.GetAsync(partition, id, ct);
         var applied = doc?.Version ?? 0;
         var pending = await PendingAsync(streamId, applied, delivered, ct);
         if (pending.Count == 0)
@@ -127,12 +140,12 @@ public sealed class Projector(IViewStore view, IEventStore events, IChangeJourna
         }
     }
 
-    private async Task ProjectTaskStreamAsync(string streamId, IEnumerable<EventEnvelope> delivered, List<ViewChange> changes, List<EntityChange> told, CancellationToken ct)
+    private async Task ProjectTaskStreamAsync(string streamId, IEnumerable<EventEnvelope> delivered, bool isNew, List<ViewChange> changes, List<EntityChange> told, CancellationToken ct)
     {
         var taskId = streamId[StreamIds.TaskPrefix.Length..];
         var projectKey = EventEnvelope.ProjectKeyOf(streamId);
         var (partition, id) = ViewKeys.Task(projectKey, taskId);
-        var doc = await view.GetAsync(partition, id, ct);
+        var doc = isNew ? null : await view.GetAsync(partition, id, ct);
         var applied = doc?.Version ?? 0;
         var pending = await PendingAsync(streamId, applied, delivered, ct);
         if (pending.Count == 0)
