@@ -1,4 +1,6 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
+using Kanbatte.Domain;
 
 namespace Kanbatte.Application;
 
@@ -22,8 +24,8 @@ public sealed record EventEnvelope(
     /// <see cref="Data"/> again: the events are immutable records of strings, numbers, dates and lists, which the JSON
     /// round trip returns unchanged (a unit test holds every event type to that). Never stored.
     /// </summary>
-    [System.Text.Json.Serialization.JsonIgnore]
-    public Kanbatte.Domain.IDomainEvent? Decoded { get; init; }
+    [JsonIgnore]
+    public IDomainEvent? Decoded { get; init; }
 
     /// <summary>The project every stream belongs to: <c>project:AI</c> and <c>task:AI-001</c> both belong to AI.</summary>
     public string ProjectKey => ProjectKeyOf(StreamId);
