@@ -18,7 +18,8 @@ namespace Kanbatte.Benchmarks;
 /// SnapshotService takes them), then read through the real server process: the first board page, a filtered list page,
 /// a changes pull from a recent cursor, the activity page and the board as of five moments. The baseline of each figure is
 /// the same request on a project of 1,000 tasks and 10,000 events in the same database and server, in the same run.
-/// Then creates and updates under wrk on both projects, with the server's resident memory sampled throughout.
+/// Then creates and updates under wrk on both projects at three loads, with the server's resident memory sampled
+/// throughout, and the same loads on the plain-CRUD baseline in the same run.
 /// </summary>
 public static class BigProjectBenchmark
 {
@@ -213,53 +214,62 @@ public static class BigProjectBenchmark
         return cursor;
     }
 
-    /// <summary>A paced connection's pause between an answer and its next request: 32 connections then send at most 3,200 requests a second.</summary>
+    /// <summary>A paced connection's pause between an answer and its next request.</summary>
     private const int ThinkMs = 10;
 
     /// <summary>
-    /// wrk creates and updates on each project, 20 s each, the server's resident memory sampled every 500 ms: first as fast
-    /// as the server answers (32 connections, each sending its next request on the answer: the server saturated, and a
-    /// request's latency mostly its wait behind the others), then paced (each connection pausing <see cref="ThinkMs"/>
-    /// after an answer).
+    /// The write loads, each 20 s of wrk. Saturated: 32 connections, each sending its next request on the answer, so a
+    /// request's latency is mostly its wait behind the others. Paced: the same connections pausing <see cref="ThinkMs"/>
+    /// after each answer, about half the rate the server sustains. Light: 4 paced connections, a few hundred writes a
+    /// second (still far more than a team makes), where a request seldom queues and its p99 shows the server's stalls.
+    /// </summary>
+    private static readonly (string Name, int Connections, bool Paced)[] Loads = [("saturated", 32, false), ("paced", 32, true), ("light", 4, true)];
+
+    /// <summary>
+    /// wrk creates and updates on each project at each of the <see cref="Loads"/>, the server's resident memory sampled
+    /// every 500 ms; then the same loads on the plain-CRUD baseline, started for them, so each p99 / p50 has the ratio an
+    /// ordinary app shows under the same load on the same machine beside it.
     /// </summary>
     private static async Task WriteLoadAsync(ChildProcess server, string folder)
     {
         var scripts = new Dictionary<string, string>();
-        foreach (var key in new[] { Small, Big })
+        async Task AddAsync(string name, string request)
         {
-            var create = Path.Combine(folder, $"create-{key}.lua");
-            await File.WriteAllTextAsync(create, $$"""
+            var script = $$"""
                 local threads = 0
                 function setup(thread) thread:set("tid", threads); threads = threads + 1 end
                 local counter = 0
                 function request()
                   counter = counter + 1
-                  local body = string.format('{"title":"Load task %d-%d","description":"Created under load by wrk."}', tid, counter)
-                  return wrk.format("POST", nil, { ["Authorization"] = "Bearer {{TestTokens.Default}}", ["Content-Type"] = "application/json" }, body)
+                {{request}}
                 end
-                """);
-            var update = Path.Combine(folder, $"update-{key}.lua");
-            await File.WriteAllTextAsync(update, $$"""
-                local threads = 0
-                function setup(thread) thread:set("tid", threads); threads = threads + 1 end
-                local counter = 0
-                function request()
-                  counter = counter + 1
-                  local id = (counter * 7919 + tid * 104729) % 900 + 1
-                  local body = string.format('{"title":"Renamed %d-%d"}', tid, counter)
-                  return wrk.format("PATCH", wrk.path .. string.format("%03d", id), { ["Authorization"] = "Bearer {{TestTokens.Default}}", ["Content-Type"] = "application/json" }, body)
-                end
-                """);
-            (scripts[$"create {key}"], scripts[$"update {key}"]) = (create, update);
-            // The same requests with a pause of ThinkMs after each answer on every connection: about half the rate the
-            // server sustains, so a request seldom queues behind others and what its p99 shows is the server's stalls.
-            foreach (var (name, path) in new[] { ($"paced create {key}", create), ($"paced update {key}", update) })
+                """;
+            foreach (var (load, _, paced) in Loads)
             {
-                var paced = Path.Combine(folder, $"{name.Replace(' ', '-')}.lua");
-                await File.WriteAllTextAsync(paced, await File.ReadAllTextAsync(path) + $"\nfunction delay() return {ThinkMs} end\n");
-                scripts[name] = paced;
+                var path = Path.Combine(folder, $"{load}-{name.Replace(' ', '-')}.lua");
+                // The paced loads: wrk waits delay() ms after each answer before the connection's next request.
+                await File.WriteAllTextAsync(path, paced ? script + $"\nfunction delay() return {ThinkMs} end\n" : script);
+                scripts[$"{load} {name}"] = path;
             }
         }
+        var auth = $"[\"Authorization\"] = \"Bearer {TestTokens.Default}\", [\"Content-Type\"] = \"application/json\"";
+        const string create = """
+              local body = string.format('{"title":"Load task %d-%d","description":"Created under load by wrk."}', tid, counter)
+              return wrk.format("POST", nil, { AUTH }, body)
+            """;
+        // Tasks 1-900 of each project (ids zero-padded to three digits, BIG-001); the baseline's items 1-900 likewise.
+        const string update = """
+              local id = (counter * 7919 + tid * 104729) % 900 + 1
+              local body = string.format('{"title":"Renamed %d-%d"}', tid, counter)
+              return wrk.format("PATCH", wrk.path .. string.format("PATTERN", id), { AUTH }, body)
+            """;
+        foreach (var key in new[] { Small, Big })
+        {
+            await AddAsync($"create {key}", create.Replace("AUTH", auth, StringComparison.Ordinal));
+            await AddAsync($"update {key}", update.Replace("AUTH", auth, StringComparison.Ordinal).Replace("PATTERN", "%03d", StringComparison.Ordinal));
+        }
+        await AddAsync("create baseline", create.Replace("AUTH", auth, StringComparison.Ordinal));
+        await AddAsync("update baseline", update.Replace("AUTH", auth, StringComparison.Ordinal).Replace("PATTERN", "%d", StringComparison.Ordinal));
 
         var samples = new List<(double Seconds, double MiB)>();
         var clock = Stopwatch.StartNew();
@@ -272,22 +282,41 @@ public static class BigProjectBenchmark
                 try { await Task.Delay(500, stop.Token); } catch (OperationCanceledException) { break; }
             }
         });
-        Console.WriteLine($"| load (wrk, 32 connections, 20 s; paced: {ThinkMs} ms between an answer and the next request) | req/s | p50 ms | p99 ms | p99 / p50 |");
-        Console.WriteLine("|---|---:|---:|---:|---:|");
-        foreach (var round in new[] { "create SMALL", "create BIG", "update SMALL", "update BIG", "create BIG", "update BIG",
-                     "paced create SMALL", "paced create BIG", "paced update SMALL", "paced update BIG" })
+        Console.WriteLine($"| load (wrk, 20 s; paced: {ThinkMs} ms between an answer and the next request on each connection) | connections | req/s | p50 ms | p99 ms | p99 / p50 |");
+        Console.WriteLine("|---|---:|---:|---:|---:|---:|");
+        async Task RoundAsync(string round, string url)
+        {
+            var connections = Loads.Single(l => round.StartsWith(l.Name + " ", StringComparison.Ordinal)).Connections;
+            var result = await HttpBenchmark.WrkAsync(scripts[round], url, 20, connections);
+            Console.WriteLine($"| {round} | {connections} | {result.RequestsPerSecond:N0} | {result.P50Ms:F2} | {result.P99Ms:F2} | {result.P99Ms / result.P50Ms:F1} |");
+        }
+        foreach (var round in new[] { "create SMALL", "create BIG", "update SMALL", "update BIG", "create BIG", "update BIG" }
+                     .Select(r => "saturated " + r)
+                     .Concat(Loads.Skip(1).SelectMany(l => new[] { "create SMALL", "create BIG", "update SMALL", "update BIG" }.Select(r => $"{l.Name} {r}"))))
         {
             var key = round.Split(' ')[^1];
-            var url = round.Contains("create", StringComparison.Ordinal) ? $"{server.BaseAddress}api/projects/{key}/tasks" : $"{server.BaseAddress}api/tasks/{key}-";
-            var result = await HttpBenchmark.WrkAsync(scripts[round], url, 20);
-            Console.WriteLine($"| {round} | {result.RequestsPerSecond:N0} | {result.P50Ms:F2} | {result.P99Ms:F2} | {result.P99Ms / result.P50Ms:F1} |");
+            await RoundAsync(round, round.Contains("create", StringComparison.Ordinal) ? $"{server.BaseAddress}api/projects/{key}/tasks" : $"{server.BaseAddress}api/tasks/{key}-");
         }
         stop.Cancel();
         await sampling;
+        var loadSeconds = clock.Elapsed.TotalSeconds;
+
+        // The baseline: the same token validated, 1,000 items to update, a warm-up, then the same loads.
+        await using (var baseline = await ChildProcess.StartAsync(ChildProcess.BenchmarkDll, "baseline-server", $"--path={Path.Combine(folder, "baseline.db")}"))
+        {
+            await Parallel.ForEachAsync(Enumerable.Range(0, 1000), new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (i, ct) =>
+                (await baseline.Client.PostAsJsonAsync("api/items", new { title = $"Seeded item {i}", description = "To be updated." }, ct)).EnsureSuccessStatusCode());
+            await HttpBenchmark.WrkAsync(scripts["saturated create baseline"], $"{baseline.BaseAddress}api/items", 10);
+            foreach (var (load, _, _) in Loads)
+            {
+                await RoundAsync($"{load} create baseline", $"{baseline.BaseAddress}api/items");
+                await RoundAsync($"{load} update baseline", $"{baseline.BaseAddress}api/items/");
+            }
+        }
         Console.WriteLine();
         var mibs = samples.Select(s => s.MiB).ToList();
         var tenth = Math.Max(1, samples.Count / 10);
-        Console.WriteLine($"Server resident memory over the {clock.Elapsed.TotalSeconds:F0} s of write load ({samples.Count} samples): first 10 % of the run median {Median(mibs.Take(tenth)):F0} MiB, " +
+        Console.WriteLine($"Kanbatte's resident memory over its {loadSeconds:F0} s of write load ({samples.Count} samples): first 10 % of the run median {Median(mibs.Take(tenth)):F0} MiB, " +
             $"last 10 % median {Median(mibs.TakeLast(tenth)):F0} MiB, max {mibs.Max():F0} MiB.");
     }
 

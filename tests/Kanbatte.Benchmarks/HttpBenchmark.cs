@@ -235,10 +235,10 @@ public static partial class HttpBenchmark
         return total;
     }
 
-    public static async Task<WrkResult> WrkAsync(string script, string url, int seconds)
+    public static async Task<WrkResult> WrkAsync(string script, string url, int seconds, int connections = Connections)
     {
         var start = new ProcessStartInfo("wrk") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in new[] { "-t2", $"-c{Connections}", $"-d{seconds}s", "--latency", "--timeout", "10s", "-s", script, url })
+        foreach (var arg in new[] { "-t2", $"-c{connections}", $"-d{seconds}s", "--latency", "--timeout", "10s", "-s", script, url })
             start.ArgumentList.Add(arg);
         using var process = Process.Start(start) ?? throw new InvalidOperationException("wrk did not start (apt-get install -y wrk).");
         var output = await process.StandardOutput.ReadToEndAsync();
