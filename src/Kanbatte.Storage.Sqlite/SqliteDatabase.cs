@@ -51,8 +51,8 @@ public sealed class SqliteDatabase : ISqliteSessions, IDisposable
         _connectionString = new SqliteConnectionStringBuilder { DataSource = full, Pooling = true, DefaultTimeout = 30 }.ToString();
         using var connection = Open();
         var counted = Exists(connection, "view_task_counts");
-        // A file from before the snapshot rows were kept in position order: its snapshots are derived data, taken again.
-        if (Exists(connection, "board_snapshot_tasks")) Execute(connection, DropTaskOrderedSnapshots);
+        // A file from before the board snapshots had a file of their own (SqliteSnapshotStore): derived data, taken again there.
+        if (Exists(connection, "board_snapshots")) Execute(connection, DropSnapshotTables);
         Execute(connection, Schema + ViewTable("view"));
         if (!HasColumn(connection, "view", "number")) Execute(connection, AddListColumns); // a file from before the list columns
         Execute(connection, ViewIndexes);
@@ -323,11 +323,12 @@ public sealed class SqliteDatabase : ISqliteSessions, IDisposable
         ) WITHOUT ROWID;
         """;
 
-    /// <summary>The snapshots of a file from before their rows were keyed by position: dropped together (derived data).</summary>
-    private const string DropTaskOrderedSnapshots = """
+    /// <summary>The board snapshots a file kept in its own tables before they had a file of their own: dropped (derived data).</summary>
+    private const string DropSnapshotTables = """
         BEGIN IMMEDIATE;
-        DROP TABLE board_snapshot_tasks;
-        DELETE FROM board_snapshots;
+        DROP TABLE IF EXISTS board_snapshot_tasks;
+        DROP TABLE IF EXISTS board_snapshot_rows;
+        DROP TABLE board_snapshots;
         COMMIT;
         """;
 
@@ -446,30 +447,9 @@ public sealed class SqliteDatabase : ISqliteSessions, IDisposable
             position INTEGER NOT NULL
         ) WITHOUT ROWID;
 
-        -- Board snapshots (SqliteSnapshotStore): one row a task; a full snapshot has every task, a delta only those changed
-        -- since the previous snapshot; usable once complete. A board as of a snapshot is the last full one before it, with
-        -- each task's latest row from there up to it.
-        -- Derived data: the earlier layout (one row with every task, copied inside the writer's turn) is dropped.
+        -- The earliest board snapshots' table (one row with every task): derived data, dropped. Board snapshots now live
+        -- in a file of their own (SqliteSnapshotStore).
         DROP TABLE IF EXISTS snapshots;
-        CREATE TABLE IF NOT EXISTS board_snapshots (
-            project_key TEXT    NOT NULL,
-            position    INTEGER NOT NULL,
-            at          TEXT    NOT NULL,
-            full        INTEGER NOT NULL,
-            tasks       INTEGER NOT NULL,
-            complete    INTEGER NOT NULL,
-            PRIMARY KEY (project_key, position)
-        ) WITHOUT ROWID;
-        CREATE INDEX IF NOT EXISTS ix_board_snapshots_at ON board_snapshots (project_key, at);
-        -- Keyed by position first: a snapshot's rows are appended after the previous snapshot's, filling pages in order,
-        -- and a board is composed by reading one range of them in order.
-        CREATE TABLE IF NOT EXISTS board_snapshot_rows (
-            project_key TEXT    NOT NULL,
-            position    INTEGER NOT NULL,
-            task_id     TEXT    NOT NULL,
-            data        TEXT    NOT NULL,
-            PRIMARY KEY (project_key, position, task_id)
-        ) WITHOUT ROWID;
 
         -- Each project's active tasks by status, kept by triggers on the view (ViewIndexes), so a board's column counts
         -- are a few rows, not a read of every task of the project. Derived from the view like the view from the log.

@@ -45,7 +45,7 @@ public static class BigProjectBenchmark
             var small = await GenerateAsync(path, Small, 1_000, 10_000);
             var big = await GenerateAsync(path, Big, tasks, events);
             Console.WriteLine($"Written through the server's write path ({Writers} concurrent writers, in process): {big.Events:N0} events in {big.Elapsed.TotalSeconds:F0} s, " +
-                $"{big.Events / big.Elapsed.TotalSeconds:N0} events/s; database and WAL {new[] { path, path + "-wal" }.Where(File.Exists).Sum(f => new FileInfo(f).Length) / 1048576.0:N0} MiB.");
+                $"{big.Events / big.Elapsed.TotalSeconds:N0} events/s; database and WAL {Size(path):N0} MiB, board snapshots {Size(path + "-snapshots"):N0} MiB.");
             Console.WriteLine();
 
             await using var server = await ChildProcess.StartAsync(ChildProcess.ServerDll, [$"--Kanbatte:Sqlite:Path={path}", .. TestTokens.CommandLine]);
@@ -319,6 +319,9 @@ public static class BigProjectBenchmark
         Console.WriteLine($"Kanbatte's resident memory over its {loadSeconds:F0} s of write load ({samples.Count} samples): first 10 % of the run median {Median(mibs.Take(tenth)):F0} MiB, " +
             $"last 10 % median {Median(mibs.TakeLast(tenth)):F0} MiB, max {mibs.Max():F0} MiB.");
     }
+
+    private static double Size(string database) =>
+        new[] { database, database + "-wal" }.Where(File.Exists).Sum(f => new FileInfo(f).Length) / 1048576.0;
 
     private static double? ResidentMiB(int pid)
     {

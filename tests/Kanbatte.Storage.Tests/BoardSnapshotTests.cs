@@ -45,10 +45,10 @@ public sealed class BoardSnapshotTests : IDisposable
         await projection.CatchUpAsync(CancellationToken.None);
         times.Add(clock.GetUtcNow());
 
-        await using (var connection = db.Open())
+        await using (var connection = OpenSnapshots(snapshots))
         await using (var command = connection.CreateCommand())
         {
-            command.CommandText = "SELECT COUNT(*), SUM(full) FROM board_snapshots WHERE project_key = 'SN' AND complete = 1";
+            command.CommandText = "SELECT COUNT(*), SUM(full) FROM board_snapshots WHERE project_key = 'SN'";
             await using var reader = await command.ExecuteReaderAsync();
             await reader.ReadAsync();
             Assert.True(reader.GetInt64(0) >= 8, "expected a snapshot every 25 events");
@@ -79,7 +79,7 @@ public sealed class BoardSnapshotTests : IDisposable
     public async Task A_growing_projects_snapshots_copy_at_most_one_task_per_event()
     {
         using var rig = Rig.Open(Path.Combine(_folder.FullName, "large.db"), every: 10);
-        var (db, commands, projection, snapshots) = (rig.Db, rig.Commands, rig.Projection, rig.Snapshots);
+        var (commands, projection, snapshots) = (rig.Commands, rig.Projection, rig.Snapshots);
         await commands.CreateProjectAsync(new CreateProject("LG", "Large", null, null), Meta);
         for (var i = 1; i <= 300; i++)
         {
@@ -92,10 +92,10 @@ public sealed class BoardSnapshotTests : IDisposable
             }
         }
 
-        await using var connection = db.Open();
+        await using var connection = OpenSnapshots(snapshots);
         await using var command = connection.CreateCommand();
         command.CommandText = """
-            SELECT (SELECT COUNT(*) FROM board_snapshots WHERE project_key = 'LG' AND complete = 1),
+            SELECT (SELECT COUNT(*) FROM board_snapshots WHERE project_key = 'LG'),
                    (SELECT COUNT(*) FROM board_snapshot_rows WHERE project_key = 'LG')
             """;
         await using var reader = await command.ExecuteReaderAsync();
@@ -131,10 +131,10 @@ public sealed class BoardSnapshotTests : IDisposable
         await projection.CatchUpAsync(CancellationToken.None);
         await snapshots.CaptureAsync();
 
-        await using (var connection = rig.Db.Open())
+        await using (var connection = OpenSnapshots(snapshots))
         await using (var command = connection.CreateCommand())
         {
-            command.CommandText = "SELECT COUNT(*), MIN(at) FROM board_snapshots WHERE project_key = 'AH' AND complete = 1";
+            command.CommandText = "SELECT COUNT(*), MIN(at) FROM board_snapshots WHERE project_key = 'AH'";
             await using var reader = await command.ExecuteReaderAsync();
             await reader.ReadAsync();
             Assert.Equal(2, reader.GetInt64(0));
@@ -149,7 +149,7 @@ public sealed class BoardSnapshotTests : IDisposable
     }
 
     [Fact]
-    public async Task A_file_with_snapshot_rows_in_task_order_takes_its_snapshots_again_in_position_order()
+    public async Task A_file_that_kept_its_snapshots_in_its_own_tables_drops_them_and_takes_them_again_in_the_snapshots_file()
     {
         var path = Path.Combine(_folder.FullName, "old.db");
         DateTimeOffset at;
@@ -162,17 +162,18 @@ public sealed class BoardSnapshotTests : IDisposable
             at = rig.Clock.GetUtcNow();
             before = [.. Render(await new KanbatteQueries(new SqliteViewStore(rig.Db), rig.Events).BoardAsOfAsync("OL", at, 100))];
         }
-        // The layout before: rows keyed by task first, and a snapshot that names them.
+        // The layout before: the snapshot tables in the store's own file, with a snapshot that names a task wrongly.
         await using (var connection = new SqliteConnection($"Data Source={path}"))
         {
             await connection.OpenAsync();
             await using var command = connection.CreateCommand();
             command.CommandText = """
-                DROP TABLE board_snapshot_rows;
-                CREATE TABLE board_snapshot_tasks (project_key TEXT NOT NULL, task_id TEXT NOT NULL, position INTEGER NOT NULL, data TEXT NOT NULL,
-                    PRIMARY KEY (project_key, task_id, position)) WITHOUT ROWID;
+                CREATE TABLE board_snapshots (project_key TEXT NOT NULL, position INTEGER NOT NULL, at TEXT NOT NULL, full INTEGER NOT NULL,
+                    tasks INTEGER NOT NULL, complete INTEGER NOT NULL, PRIMARY KEY (project_key, position)) WITHOUT ROWID;
+                CREATE TABLE board_snapshot_rows (project_key TEXT NOT NULL, position INTEGER NOT NULL, task_id TEXT NOT NULL, data TEXT NOT NULL,
+                    PRIMARY KEY (project_key, position, task_id)) WITHOUT ROWID;
                 INSERT INTO board_snapshots (project_key, position, at, full, tasks, complete) VALUES ('OL', 3, '2026-01-01T00:00:00.001Z', 1, 1, 1);
-                INSERT INTO board_snapshot_tasks VALUES ('OL', 'OL-1', 3, '{}');
+                INSERT INTO board_snapshot_rows VALUES ('OL', 3, 'OL-1', '{}');
                 """;
             await command.ExecuteNonQueryAsync();
         }
@@ -183,10 +184,8 @@ public sealed class BoardSnapshotTests : IDisposable
             await using (var connection = rig.Db.Open())
             await using (var command = connection.CreateCommand())
             {
-                command.CommandText = "SELECT (SELECT COUNT(*) FROM sqlite_schema WHERE name = 'board_snapshot_tasks'), (SELECT COUNT(*) FROM board_snapshots)";
-                await using var reader = await command.ExecuteReaderAsync();
-                await reader.ReadAsync();
-                Assert.Equal((0L, 0L), (reader.GetInt64(0), reader.GetInt64(1)));
+                command.CommandText = "SELECT COUNT(*) FROM sqlite_schema WHERE name LIKE 'board_snapshot%'";
+                Assert.Equal(0L, await command.ExecuteScalarAsync());
             }
             await rig.Snapshots.CaptureAsync();
             var taken = await rig.Snapshots.LatestAsync("OL", at);
@@ -196,32 +195,83 @@ public sealed class BoardSnapshotTests : IDisposable
         }
     }
 
+    /// <summary>
+    /// The store's file restored from a backup older than its snapshots, then written again: the log at a snapshot's
+    /// position now holds another event, and a board composed from that snapshot would show tasks the log never had.
+    /// </summary>
     [Fact]
-    public async Task A_snapshot_cut_short_is_never_used()
+    public async Task Snapshots_of_another_history_are_never_used_and_are_taken_again()
     {
-        using var rig = Rig.Open(Path.Combine(_folder.FullName, "cut.db"), every: 3);
-        var (db, commands, projection, snapshots, clock) = (rig.Db, rig.Commands, rig.Projection, rig.Snapshots, rig.Clock);
-        await commands.CreateProjectAsync(new CreateProject("CS", "Cut short", null, null), Meta);
-        for (var i = 0; i < 4; i++) await commands.CreateTaskAsync("CS", new CreateTask($"T{i}", null, null), Meta);
-        await projection.CatchUpAsync(CancellationToken.None);
-        await snapshots.CaptureAsync();
-        var taken = await snapshots.LatestAsync("CS", clock.GetUtcNow());
-        Assert.NotNull(taken);
-        Assert.Equal(4, taken.TasksJson.Count);
-
-        // A later snapshot whose writer stopped after its first row (no complete mark): composing must not see it.
-        await db.WriteAsync(async session =>
+        var path = Path.Combine(_folder.FullName, "restored.db");
+        var backup = Path.Combine(_folder.FullName, "backup.db");
+        using (var rig = Rig.Open(path, every: 3))
         {
-            var insert = session.Command("""
-                INSERT INTO board_snapshots (project_key, position, at, full, tasks, complete) VALUES ('CS', 1000, '2030-01-01T00:00:00.000Z', 1, 4, 0);
-                INSERT INTO board_snapshot_rows (project_key, position, task_id, data) VALUES ('CS', 1000, 'CS-1', '{}');
-                """);
-            return await insert.ExecuteNonQueryAsync();
-        }, CancellationToken.None);
-        var latest = await snapshots.LatestAsync("CS", DateTimeOffset.Parse("2031-01-01T00:00:00Z"));
-        Assert.NotNull(latest);
-        Assert.Equal(taken.Position, latest.Position);
-        Assert.Equal(taken.TasksJson.Order(), latest.TasksJson.Order());
+            await rig.Commands.CreateProjectAsync(new CreateProject("RS", "Restored", null, null), Meta);
+            for (var i = 0; i < 2; i++) await rig.Commands.CreateTaskAsync("RS", new CreateTask($"Kept {i}", null, null), Meta);
+            await rig.Projection.CatchUpAsync(CancellationToken.None);
+            await using (var source = rig.Db.Open())
+            await using (var copy = new SqliteConnection($"Data Source={backup}"))
+            {
+                await copy.OpenAsync();
+                source.BackupDatabase(copy);
+            }
+            for (var i = 0; i < 4; i++) await rig.Commands.CreateTaskAsync("RS", new CreateTask($"Lost {i}", null, null), Meta);
+            await rig.Projection.CatchUpAsync(CancellationToken.None);
+            await rig.Snapshots.CaptureAsync();
+            var stale = await rig.Snapshots.LatestAsync("RS", rig.Clock.GetUtcNow().AddDays(1));
+            Assert.Contains(stale!.TasksJson, t => t.Contains("Lost 3", StringComparison.Ordinal));
+        }
+        SqliteConnection.ClearAllPools();
+        foreach (var file in new[] { path, path + "-wal", path + "-shm" }) File.Delete(file);
+        File.Copy(backup, path); // the snapshots' file stays as it was
+
+        using (var rig = Rig.Open(path, every: 3))
+        {
+            rig.Clock.Set(DateTimeOffset.Parse("2026-06-01T00:00:00Z")); // written months later
+            var later = rig.Clock.GetUtcNow().AddDays(1);
+            // The log has not reached the snapshot's position yet.
+            Assert.Null(await rig.Snapshots.LatestAsync("RS", later));
+            for (var i = 0; i < 6; i++) await rig.Commands.CreateTaskAsync("RS", new CreateTask($"New {i}", null, null), Meta);
+            await rig.Projection.CatchUpAsync(CancellationToken.None);
+            // Past it now, with other events there.
+            Assert.Null(await rig.Snapshots.LatestAsync("RS", later));
+            var fromLog = Render(await new KanbatteQueries(new SqliteViewStore(rig.Db), rig.Events).BoardAsOfAsync("RS", later, 100));
+            Assert.Equal(fromLog, Render(await new KanbatteQueries(new SqliteViewStore(rig.Db), rig.Events, rig.Snapshots).BoardAsOfAsync("RS", later, 100)));
+
+            await rig.Snapshots.CaptureAsync();
+            var taken = await rig.Snapshots.LatestAsync("RS", later);
+            Assert.NotNull(taken);
+            Assert.Equal(8, taken.TasksJson.Count);
+            Assert.DoesNotContain(taken.TasksJson, t => t.Contains("Lost", StringComparison.Ordinal));
+            Assert.Equal(1, await CountSnapshotsAsync(rig.Snapshots));
+            Assert.Equal(fromLog, Render(await new KanbatteQueries(new SqliteViewStore(rig.Db), rig.Events, rig.Snapshots).BoardAsOfAsync("RS", later, 100)));
+        }
+    }
+
+    /// <summary>
+    /// A snapshot is copied in one transaction of the snapshots' file, reading the store's file: however long it takes (here
+    /// held up by another holder of the snapshots' file), the store's writers go on.
+    /// </summary>
+    [Fact]
+    public async Task A_snapshot_under_way_leaves_the_writers_free()
+    {
+        using var rig = Rig.Open(Path.Combine(_folder.FullName, "free.db"), every: 3);
+        await rig.Commands.CreateProjectAsync(new CreateProject("FR", "Free", null, null), Meta);
+        for (var i = 0; i < 4; i++) await rig.Commands.CreateTaskAsync("FR", new CreateTask($"T{i}", null, null), Meta);
+        await rig.Projection.CatchUpAsync(CancellationToken.None);
+
+        await using var holder = OpenSnapshots(rig.Snapshots);
+        var hold = holder.BeginTransaction(deferred: false);
+        // On a thread of its own, as the server runs it: Microsoft.Data.Sqlite's calls are synchronous, even the async ones.
+        var capture = Task.Run(() => rig.Snapshots.CaptureAsync());
+        await Task.Delay(500); // the capture has read the log and waits for the snapshots' file
+        Assert.False(capture.IsCompleted);
+
+        var written = rig.Commands.CreateTaskAsync("FR", new CreateTask("Written meanwhile", null, null), Meta);
+        await written.WaitAsync(TimeSpan.FromSeconds(5));
+        hold.Rollback();
+        await capture.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal(1, await CountSnapshotsAsync(rig.Snapshots));
     }
 
     [Fact]
@@ -236,18 +286,25 @@ public sealed class BoardSnapshotTests : IDisposable
 
         await new SqliteDeadLetterStore(db).ParkAsync(all[2], "poison", DateTimeOffset.UtcNow);
         await snapshots.CaptureAsync();
-        Assert.Equal(0, await CountSnapshotsAsync(db));
+        Assert.Equal(0, await CountSnapshotsAsync(snapshots));
 
         await new SqliteDeadLetterStore(db).RemoveAsync(all[2].StreamId, all[2].Version);
         await snapshots.CaptureAsync();
-        Assert.Equal(1, await CountSnapshotsAsync(db));
+        Assert.Equal(1, await CountSnapshotsAsync(snapshots));
     }
 
-    private static async Task<long> CountSnapshotsAsync(SqliteDatabase db)
+    private static SqliteConnection OpenSnapshots(SqliteSnapshotStore snapshots)
     {
-        await using var connection = db.Open();
+        var connection = new SqliteConnection($"Data Source={snapshots.Path}");
+        connection.Open();
+        return connection;
+    }
+
+    private static async Task<long> CountSnapshotsAsync(SqliteSnapshotStore snapshots)
+    {
+        await using var connection = OpenSnapshots(snapshots);
         await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT COUNT(*) FROM board_snapshots WHERE complete = 1";
+        command.CommandText = "SELECT COUNT(*) FROM board_snapshots";
         return (long)(await command.ExecuteScalarAsync())!;
     }
 
