@@ -160,7 +160,7 @@ public sealed class SqliteSnapshotStore : ISnapshotStore
     /// <summary>The projects due a snapshot, each with the position of its last one (0: none yet).</summary>
     private async Task<List<(string Project, long From)>> DueAsync(SqliteConnection connection, CancellationToken ct)
     {
-        var through = await CheckpointAsync(connection, null, ct);
+        var through = await CheckpointAsync(connection, ct);
         if (_scanned < 0)
         {
             // After a start: each project's events since its last snapshot.
@@ -277,9 +277,9 @@ public sealed class SqliteSnapshotStore : ISnapshotStore
         _since[project] = (long)(await since.ExecuteScalarAsync(ct))!;
     }
 
-    private static async Task<long> CheckpointAsync(SqliteConnection connection, SqliteTransaction? transaction, CancellationToken ct)
+    private static async Task<long> CheckpointAsync(SqliteConnection connection, CancellationToken ct)
     {
-        var command = Command(connection, transaction, "SELECT position FROM log.checkpoints WHERE consumer = $c");
+        var command = Command(connection, null, "SELECT position FROM log.checkpoints WHERE consumer = $c");
         command.Parameters.AddWithValue("$c", FeedProjection.Consumer);
         return await command.ExecuteScalarAsync(ct) is long position ? position : 0;
     }

@@ -252,24 +252,24 @@ public static class BigProjectBenchmark
                 scripts[$"{load} {name}"] = path;
             }
         }
-        var auth = $"[\"Authorization\"] = \"Bearer {TestTokens.Default}\", [\"Content-Type\"] = \"application/json\"";
-        const string create = """
+        var headers = $"{{ [\"Authorization\"] = \"Bearer {TestTokens.Default}\", [\"Content-Type\"] = \"application/json\" }}";
+        var create = $$"""
               local body = string.format('{"title":"Load task %d-%d","description":"Created under load by wrk."}', tid, counter)
-              return wrk.format("POST", nil, { AUTH }, body)
+              return wrk.format("POST", nil, {{headers}}, body)
             """;
         // Tasks 1-900 of each project (ids zero-padded to three digits, BIG-001); the baseline's items 1-900 likewise.
-        const string update = """
+        string Update(string pattern) => $$"""
               local id = (counter * 7919 + tid * 104729) % 900 + 1
               local body = string.format('{"title":"Renamed %d-%d"}', tid, counter)
-              return wrk.format("PATCH", wrk.path .. string.format("PATTERN", id), { AUTH }, body)
+              return wrk.format("PATCH", wrk.path .. string.format("{{pattern}}", id), {{headers}}, body)
             """;
         foreach (var key in new[] { Small, Big })
         {
-            await AddAsync($"create {key}", create.Replace("AUTH", auth, StringComparison.Ordinal));
-            await AddAsync($"update {key}", update.Replace("AUTH", auth, StringComparison.Ordinal).Replace("PATTERN", "%03d", StringComparison.Ordinal));
+            await AddAsync($"create {key}", create);
+            await AddAsync($"update {key}", Update("%03d"));
         }
-        await AddAsync("create baseline", create.Replace("AUTH", auth, StringComparison.Ordinal));
-        await AddAsync("update baseline", update.Replace("AUTH", auth, StringComparison.Ordinal).Replace("PATTERN", "%d", StringComparison.Ordinal));
+        await AddAsync("create baseline", create);
+        await AddAsync("update baseline", Update("%d"));
 
         var samples = new List<(double Seconds, double MiB)>();
         var clock = Stopwatch.StartNew();
