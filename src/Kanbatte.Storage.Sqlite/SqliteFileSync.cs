@@ -24,8 +24,8 @@ internal static partial class SqliteFileSync
     [UnmanagedCallConv(CallConvs = [typeof(System.Runtime.CompilerServices.CallConvCdecl)])]
     private static partial int FileControl(IntPtr db, string name, int op, out IntPtr file);
 
-    /// <summary>Flushes the database file and, once the connection has opened it, the WAL; returns how many files it flushed.</summary>
-    public static int Sync(SqliteConnection connection)
+    /// <summary>Flushes the database file and, once the connection has opened it, the WAL.</summary>
+    public static void Sync(SqliteConnection connection)
     {
         var handle = connection.Handle ?? throw new InvalidOperationException("The connection is not open.");
         var added = false;
@@ -33,7 +33,8 @@ internal static partial class SqliteFileSync
         try
         {
             var db = handle.DangerousGetHandle();
-            return Sync(db, FilePointer) + Sync(db, JournalPointer);
+            Sync(db, FilePointer);
+            Sync(db, JournalPointer);
         }
         finally
         {
@@ -41,15 +42,14 @@ internal static partial class SqliteFileSync
         }
     }
 
-    private static unsafe int Sync(IntPtr db, int pointer)
+    private static unsafe void Sync(IntPtr db, int pointer)
     {
         var rc = FileControl(db, "main", pointer, out var file);
         if (rc != 0) throw new SqliteException($"sqlite3_file_control({pointer}) failed", rc);
         var methods = file == IntPtr.Zero ? IntPtr.Zero : Marshal.ReadIntPtr(file); // sqlite3_file.pMethods: null while not open
-        if (methods == IntPtr.Zero) return 0;
+        if (methods == IntPtr.Zero) return;
         var sync = (delegate* unmanaged[Cdecl]<IntPtr, int, int>)Marshal.ReadIntPtr(methods, SyncSlot * IntPtr.Size);
         rc = sync(file, SyncNormal);
         if (rc != 0) throw new SqliteException($"Flushing {(pointer == FilePointer ? "the database file" : "the WAL")} to disk failed", rc);
-        return 1;
     }
 }
