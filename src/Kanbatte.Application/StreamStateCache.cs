@@ -10,15 +10,8 @@ namespace Kanbatte.Application;
 /// <para>
 /// It is bounded by memory (<see cref="StreamFold{TState}.SizeOf"/>), not by entries: a task's state holds its comments
 /// and followups, so a count of entries would let a few long discussions take any amount of memory. Past the bound the
-/// cache drops the least recently used quarter and a command reads those streams again.
-/// </para>
-/// <para>
-/// It compacts itself once it is nine-tenths full, in the set that crosses that line and one set at a time, so that no
-/// set finds it full. MemoryCache does not keep a set that finds it full, and queues a compaction on the thread pool for
-/// each one: after a large import had filled it, a burst of updates on tasks it had pushed out queued dozens, each
-/// enumerating and sorting every entry, while requests waited for a pool thread. Paced updates on the large project then
-/// had a p99 of 40-74 ms on the wire for the first two seconds' sake, against 6 ms with a cache that never filled
-/// (docs/performance.md, section 9).
+/// cache drops the least recently used quarter (MemoryCache compaction: a set that finds it full is not kept and starts
+/// one) and a command reads those streams again.
 /// </para>
 /// </summary>
 public sealed class StreamStateCache : IDisposable
@@ -27,16 +20,10 @@ public sealed class StreamStateCache : IDisposable
     // MemoryCache's own entry, the key and the expiry bookkeeping, about.
     private const long EntryOverhead = 160;
     private static readonly TimeSpan Idle = TimeSpan.FromMinutes(20);
-    private const double CompactionPercentage = 0.25;
     private readonly MemoryCache _cache;
-    private readonly long _compactAt;
-    private int _compacting;
 
-    public StreamStateCache(long bytes = DefaultBytes)
-    {
-        _cache = new MemoryCache(new MemoryCacheOptions { SizeLimit = bytes, CompactionPercentage = CompactionPercentage, TrackStatistics = true });
-        _compactAt = bytes / 10 * 9;
-    }
+    public StreamStateCache(long bytes = DefaultBytes) =>
+        _cache = new MemoryCache(new MemoryCacheOptions { SizeLimit = bytes, CompactionPercentage = 0.25, TrackStatistics = true });
 
     /// <summary>The states cached now, and the bytes they are estimated to hold.</summary>
     public (long Count, long Bytes) Usage => (_cache.Count, _cache.GetCurrentStatistics()?.CurrentEstimatedSize ?? 0);
@@ -46,20 +33,8 @@ public sealed class StreamStateCache : IDisposable
     /// <summary>Keeps a state folded from committed events only.</summary>
     public void Set<T>(string streamId, T? state, StreamFold<T> fold) where T : class
     {
-        if (state is null) return;
-        var size = EntryOverhead + 2L * streamId.Length + fold.SizeOf(state);
-        if (Usage.Bytes + size > _compactAt && Interlocked.CompareExchange(ref _compacting, 1, 0) == 0)
-        {
-            try
-            {
-                _cache.Compact(CompactionPercentage);
-            }
-            finally
-            {
-                Volatile.Write(ref _compacting, 0);
-            }
-        }
-        _cache.Set(streamId, state, new MemoryCacheEntryOptions { Size = size, SlidingExpiration = Idle });
+        if (state is not null)
+            _cache.Set(streamId, state, new MemoryCacheEntryOptions { Size = EntryOverhead + 2L * streamId.Length + fold.SizeOf(state), SlidingExpiration = Idle });
     }
 
     public void Dispose() => _cache.Dispose();

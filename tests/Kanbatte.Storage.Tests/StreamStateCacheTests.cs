@@ -114,25 +114,6 @@ public sealed class StreamStateCacheTests : IDisposable
         Assert.Equal(21, events.StreamEventsRead);
     }
 
-    [Fact]
-    public void A_cache_that_fills_up_keeps_every_state_just_set_and_its_bound()
-    {
-        // MemoryCache would not keep a set that finds it full (and would queue a compaction of every entry on the thread
-        // pool for it): the cache compacts itself before it is full.
-        const long bound = 1024 * 1024;
-        using var cache = new StreamStateCache(bound);
-        var fold = new StreamFold<string>((state, _) => state, _ => 1, state => 2L * state.Length);
-        var state = new string('s', 2_000); // about 4 KB an entry, some 250 to the bound
-        for (var i = 0; i < 2_000; i++)
-        {
-            cache.Set($"task:T-{i}", state, fold);
-            Assert.True(cache.Get<string>($"task:T-{i}") is not null, $"state {i} was not kept");
-        }
-        var (count, bytes) = cache.Usage;
-        Assert.True(bytes <= bound, $"{count} states, {bytes} bytes");
-        Assert.InRange(count, 100, 250);
-    }
-
     public void Dispose()
     {
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
