@@ -64,7 +64,13 @@ public sealed class TaskTrackerTests : IClassFixture<KanbatteFactory>
     public async Task New_tasks_go_to_the_bottom_and_moves_place_between_neighbours()
     {
         var key = await NewProjectAsync();
-        for (var i = 1; i <= 4; i++) await CreateTaskAsync(key, new { title = $"T{i}" });
+        for (var i = 1; i <= 4; i++)
+        {
+            await CreateTaskAsync(key, new { title = $"T{i}" });
+            // A new task's rank is the clock's millisecond: two made within one share it, and a move between them then
+            // rebalances the column (more than one event). These neighbours must leave room.
+            await Task.Delay(2);
+        }
         var column = $"/api/projects/{key}/tasks?status=todo&sort=rank";
         Assert.Equal([$"{key}-001", $"{key}-002", $"{key}-003", $"{key}-004"], await IdsAsync(column));
 
