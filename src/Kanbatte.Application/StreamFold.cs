@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using Kanbatte.Domain;
 
 namespace Kanbatte.Application;
@@ -8,6 +9,9 @@ namespace Kanbatte.Application;
 /// <param name="SizeOf">About how many bytes of memory a state holds, so the <see cref="StreamStateCache"/> is bounded by memory, not by entries.</param>
 public sealed record StreamFold<TState>(Func<TState?, EventEnvelope, TState?> Evolve, Func<TState, int> VersionOf, Func<TState, long> SizeOf) where TState : class
 {
+    /// <summary>How a state is kept as a <see cref="StreamSnapshot"/>, for streams that may grow long; null for none.</summary>
+    public StateCodec<TState>? Snapshot { get; init; }
+
     public TState? Fold(IEnumerable<EventEnvelope> events, TState? state = null)
     {
         foreach (var e in events) state = Evolve(state, e);
@@ -20,12 +24,35 @@ public static class StreamFolds
 {
     /// <summary>The project with its members: see <see cref="ProjectStream"/>.</summary>
     public static readonly StreamFold<ProjectStream> Project = new(
-        (state, e) => ProjectDecider.EvolveStream(state, EventCodec.Decode(e), e.Version, e.RecordedAt), state => state.Version, StateSizes.Of);
+        (state, e) => ProjectDecider.EvolveStream(state, EventCodec.Decode(e), e.Version, e.RecordedAt), state => state.Version, StateSizes.Of)
+    {
+        Snapshot = new("project-stream/1",
+            state => KanbatteJson.Serialize(new ProjectSnapshot(state.Project, state.Members)),
+            json => KanbatteJson.Deserialize<ProjectSnapshot>(json) is { Project: not null, Members: not null } s
+                ? new ProjectStream(s.Project, s.Members.WithComparers(StringComparer.Ordinal))
+                : null),
+    };
 
     /// <summary>The task with its comments: see <see cref="TaskStream"/>.</summary>
     public static readonly StreamFold<TaskStream> Task = new(
-        (state, e) => TaskDecider.EvolveStream(state, EventCodec.Decode(e), e.Version, e.RecordedAt), state => state.Version, StateSizes.Of);
+        (state, e) => TaskDecider.EvolveStream(state, EventCodec.Decode(e), e.Version, e.RecordedAt), state => state.Version, StateSizes.Of)
+    {
+        Snapshot = new("task-stream/1",
+            state => KanbatteJson.Serialize(new TaskSnapshot(state.Task, state.Comments, state.Followups)),
+            json => KanbatteJson.Deserialize<TaskSnapshot>(json) is { Task: not null, Comments: not null, Followups: not null } s
+                ? new TaskStream(s.Task, s.Comments.WithComparers(StringComparer.Ordinal)) { Followups = s.Followups.WithComparers(StringComparer.Ordinal) }
+                : null),
+    };
+
+    // The snapshots' shapes: the states' own fields, without their derived properties (Version, HasOwner). A change to
+    // either shape, or to what a fold makes of an event, takes a new schema name above: snapshots under the old one are
+    // then ignored and taken again.
+    private sealed record ProjectSnapshot(ProjectState Project, ImmutableDictionary<string, Member> Members);
+    private sealed record TaskSnapshot(TaskState Task, ImmutableDictionary<string, CommentState> Comments, ImmutableDictionary<string, FollowupState> Followups);
 }
+
+/// <summary>Encodes a folded state as a <see cref="StreamSnapshot"/>'s text, and back, under <paramref name="Schema"/>.</summary>
+public sealed record StateCodec<TState>(string Schema, Func<TState, string> Encode, Func<string, TState?> Decode) where TState : class;
 
 /// <summary>
 /// Estimates of the memory a folded state holds on a 64-bit runtime: objects' headers and fields, strings at two bytes a

@@ -11,9 +11,11 @@ namespace Kanbatte.Application;
 /// </summary>
 /// <param name="load">How a transaction gets the state unless it says otherwise.</param>
 /// <param name="cache">Folded states of recent streams; without one every load reads the whole stream.</param>
+/// <param name="snapshots">Snapshots of long streams' states, for a load that finds none in the cache; without them such a
+/// load reads the whole stream.</param>
 public sealed class WritePipeline(
     IEventStore events, TimeProvider clock, LoadOption load, StreamStateCache? cache,
-    IReadOnlyList<IInTransactionStep> inTransaction, IReadOnlyList<IAfterCommitStep> afterCommit)
+    IReadOnlyList<IInTransactionStep> inTransaction, IReadOnlyList<IAfterCommitStep> afterCommit, StreamSnapshots? snapshots = null)
 {
     private const int MaxAttempts = 50;
 
@@ -71,6 +73,7 @@ public sealed class WritePipeline(
 
             var state = fold.Fold(envelopes, loaded.State);
             cache?.Set(streamId, state, fold);
+            if (snapshots?.IsDue(version, version + envelopes.Count) == true) OfferSnapshot(streamId, state, fold);
             // Durable from here on: the steps after the commit must not turn the write into an error, nor be cut short.
             foreach (var step in afterCommit) await step.AfterCommitAsync(envelopes, position, CancellationToken.None);
             return new Transacted<TState>(state, envelopes);
@@ -93,10 +96,38 @@ public sealed class WritePipeline(
         if (option == LoadOption.AssumeEmpty) return new(null, Read: false);
         var cached = cache?.Get<TState>(streamId);
         if (option == LoadOption.AnyCachedValue && cached is not null) return new(cached, Read: false);
-        var from = cached is null ? 0 : fold.VersionOf(cached);
-        var state = fold.Fold(await events.ReadStreamAsync(streamId, from + 1, ct: ct), cached);
+        var start = cached ?? await ReadSnapshotAsync(streamId, fold, ct);
+        var from = start is null ? 0 : fold.VersionOf(start);
+        var read = await events.ReadStreamAsync(streamId, from + 1, ct: ct);
+        var state = fold.Fold(read, start);
         cache?.Set(streamId, state, fold);
+        if (read.Count >= snapshots?.Every) OfferSnapshot(streamId, state, fold);
         return new(state, Read: true);
+    }
+
+    /// <summary>The state in the stream's snapshot, or null when it has none this code can decode.</summary>
+    private async Task<TState?> ReadSnapshotAsync<TState>(string streamId, StreamFold<TState> fold, CancellationToken ct) where TState : class
+    {
+        if (snapshots is null || fold.Snapshot is not { } codec) return null;
+        if (await snapshots.ReadAsync(streamId, ct) is not { } snapshot || snapshot.Schema != codec.Schema) return null;
+        TState? state;
+        try
+        {
+            state = codec.Decode(snapshot.State);
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return null; // only a shortcut: the stream is read from the start instead
+        }
+        // Nor is one used that does not decode to its own version.
+        return state is not null && fold.VersionOf(state) == snapshot.Version ? state : null;
+    }
+
+    /// <summary>Offers a snapshot of a state folded from committed events (what was appended, or read from the log).</summary>
+    private void OfferSnapshot<TState>(string streamId, TState? state, StreamFold<TState> fold) where TState : class
+    {
+        if (snapshots is null || state is null || fold.Snapshot is not { } codec) return;
+        snapshots.Offer(new StreamSnapshot(streamId, fold.VersionOf(state), codec.Schema, codec.Encode(state)));
     }
 
     /// <summary>The state with the events written after <paramref name="loaded"/>'s, or null when there are none.</summary>

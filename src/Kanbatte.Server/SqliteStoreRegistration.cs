@@ -26,6 +26,7 @@ public static class SqliteStoreRegistration
         services.AddSingleton<IIdempotencyStore, SqliteIdempotencyStore>();
         services.AddSingleton(sp => new SqliteSnapshotStore(sp.GetRequiredService<SqliteDatabase>(), logger: sp.GetRequiredService<ILogger<SqliteSnapshotStore>>()));
         services.AddSingleton<ISnapshotStore>(sp => sp.GetRequiredService<SqliteSnapshotStore>());
+        services.AddSingleton(sp => new StreamSnapshots(new SqliteStreamSnapshotStore(sp.GetRequiredService<SqliteDatabase>())));
         services.AddSingleton<ProjectionProgress>();
         services.AddSingleton<InlineProjection>();
         services.AddSingleton<ReadYourWrites>();
@@ -44,11 +45,14 @@ public static class SqliteStoreRegistration
             [
                 sp.GetRequiredService<KanbatteMetrics>(),     // kanbatte.events.appended
                 sp.GetRequiredService<ReadYourWrites>(),      // when the view was behind: wait (bounded) for the feed projection
-            ]));
+            ],
+            // A state not in the cache is loaded from the stream's snapshot and the events after it (StreamSnapshotService writes them).
+            snapshots: sp.GetRequiredService<StreamSnapshots>()));
         // The feed projection (what inline projection left), telling clients through ProjectNotifications as inline projection does.
         services.AddSingleton<FeedProjection>();
         services.AddHostedService<ProjectorService>();
         services.AddHostedService<SnapshotService>();  // board snapshots for time travel, taken beside the writers
+        services.AddHostedService<StreamSnapshotService>(); // the stream snapshots the pipeline offered, written in batches
         if (options.BackgroundCheckpoints) services.AddHostedService<WalCheckpointService>(); // the WAL copied beside the writers too
         services.AddHostedService<RetentionService>(); // idempotency keys after a day, changes journal entries after the retention
         return services;

@@ -436,7 +436,8 @@ public sealed class SqliteDatabase : ISqliteSessions, IDisposable
         GROUP BY 1, 2;
         """;
 
-    // The design's two tables, plus the projector's checkpoint, the number counters, idempotency keys and the changes journal.
+    // The design's two tables, plus the projector's checkpoint, the number counters, idempotency keys, the changes journal
+    // and stream snapshots.
     // Triggers make the event log append-only in the store itself, not by convention.
     private const string Schema = """
         PRAGMA journal_mode = WAL;
@@ -511,6 +512,14 @@ public sealed class SqliteDatabase : ISqliteSessions, IDisposable
             epoch TEXT    NOT NULL
         );
         INSERT OR IGNORE INTO view_epoch (one, epoch) VALUES (1, lower(hex(randomblob(8))));
+
+        -- Long streams' folded states (SqliteStreamSnapshotStore): derived from the log, a load's shortcut.
+        CREATE TABLE IF NOT EXISTS stream_snapshots (
+            stream_id TEXT    PRIMARY KEY,
+            version   INTEGER NOT NULL,
+            schema    TEXT    NOT NULL,
+            state     TEXT    NOT NULL
+        ); -- a rowid table: its rows are a few kilobytes, too large to sit in a key's b-tree pages
 
         CREATE TABLE IF NOT EXISTS dead_letter (
             stream_id TEXT    NOT NULL,

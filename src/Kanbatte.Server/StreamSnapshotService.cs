@@ -1,0 +1,20 @@
+using Kanbatte.Application;
+
+namespace Kanbatte.Server;
+
+/// <summary>
+/// Writes the stream snapshots the write pipeline offered (<see cref="StreamSnapshots"/>) every second, in one batch, so
+/// no command waits for one; and the last ones when the server stops. One that fails to be written costs a load a few
+/// more events to read until the next pass writes it.
+/// </summary>
+public sealed class StreamSnapshotService(StreamSnapshots snapshots, ILogger<StreamSnapshotService> logger)
+    : PeriodicService(TimeSpan.FromSeconds(1), logger)
+{
+    protected override Task RunOnceAsync(CancellationToken ct) => snapshots.FlushAsync(ct);
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken);
+        await snapshots.FlushAsync(cancellationToken);
+    }
+}
