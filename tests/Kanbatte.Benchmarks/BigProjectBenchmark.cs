@@ -106,9 +106,9 @@ public static class BigProjectBenchmark
         var created = 0;
         var moments = new DateTimeOffset[5];
         var nextMoment = 0;
-        // The server's own background work beside the writers: board snapshots and WAL checkpoints.
+        // The server's own background work beside the writers: board snapshots, stream snapshots and WAL checkpoints.
         var background = services.GetServices<IHostedService>()
-            .Where(s => s is SnapshotService or WalCheckpointService).ToList();
+            .Where(s => s is SnapshotService or StreamSnapshotService or WalCheckpointService).ToList();
         foreach (var service in background) await service.StartAsync(CancellationToken.None);
         var gate = new object();
         await Parallel.ForEachAsync(Enumerable.Range(0, Writers), new ParallelOptions { MaxDegreeOfParallelism = Writers }, async (writer, _) =>
