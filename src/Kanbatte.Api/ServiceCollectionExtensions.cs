@@ -19,6 +19,8 @@ public static class ServiceCollectionExtensions
         services.AddSingleton(configuration.GetSection(KanbatteAuthOptions.Section).Get<KanbatteAuthOptions>() ?? new KanbatteAuthOptions());
         services.AddSingleton<Identity>();
         services.AddSingleton<StreamStateCache>();
+        // Long streams' snapshots, in whichever store the host registers (IStreamSnapshotStore); StreamSnapshotService writes them.
+        services.AddSingleton(sp => new StreamSnapshots(sp.GetRequiredService<IStreamSnapshotStore>()));
         services.AddSingleton<ProjectAccess>();
         services.AddSingleton<KanbatteCommands>();
         services.AddSingleton<KanbatteQueries>();

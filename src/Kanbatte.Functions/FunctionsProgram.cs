@@ -44,7 +44,10 @@ public static class FunctionsProgram
         services.AddSingleton(sp => new WritePipeline(
             sp.GetRequiredService<IEventStore>(), sp.GetRequiredService<TimeProvider>(),
             LoadOption.RequireLoad, sp.GetRequiredService<StreamStateCache>(),
-            inTransaction: [], afterCommit: []));
+            inTransaction: [], afterCommit: [],
+            // A state not in the cache (a new instance's) is loaded from the stream's snapshot and the events after it.
+            snapshots: sp.GetRequiredService<StreamSnapshots>()));
+        services.AddHostedService<StreamSnapshotService>(); // writes the snapshots the pipeline offered, in batches
         // Push: after ProjectEvents projects, members are told through Azure SignalR Service (REST, the app's own identity).
         services.AddSingleton(configuration.GetSection(SignalRServiceOptions.Section).Get<SignalRServiceOptions>() ?? new SignalRServiceOptions());
         services.TryAddSingleton<TokenCredential>(_ => new DefaultAzureCredential());

@@ -1,3 +1,4 @@
+using Kanbatte.Api;
 using Kanbatte.Application;
 using Kanbatte.Storage.Cosmos;
 
@@ -18,7 +19,10 @@ public static class CosmosServerRegistration
             sp.GetRequiredService<IEventStore>(), sp.GetRequiredService<TimeProvider>(),
             LoadOption.RequireLoad, sp.GetRequiredService<StreamStateCache>(),
             inTransaction: [],
-            afterCommit: [sp.GetRequiredService<KanbatteMetrics>()])); // kanbatte.events.appended
+            afterCommit: [sp.GetRequiredService<KanbatteMetrics>()], // kanbatte.events.appended
+            // A state not in the cache is loaded from the stream's snapshot and the events after it (StreamSnapshotService writes them).
+            snapshots: sp.GetRequiredService<StreamSnapshots>()));
+        services.AddHostedService<StreamSnapshotService>();
         var options = configuration.GetSection(CosmosOptions.Section).Get<CosmosOptions>() ?? new CosmosOptions();
         if (options.RunChangeFeedProcessor) services.AddHostedService<ChangeFeedProjectorService>();
         return services;

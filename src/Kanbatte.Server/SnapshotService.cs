@@ -1,3 +1,4 @@
+using Kanbatte.Api;
 using Kanbatte.Storage.Sqlite;
 
 namespace Kanbatte.Server;

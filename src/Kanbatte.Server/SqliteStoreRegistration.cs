@@ -1,3 +1,4 @@
+using Kanbatte.Api;
 using Kanbatte.Application;
 using Kanbatte.Storage.Sqlite;
 
@@ -26,7 +27,7 @@ public static class SqliteStoreRegistration
         services.AddSingleton<IIdempotencyStore, SqliteIdempotencyStore>();
         services.AddSingleton(sp => new SqliteSnapshotStore(sp.GetRequiredService<SqliteDatabase>(), logger: sp.GetRequiredService<ILogger<SqliteSnapshotStore>>()));
         services.AddSingleton<ISnapshotStore>(sp => sp.GetRequiredService<SqliteSnapshotStore>());
-        services.AddSingleton(sp => new StreamSnapshots(new SqliteStreamSnapshotStore(sp.GetRequiredService<SqliteDatabase>())));
+        services.AddSingleton<IStreamSnapshotStore, SqliteStreamSnapshotStore>();
         services.AddSingleton<ProjectionProgress>();
         services.AddSingleton<InlineProjection>();
         services.AddSingleton<ReadYourWrites>();

@@ -83,3 +83,11 @@ internal sealed record CosmosSnapshotItem(
     public const string PendingKind = "snapshot-pending";
     public const string PartKind = "snapshot-part";
 }
+
+/// <summary>A stream's snapshot (<see cref="CosmosStreamSnapshotStore"/>): id <c>stream-snapshot|{streamId}</c>, in its project's partition.</summary>
+internal sealed record CosmosStreamSnapshotItem(string Id, string ProjectKey, string Kind, string StreamId, int Version, string Schema, string State)
+{
+    public const string StreamSnapshotKind = "stream-snapshot";
+
+    public static string IdOf(string streamId) => "stream-snapshot|" + streamId;
+}

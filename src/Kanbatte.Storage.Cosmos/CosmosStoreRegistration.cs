@@ -46,6 +46,7 @@ public static class CosmosStoreRegistration
         services.AddSingleton(sp => new CosmosSnapshotStore(sp.GetRequiredService<CosmosProjectLog>(), options.SnapshotEvery,
             TimeSpan.FromSeconds(options.SnapshotSafetyLagSeconds), sp.GetRequiredService<TimeProvider>(), sp.GetService<ILogger<CosmosSnapshotStore>>()));
         services.AddSingleton<ISnapshotStore>(sp => sp.GetRequiredService<CosmosSnapshotStore>());
+        services.AddSingleton<IStreamSnapshotStore, CosmosStreamSnapshotStore>();
         services.TryAddSingleton<Projector>();
         services.AddSingleton<ResilientProjector>();
         services.AddSingleton<IBatchProjection>(sp => sp.GetRequiredService<ResilientProjector>());

@@ -31,6 +31,7 @@ public sealed class CosmosStoreFactory : IStoreFactory
             Owner: new DropDatabase(server, database))
         {
             CopyToProjectLog = events => new CosmosProjectLog(containers).CopyAsync(events),
+            StreamSnapshots = new CosmosStreamSnapshotStore(containers),
         };
     }
 

@@ -25,6 +25,9 @@ public sealed class SqliteStoreFactory : IStoreFactory
                 spareViews.ForEach(v => v.Dispose());
                 Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
                 folder.Delete(recursive: true);
-            })));
+            }))
+        {
+            StreamSnapshots = new SqliteStreamSnapshotStore(db),
+        });
     }
 }

@@ -19,6 +19,8 @@ public sealed record StoreUnderTest(
 {
     public Func<IReadOnlyList<EventEnvelope>, Task> CopyToProjectLog { get; init; } = _ => Task.CompletedTask;
 
+    public required IStreamSnapshotStore StreamSnapshots { get; init; }
+
     public ValueTask DisposeAsync() => Owner.DisposeAsync();
 }
 

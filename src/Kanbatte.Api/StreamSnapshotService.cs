@@ -1,11 +1,12 @@
 using Kanbatte.Application;
+using Microsoft.Extensions.Logging;
 
-namespace Kanbatte.Server;
+namespace Kanbatte.Api;
 
 /// <summary>
 /// Writes the stream snapshots the write pipeline offered (<see cref="StreamSnapshots"/>) every second, in one batch, so
-/// no command waits for one; and the last ones when the server stops. One that fails to be written costs a load a few
-/// more events to read until the next pass writes it.
+/// no command waits for one; and the last ones when the host stops. Both hosts run it, on either store. One that fails
+/// to be written costs a load a few more events to read until the next pass writes it.
 /// </summary>
 public sealed class StreamSnapshotService(StreamSnapshots snapshots, ILogger<StreamSnapshotService> logger)
     : PeriodicService(TimeSpan.FromSeconds(1), logger)

@@ -1,7 +1,10 @@
-namespace Kanbatte.Server;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Kanbatte.Api;
 
 /// <summary>
-/// Background work the server repeats at a fixed interval beside the writers (board snapshots, WAL checkpoints). A pass
+/// Background work a host repeats at a fixed interval beside the writers (board snapshots, WAL checkpoints, stream snapshots). A pass
 /// that fails is logged and the next one tries again: what these passes keep up is derived or housekeeping, never a write
 /// a client waits for.
 /// <para>

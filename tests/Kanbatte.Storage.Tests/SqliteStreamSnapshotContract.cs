@@ -1,0 +1,3 @@
+namespace Kanbatte.Storage.Tests;
+
+public sealed class SqliteStreamSnapshotContract() : StreamSnapshotContract(new SqliteStoreFactory());
