@@ -5,6 +5,7 @@ using Kanbatte.Api;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Kanbatte.Testing;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Kanbatte.Azure.Tests;
 
@@ -36,6 +37,23 @@ public sealed class FunctionHttpTests : IAsyncLifetime
     {
         var response = await CallAsync<HealthFunction>("GET", "/api/health");
         Assert.Equal((200, JsonResponse.Json, """{"status":"healthy"}"""), (response.Status, response.ContentType, response.Body));
+    }
+
+    [Fact]
+    public async Task A_task_changed_twenty_times_gets_a_state_snapshot_the_app_writes_in_the_background()
+    {
+        Assert.Equal(201, (await CallAsync<CreateProjectFunction>("POST", "/api/projects", new { key = "SN", name = "Snapshots" })).Status);
+        Assert.Equal(201, (await CallAsync<CreateTaskFunction>("POST", "/api/projects/SN/tasks", new { title = "Renamed often" }, routeValues: "SN")).Status);
+        for (var i = 1; i <= 20; i++)
+            Assert.Equal(200, (await CallAsync<UpdateTaskFunction>("PATCH", "/api/tasks/SN-001", new { title = $"Rename {i}" }, routeValues: "SN-001")).Status);
+
+        // The app's pipeline offered the state at version 20; its background service writes the offers (one pass, here).
+        Assert.Contains(_app.Services.GetServices<Microsoft.Extensions.Hosting.IHostedService>(), s => s is StreamSnapshotService);
+        Assert.Null(await _app.Get<Application.IStreamSnapshotStore>().ReadAsync("task:SN-001"));
+        Assert.Equal(1, await _app.Get<Application.StreamSnapshots>().FlushAsync());
+        var snapshot = await _app.Get<Application.IStreamSnapshotStore>().ReadAsync("task:SN-001");
+        Assert.Equal(20, snapshot?.Version);
+        Assert.Equal("Rename 19", Application.StreamFolds.Task.Snapshot!.Decode(snapshot!.State)!.Task.Title);
     }
 
     [Fact]
