@@ -118,6 +118,25 @@ public sealed class StreamSnapshotTests : IDisposable
         Assert.Equal(["task:OF-001 10", "task:OF-002 5"], store.Written.Select(s => $"{s.StreamId} {s.Version}").Order());
     }
 
+    [Fact]
+    public async Task Offers_waiting_are_bounded_by_the_size_of_their_states()
+    {
+        var store = new FailingOnce();
+        var snapshots = new StreamSnapshots(store, Every);
+        snapshots.Offer(new StreamSnapshot("task:OB-001", 20, "s/1", new string('x', (int)StreamSnapshots.MaxPendingChars - 10)));
+        snapshots.Offer(new StreamSnapshot("task:OB-002", 20, "s/1", new string('y', 100))); // no room
+        Assert.Equal(1, snapshots.Pending);
+        snapshots.Offer(new StreamSnapshot("task:OB-001", 40, "s/1", "small now")); // replaces, and frees the room
+        snapshots.Offer(new StreamSnapshot("task:OB-002", 20, "s/1", new string('y', 100)));
+        Assert.Equal(2, snapshots.Pending);
+
+        await Assert.ThrowsAsync<IOException>(() => snapshots.FlushAsync()); // the first write fails
+        await snapshots.FlushAsync();
+        Assert.Equal(["task:OB-001 40", "task:OB-002 20"], store.Written.Select(s => $"{s.StreamId} {s.Version}").Order());
+        snapshots.Offer(new StreamSnapshot("task:OB-003", 20, "s/1", new string('z', (int)StreamSnapshots.MaxPendingChars - 10)));
+        Assert.Equal(1, snapshots.Pending); // the room of what was written is free again
+    }
+
     private sealed class FailingOnce : IStreamSnapshotStore
     {
         private bool _failed;
