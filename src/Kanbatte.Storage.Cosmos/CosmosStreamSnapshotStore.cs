@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text.Json;
 using Kanbatte.Application;
 using Microsoft.Azure.Cosmos;
 
@@ -43,16 +44,12 @@ public sealed class CosmosStreamSnapshotStore(CosmosContainers containers) : ISt
         }
     }
 
+    // Without an exception for a stream that has none (most streams are short): a command whose state left the cache asks.
     private async Task<(CosmosStreamSnapshotItem? Item, string? ETag)> ReadItemAsync(string streamId, CancellationToken ct)
     {
-        try
-        {
-            var read = await Container.ReadItemAsync<CosmosStreamSnapshotItem>(CosmosStreamSnapshotItem.IdOf(streamId), new PartitionKey(EventEnvelope.ProjectKeyOf(streamId)), cancellationToken: ct);
-            return (read.Resource, read.ETag);
-        }
-        catch (CosmosException e) when (e.StatusCode == HttpStatusCode.NotFound)
-        {
-            return (null, null);
-        }
+        using var response = await Container.ReadItemStreamAsync(CosmosStreamSnapshotItem.IdOf(streamId), new PartitionKey(EventEnvelope.ProjectKeyOf(streamId)), cancellationToken: ct);
+        if (response.StatusCode == HttpStatusCode.NotFound) return (null, null);
+        response.EnsureSuccessStatusCode();
+        return (await JsonSerializer.DeserializeAsync<CosmosStreamSnapshotItem>(response.Content, KanbatteJson.Options, ct), response.Headers.ETag);
     }
 }
