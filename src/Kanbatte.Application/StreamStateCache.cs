@@ -13,14 +13,24 @@ namespace Kanbatte.Application;
 /// cache drops the least recently used quarter (MemoryCache compaction: a set that finds it full is not kept and starts
 /// one) and a command reads those streams again.
 /// </para>
+/// <para>
+/// A cached state never goes back. Reads decide on it too (who is a member of a project), so a load that read the log
+/// just before a write committed must not replace the state that write cached, even if that state has been dropped
+/// since. Hence <see cref="Ticket"/>: taken before the read or the append a state comes from, it lets <see cref="Set{T}"/>
+/// refuse a state when a newer one may have been kept in the meantime.
+/// </para>
 /// </summary>
 public sealed class StreamStateCache : IDisposable
 {
     public const long DefaultBytes = 64L * 1024 * 1024;
     // MemoryCache's own entry, the key and the expiry bookkeeping, about.
     private const long EntryOverhead = 160;
+    private const int Stripes = 1024;
     private static readonly TimeSpan Idle = TimeSpan.FromMinutes(20);
     private readonly MemoryCache _cache;
+    // Per stripe of stream ids: a lock, and how many states were kept under it.
+    private readonly Lock[] _locks = Enumerable.Range(0, Stripes).Select(_ => new Lock()).ToArray();
+    private readonly long[] _kept = new long[Stripes];
 
     public StreamStateCache(long bytes = DefaultBytes) =>
         _cache = new MemoryCache(new MemoryCacheOptions { SizeLimit = bytes, CompactionPercentage = 0.25, TrackStatistics = true });
@@ -30,12 +40,32 @@ public sealed class StreamStateCache : IDisposable
 
     public T? Get<T>(string streamId) where T : class => _cache.TryGetValue(streamId, out T? state) ? state : null;
 
-    /// <summary>Keeps a state folded from committed events only.</summary>
-    public void Set<T>(string streamId, T? state, StreamFold<T> fold) where T : class
+    /// <summary>To take before reading or appending the events a state will be folded from, and to give to <see cref="Set{T}"/>.</summary>
+    public long Ticket(string streamId) => Volatile.Read(ref _kept[Stripe(streamId)]);
+
+    /// <summary>
+    /// Keeps a state folded from committed events, unless the cache holds a state as new or newer, or holds none but
+    /// kept one of this stripe of streams since <paramref name="ticket"/> (it may have been this stream's, newer, and dropped).
+    /// </summary>
+    public void Set<T>(string streamId, T? state, StreamFold<T> fold, long ticket) where T : class
     {
-        if (state is not null)
+        if (state is null) return;
+        var stripe = Stripe(streamId);
+        lock (_locks[stripe])
+        {
+            var stale = _cache.TryGetValue(streamId, out T? cached) && cached is not null
+                ? fold.VersionOf(cached) >= fold.VersionOf(state)
+                : _kept[stripe] != ticket;
+            if (stale) return;
             _cache.Set(streamId, state, new MemoryCacheEntryOptions { Size = EntryOverhead + 2L * streamId.Length + fold.SizeOf(state), SlidingExpiration = Idle });
+            Volatile.Write(ref _kept[stripe], _kept[stripe] + 1);
+        }
     }
+
+    /// <summary>Forgets a stream's state, as the bound or the idle expiry does.</summary>
+    public void Drop(string streamId) => _cache.Remove(streamId);
+
+    private static int Stripe(string streamId) => (int)((uint)StringComparer.Ordinal.GetHashCode(streamId) % Stripes);
 
     public void Dispose() => _cache.Dispose();
 }

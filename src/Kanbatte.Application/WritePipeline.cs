@@ -58,6 +58,7 @@ public sealed class WritePipeline(
             var version = loaded.State is null ? 0 : fold.VersionOf(loaded.State);
             var now = clock.GetUtcNow();
             var envelopes = decided.Select((e, i) => EventCodec.Encode(streamId, version + 1 + i, e, now, metadata)).ToList();
+            var ticket = cache?.Ticket(streamId) ?? 0;
             long position;
             try
             {
@@ -72,7 +73,7 @@ public sealed class WritePipeline(
             }
 
             var state = fold.Fold(envelopes, loaded.State);
-            cache?.Set(streamId, state, fold);
+            cache?.Set(streamId, state, fold, ticket);
             if (snapshots?.IsDue(version, version + envelopes.Count) == true) OfferSnapshot(streamId, state, fold);
             // Durable from here on: the steps after the commit must not turn the write into an error, nor be cut short.
             foreach (var step in afterCommit) await step.AfterCommitAsync(envelopes, position, CancellationToken.None);
@@ -94,13 +95,14 @@ public sealed class WritePipeline(
     private async Task<Loaded<TState>> LoadAsync<TState>(string streamId, StreamFold<TState> fold, LoadOption option, CancellationToken ct) where TState : class
     {
         if (option == LoadOption.AssumeEmpty) return new(null, Read: false);
+        var ticket = cache?.Ticket(streamId) ?? 0;
         var cached = cache?.Get<TState>(streamId);
         if (option == LoadOption.AnyCachedValue && cached is not null) return new(cached, Read: false);
         var start = cached ?? await ReadSnapshotAsync(streamId, fold, ct);
         var from = start is null ? 0 : fold.VersionOf(start);
         var read = await events.ReadStreamAsync(streamId, from + 1, ct: ct);
         var state = fold.Fold(read, start);
-        cache?.Set(streamId, state, fold);
+        cache?.Set(streamId, state, fold, ticket);
         if (read.Count >= snapshots?.Every) OfferSnapshot(streamId, state, fold);
         return new(state, Read: true);
     }
@@ -133,11 +135,12 @@ public sealed class WritePipeline(
     /// <summary>The state with the events written after <paramref name="loaded"/>'s, or null when there are none.</summary>
     private async Task<Loaded<TState>?> ReadNewerAsync<TState>(string streamId, StreamFold<TState> fold, Loaded<TState> loaded, CancellationToken ct) where TState : class
     {
+        var ticket = cache?.Ticket(streamId) ?? 0;
         var from = loaded.State is null ? 0 : fold.VersionOf(loaded.State);
         var newer = await events.ReadStreamAsync(streamId, from + 1, ct: ct);
         if (newer.Count == 0) return null;
         var state = fold.Fold(newer, loaded.State);
-        cache?.Set(streamId, state, fold);
+        cache?.Set(streamId, state, fold, ticket);
         return new Loaded<TState>(state, Read: true);
     }
 }

@@ -114,6 +114,101 @@ public sealed class StreamStateCacheTests : IDisposable
         Assert.Equal(21, events.StreamEventsRead);
     }
 
+    [Fact]
+    public async Task A_load_that_read_before_a_write_committed_does_not_put_back_the_state_before_it()
+    {
+        // A member added while someone else's load of the project is between its read and its Set: the cache must keep
+        // the membership, or the new member is refused the project (404) until its next write; or a removed member is not.
+        using var db = new SqliteDatabase(new SqliteOptions { Path = Path.Combine(_folder.FullName, "race.db") });
+        var events = new HeldRead(new SqliteEventStore(db));
+        using var cache = new StreamStateCache();
+        var pipeline = new WritePipeline(events, TimeProvider.System, LoadOption.AnyCachedValue, cache, [], []);
+        var commands = new KanbatteCommands(pipeline, new SqliteCounterStore(db), new SqliteViewStore(db), TimeProvider.System);
+        var access = new ProjectAccess(pipeline);
+        var bo = new Caller("bo", "Bo", Admin: false);
+        await commands.CreateProjectAsync(new CreateProject("RC", "Race", null, null), Meta);
+
+        var read = events.HoldNextRead(StreamIds.Project("RC"));
+        var stale = pipeline.LoadCurrentAsync(StreamIds.Project("RC"), StreamFolds.Project, default); // e.g. whom to tell of a change
+        await read;
+        await commands.SetMemberAsync(TestUsers.Owner, "RC", bo.Id, () => (ProjectRoles.Member, "Bo"), Meta);
+        events.Release();
+        Assert.Null((await stale)!.RoleOf(bo.Id)); // the load's own answer is the log as it read it ...
+        Assert.NotNull(await access.MemberOfAsync(bo, "RC", default)); // ... but the cache keeps the newer state
+
+        // The same with the newer state dropped from the cache before the stale load's Set: it is not put back either.
+        read = events.HoldNextRead(StreamIds.Project("RC"));
+        stale = pipeline.LoadCurrentAsync(StreamIds.Project("RC"), StreamFolds.Project, default);
+        await read;
+        await commands.RemoveMemberAsync(TestUsers.Owner, "RC", bo.Id, () => { }, Meta);
+        cache.Drop(StreamIds.Project("RC"));
+        events.Release();
+        Assert.NotNull((await stale)!.RoleOf(bo.Id));
+        Assert.Null(cache.Get<ProjectStream>(StreamIds.Project("RC")));
+        Assert.Null(await access.MemberOfAsync(bo, "RC", default)); // read from the log: Bo is out
+    }
+
+    [Fact]
+    public async Task The_cache_never_goes_back_to_an_older_state()
+    {
+        using var db = new SqliteDatabase(new SqliteOptions { Path = Path.Combine(_folder.FullName, "older.db") });
+        var events = new SqliteEventStore(db);
+        var commands = new KanbatteCommands(new WritePipeline(events, TimeProvider.System), new SqliteCounterStore(db), new SqliteViewStore(db), TimeProvider.System);
+        await commands.CreateProjectAsync(new CreateProject("OL", "Older", null, null), Meta);
+        var id = (await commands.CreateTaskAsync("OL", new CreateTask("First", null, null), Meta)).Id;
+        await commands.ChangeTaskAsync(id, new ChangeTask("Second", null, null), null, Meta);
+        var stream = StreamIds.Task(id);
+        var all = await events.ReadStreamAsync(stream, 1);
+        var first = StreamFolds.Task.Fold(all.Take(1));
+        var second = StreamFolds.Task.Fold(all);
+        using var cache = new StreamStateCache();
+
+        var ticket = cache.Ticket(stream);
+        cache.Set(stream, second, StreamFolds.Task, cache.Ticket(stream));
+        cache.Set(stream, first, StreamFolds.Task, ticket);
+        Assert.Equal(2, cache.Get<TaskStream>(stream)!.Version);
+
+        // Once dropped, a state read before it was kept is refused; one read after is kept.
+        cache.Drop(stream);
+        cache.Set(stream, first, StreamFolds.Task, ticket);
+        Assert.Null(cache.Get<TaskStream>(stream));
+        cache.Set(stream, first, StreamFolds.Task, cache.Ticket(stream));
+        Assert.Equal(1, cache.Get<TaskStream>(stream)!.Version);
+    }
+
+    /// <summary>Holds the next read of one stream after it has read, until released: a load caught between its read and its Set.</summary>
+    private sealed class HeldRead(IEventStore inner) : IEventStore
+    {
+        private string? _stream;
+        private TaskCompletionSource _read = new(), _release = new();
+
+        public Task HoldNextRead(string streamId)
+        {
+            (_stream, _read, _release) = (streamId, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously), new TaskCompletionSource());
+            return _read.Task;
+        }
+
+        public void Release() => _release.SetResult();
+
+        public async Task<IReadOnlyList<EventEnvelope>> ReadStreamAsync(string streamId, int fromVersion, int maxCount = int.MaxValue, CancellationToken ct = default)
+        {
+            var read = await inner.ReadStreamAsync(streamId, fromVersion, maxCount, ct);
+            if (streamId == _stream)
+            {
+                _stream = null;
+                _read.SetResult();
+                await _release.Task;
+            }
+            return read;
+        }
+
+        public Task<long> AppendAsync(string streamId, int expectedVersion, IReadOnlyList<EventEnvelope> events, CancellationToken ct = default) =>
+            inner.AppendAsync(streamId, expectedVersion, events, ct);
+
+        public Task<EventPage> ReadProjectAsync(string projectKey, bool newestFirst, string? after, DateTimeOffset? until, int maxCount, CancellationToken ct = default) =>
+            inner.ReadProjectAsync(projectKey, newestFirst, after, until, maxCount, ct);
+    }
+
     public void Dispose()
     {
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
