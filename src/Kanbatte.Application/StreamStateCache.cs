@@ -16,8 +16,8 @@ namespace Kanbatte.Application;
 /// <para>
 /// A cached state never goes back. Reads decide on it too (who is a member of a project), so a load that read the log
 /// just before a write committed must not replace the state that write cached, even if that state has been dropped
-/// since. Hence <see cref="Ticket"/>: taken before the read or the append a state comes from, it lets <see cref="Set{T}"/>
-/// refuse a state when a newer one may have been kept in the meantime.
+/// since, or was itself refused. Hence <see cref="Ticket"/>: taken before the read or the append a state comes from, it lets
+/// <see cref="Set{T}"/> refuse a state when a newer one may have been offered in the meantime. (A refusal costs only a read.)
 /// </para>
 /// </summary>
 public sealed class StreamStateCache : IDisposable
@@ -28,9 +28,9 @@ public sealed class StreamStateCache : IDisposable
     private const int Stripes = 1024;
     private static readonly TimeSpan Idle = TimeSpan.FromMinutes(20);
     private readonly MemoryCache _cache;
-    // Per stripe of stream ids: a lock, and how many states were kept under it.
+    // Per stripe of stream ids: a lock, and how many states were offered to Set under it, kept or not.
     private readonly Lock[] _locks = Enumerable.Range(0, Stripes).Select(_ => new Lock()).ToArray();
-    private readonly long[] _kept = new long[Stripes];
+    private readonly long[] _offered = new long[Stripes];
 
     public StreamStateCache(long bytes = DefaultBytes) =>
         _cache = new MemoryCache(new MemoryCacheOptions { SizeLimit = bytes, CompactionPercentage = 0.25, TrackStatistics = true });
@@ -41,11 +41,12 @@ public sealed class StreamStateCache : IDisposable
     public T? Get<T>(string streamId) where T : class => _cache.TryGetValue(streamId, out T? state) ? state : null;
 
     /// <summary>To take before reading or appending the events a state will be folded from, and to give to <see cref="Set{T}"/>.</summary>
-    public long Ticket(string streamId) => Volatile.Read(ref _kept[Stripe(streamId)]);
+    public long Ticket(string streamId) => Volatile.Read(ref _offered[Stripe(streamId)]);
 
     /// <summary>
-    /// Keeps a state folded from committed events, unless the cache holds a state as new or newer, or holds none but
-    /// kept one of this stripe of streams since <paramref name="ticket"/> (it may have been this stream's, newer, and dropped).
+    /// Keeps a state folded from committed events, unless the cache holds a state as new or newer, or holds none but was
+    /// offered one of this stripe of streams since <paramref name="ticket"/> (it may have been this stream's, newer, and
+    /// dropped or refused).
     /// </summary>
     public void Set<T>(string streamId, T? state, StreamFold<T> fold, long ticket) where T : class
     {
@@ -55,10 +56,11 @@ public sealed class StreamStateCache : IDisposable
         {
             var stale = _cache.TryGetValue(streamId, out T? cached) && cached is not null
                 ? fold.VersionOf(cached) >= fold.VersionOf(state)
-                : _kept[stripe] != ticket;
+                : _offered[stripe] != ticket;
+            // Counted even when refused: a newer state that is not kept must still turn away any older one read before it.
+            Volatile.Write(ref _offered[stripe], _offered[stripe] + 1);
             if (stale) return;
             _cache.Set(streamId, state, new MemoryCacheEntryOptions { Size = EntryOverhead + 2L * streamId.Length + fold.SizeOf(state), SlidingExpiration = Idle });
-            Volatile.Write(ref _kept[stripe], _kept[stripe] + 1);
         }
     }
 

@@ -157,10 +157,10 @@ public sealed class StreamStateCacheTests : IDisposable
         await commands.CreateProjectAsync(new CreateProject("OL", "Older", null, null), Meta);
         var id = (await commands.CreateTaskAsync("OL", new CreateTask("First", null, null), Meta)).Id;
         await commands.ChangeTaskAsync(id, new ChangeTask("Second", null, null), null, Meta);
+        await commands.ChangeTaskAsync(id, new ChangeTask("Third", null, null), null, Meta);
         var stream = StreamIds.Task(id);
         var all = await events.ReadStreamAsync(stream, 1);
-        var first = StreamFolds.Task.Fold(all.Take(1));
-        var second = StreamFolds.Task.Fold(all);
+        var (first, second, third) = (StreamFolds.Task.Fold(all.Take(1)), StreamFolds.Task.Fold(all.Take(2)), StreamFolds.Task.Fold(all));
         using var cache = new StreamStateCache();
 
         var ticket = cache.Ticket(stream);
@@ -174,6 +174,18 @@ public sealed class StreamStateCacheTests : IDisposable
         Assert.Null(cache.Get<TaskStream>(stream));
         cache.Set(stream, first, StreamFolds.Task, cache.Ticket(stream));
         Assert.Equal(1, cache.Get<TaskStream>(stream)!.Version);
+
+        // A newer state that was itself refused (none cached, and another offered since its writer's ticket) still turns
+        // away an older one read before it.
+        cache.Drop(stream);
+        var writer = cache.Ticket(stream); // before appending the third event
+        cache.Set(stream, first, StreamFolds.Task, cache.Ticket(stream)); // meanwhile: kept, and dropped again
+        cache.Drop(stream);
+        var reader = cache.Ticket(stream); // a load that reads the second, before the third commits
+        cache.Set(stream, third, StreamFolds.Task, writer);
+        Assert.Null(cache.Get<TaskStream>(stream));
+        cache.Set(stream, second, StreamFolds.Task, reader);
+        Assert.Null(cache.Get<TaskStream>(stream));
     }
 
     /// <summary>Holds the next read of one stream after it has read, until released: a load caught between its read and its Set.</summary>
