@@ -293,6 +293,32 @@ public sealed class BoardSnapshotTests : IDisposable
         Assert.Equal(1, await CountSnapshotsAsync(snapshots));
     }
 
+    [Fact]
+    public async Task No_snapshot_is_taken_of_a_view_the_feed_projection_has_written_ahead_of_its_checkpoint()
+    {
+        // The feed projection writes a batch's view documents, then moves the checkpoint: a snapshot taken in between would
+        // date the later events' changes at the checkpoint, and every board as of a time before them would show them.
+        using var rig = Rig.Open(Path.Combine(_folder.FullName, "ahead.db"), every: 3);
+        await rig.Commands.CreateProjectAsync(new CreateProject("AH", "Ahead", null, null), Meta);
+        for (var i = 0; i < 5; i++) await rig.Commands.CreateTaskAsync("AH", new CreateTask($"T{i}", null, null), Meta);
+        await rig.Projection.CatchUpAsync(CancellationToken.None);
+        var before = rig.Clock.GetUtcNow();
+        await rig.Commands.ChangeTaskAsync("AH-001", new ChangeTask("Renamed later", null, Statuses.Done), null, Meta);
+        var view = new SqliteViewStore(rig.Db);
+        await new Projector(view, rig.Events).ProjectAsync(await rig.Events.ReadAllAsync(6, 100)); // the view written, the checkpoint not yet
+
+        await rig.Snapshots.CaptureAsync();
+        Assert.Equal(0, await CountSnapshotsAsync(rig.Snapshots));
+
+        await rig.Projection.CatchUpAsync(CancellationToken.None);
+        await rig.Snapshots.CaptureAsync();
+        Assert.Equal(1, await CountSnapshotsAsync(rig.Snapshots));
+        var fromLog = new KanbatteQueries(view, rig.Events);
+        var withSnapshots = new KanbatteQueries(view, rig.Events, rig.Snapshots);
+        foreach (var at in new[] { before, rig.Clock.GetUtcNow() })
+            Assert.Equal(Render(await fromLog.BoardAsOfAsync("AH", at, 100)), Render(await withSnapshots.BoardAsOfAsync("AH", at, 100)));
+    }
+
     private static SqliteConnection OpenSnapshots(SqliteSnapshotStore snapshots)
     {
         var connection = new SqliteConnection($"Data Source={snapshots.Path}");
