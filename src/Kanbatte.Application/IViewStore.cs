@@ -5,7 +5,7 @@ public interface IViewStore
 {
     Task<ViewDocument?> GetAsync(string partition, string id, CancellationToken ct = default);
 
-    /// <summary>Applies the changes in order; where the store allows it, all at once.</summary>
+    /// <summary>Applies the changes in order; where the store allows it, all at once. A delete leaves a document written at a later version than its own.</summary>
     Task WriteAsync(IReadOnlyList<ViewChange> changes, CancellationToken ct = default);
 
     Task<IReadOnlyList<ViewDocument>> ListProjectsAsync(string? afterKey, int limit, CancellationToken ct = default);

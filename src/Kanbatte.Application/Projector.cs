@@ -100,12 +100,12 @@ public sealed class Projector(IViewStore view, IEventStore events, IChangeJourna
             if (stream.Members.TryGetValue(userId, out var member))
             {
                 var memberDoc = new ViewDocument(mp, mid, ViewKeys.MemberKind, at, KanbatteJson.Serialize(member));
-                changes.Add(new ViewChange(mp, mid, memberDoc));
+                changes.Add(new ViewChange(memberDoc));
                 told.Add(EntityChange.Of(EntityChange.Member, userId, memberDoc, at));
             }
             else
             {
-                changes.AddRange([new ViewChange(mp, mid, null), new ViewChange(cp, cid, null)]);
+                changes.AddRange([ViewChange.Delete(mp, mid, at), ViewChange.Delete(cp, cid, at)]);
                 told.Add(EntityChange.Of(EntityChange.Member, userId, null, at));
             }
         }
@@ -114,15 +114,15 @@ public sealed class Projector(IViewStore view, IEventStore events, IChangeJourna
         foreach (var userId in stream.Members.Keys)
         {
             var (cp, cid) = ViewKeys.Membership(userId, key);
-            changes.Add(new ViewChange(cp, cid, new ViewDocument(cp, cid, ViewKeys.MembershipKind, version, projectJson)));
+            changes.Add(new ViewChange(new ViewDocument(cp, cid, ViewKeys.MembershipKind, version, projectJson)));
         }
         var (up, uid) = ViewKeys.Unowned(key);
         if (!stream.HasOwner)
-            changes.Add(new ViewChange(up, uid, new ViewDocument(up, uid, ViewKeys.UnownedKind, version, KanbatteJson.Serialize(new { key, name = stream.Project.Name }))));
+            changes.Add(new ViewChange(new ViewDocument(up, uid, ViewKeys.UnownedKind, version, KanbatteJson.Serialize(new { key, name = stream.Project.Name }))));
         else if (owned && doc is not null)
-            changes.Add(new ViewChange(up, uid, null));
+            changes.Add(ViewChange.Delete(up, uid, version));
         var projectDoc = new ViewDocument(partition, id, ViewKeys.ProjectKind, version, projectJson);
-        changes.Add(new ViewChange(partition, id, projectDoc));
+        changes.Add(new ViewChange(projectDoc));
         told.Add(EntityChange.Of(EntityChange.Project, key, projectDoc, version));
     }
 
@@ -180,14 +180,14 @@ public sealed class Projector(IViewStore view, IEventStore events, IChangeJourna
                 ? stream.Comments.TryGetValue(child.Id, out var comment) ? KanbatteJson.Serialize(comment) : null
                 : stream.Followups.TryGetValue(child.Id, out var followup) ? KanbatteJson.Serialize(followup) : null;
             var childDoc = json is null ? null : new ViewDocument(projectKey, child.DocumentId, child.Kind, version, json);
-            changes.Add(new ViewChange(projectKey, child.DocumentId, childDoc));
+            changes.Add(childDoc is null ? ViewChange.Delete(projectKey, child.DocumentId, version) : new ViewChange(childDoc));
             told.Add(EntityChange.Of(child.Entity, child.Id, childDoc, version));
         }
         var last = pending[^1].Version;
         // Children the delivered events are about but that were applied already: told again as they are now.
         await TellChildrenAgainAsync(projectKey, delivered.Where(e => e.Version <= applied), touched.Keys, last, told, ct);
         var taskDoc = new ViewDocument(partition, id, ViewKeys.TaskKind, last, KanbatteJson.Serialize(stream.Task));
-        changes.Add(new ViewChange(partition, id, taskDoc));
+        changes.Add(new ViewChange(taskDoc));
         told.Add(EntityChange.Of(EntityChange.Task, taskId, taskDoc, last));
     }
 

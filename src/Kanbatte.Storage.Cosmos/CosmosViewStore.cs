@@ -56,18 +56,39 @@ public sealed class CosmosViewStore : IViewStore
                 if (_onlyNewer) await UpsertIfNewerAsync(view, CosmosViewItem.From(doc), key, options, ct);
                 else await view.UpsertItemAsync(CosmosViewItem.From(doc), key, options, ct);
             }
-            else
+            else await DeleteIfNotNewerAsync(view, change, key, ct);
+        }
+    }
+
+    /// <summary>
+    /// Deletes a document unless the container holds it at a later version than the delete's, guarded by the ETag of what
+    /// was just read. Always, not only beside the live projector: a re-drive of a parked removal must not delete a member
+    /// added again since, and deletes are rare enough (comments, members) for the point read.
+    /// </summary>
+    private static async Task DeleteIfNotNewerAsync(Container view, ViewChange change, PartitionKey key, CancellationToken ct)
+    {
+        while (true)
+        {
+            ItemResponse<CosmosViewItem> current;
+            try
             {
-                using var response = await view.DeleteItemStreamAsync(change.Id, key, cancellationToken: ct);
-                if (response.StatusCode != HttpStatusCode.NotFound) response.EnsureSuccessStatusCode();
+                current = await view.ReadItemAsync<CosmosViewItem>(change.Id, key, cancellationToken: ct);
             }
+            catch (CosmosException e) when (e.StatusCode == HttpStatusCode.NotFound)
+            {
+                return;
+            }
+            if (current.Resource.Version > change.Version) return;
+            using var response = await view.DeleteItemStreamAsync(change.Id, key, new ItemRequestOptions { IfMatchEtag = current.ETag }, ct);
+            if (response.StatusCode == HttpStatusCode.PreconditionFailed) continue; // written since the read: look again
+            if (response.StatusCode != HttpStatusCode.NotFound) response.EnsureSuccessStatusCode();
+            return;
         }
     }
 
     /// <summary>
     /// Writes a document unless the container holds it at the same or a newer version, guarded by the ETag of what was
-    /// just read, so a concurrent writer's newer state is never overwritten (one point read more per write). A delete
-    /// needs no guard: only comments are deleted, and a deleted comment never comes back in the log.
+    /// just read, so a concurrent writer's newer state is never overwritten (one point read more per write).
     /// </summary>
     private static async Task UpsertIfNewerAsync(Container view, CosmosViewItem item, PartitionKey key, ItemRequestOptions options, CancellationToken ct)
     {

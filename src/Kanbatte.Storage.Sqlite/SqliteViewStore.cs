@@ -41,7 +41,8 @@ public sealed class SqliteViewStore : IViewStore
         _db.WriteAsync(async session =>
         {
             // Never moves a document back to an older version: a projector that read a document before a rebuild swapped
-            // the table (or a second server on the same file) must not overwrite newer state with the older state it folded.
+            // the table, or a re-drive of a parked event (or a second server on the same file), must not overwrite or
+            // delete newer state with the older state it folded.
             // First the common change, one that leaves the list columns as they were: it sets no indexed column, so SQLite
             // rewrites no index entry and fires no trigger. Anything else (a new document, a move, an archive) is the upsert.
             var same = WithDocumentParameters(session.Command($"""
@@ -56,9 +57,10 @@ public sealed class SqliteViewStore : IViewStore
                     number = excluded.number, task_id = excluded.task_id, status = excluded.status, rank = excluded.rank, archived = excluded.archived
                 WHERE excluded.version >= {_view}.version
                 """));
-            var delete = session.Command($"DELETE FROM {_view} WHERE partition = $p AND id = $id");
+            var delete = session.Command($"DELETE FROM {_view} WHERE partition = $p AND id = $id AND version <= $version");
             var dp = delete.Parameters.Add("$p", SqliteType.Text);
             var did = delete.Parameters.Add("$id", SqliteType.Text);
+            var dversion = delete.Parameters.Add("$version", SqliteType.Integer);
 
             foreach (var change in changes)
             {
@@ -69,7 +71,7 @@ public sealed class SqliteViewStore : IViewStore
                 }
                 else
                 {
-                    (dp.Value, did.Value) = (change.Partition, change.Id);
+                    (dp.Value, did.Value, dversion.Value) = (change.Partition, change.Id, change.Version);
                     await delete.ExecuteNonQueryAsync(ct);
                 }
             }

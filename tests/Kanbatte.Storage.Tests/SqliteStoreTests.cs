@@ -79,7 +79,7 @@ public sealed class SqliteStoreTests : IDisposable
                 $$"""{"id":"BIG-{{n}}","number":{{n}},"status":"{{statuses[n % 5]}}","rank":"r{{n:D6}}","archived":false,"title":"Task {{n}}"}"""));
             var comments = Enumerable.Range(1, 6000).Select(n => new ViewDocument("BIG", $"comment:{n}", "comment", 1,
                 $$"""{"id":"{{n}}","number":{{n}},"taskId":"BIG-{{n % 3000 + 1}}","text":"A remark"}"""));
-            await new SqliteViewStore(first).WriteAsync(tasks.Concat(comments).Select(d => new ViewChange(d.Partition, d.Id, d)).ToList());
+            await new SqliteViewStore(first).WriteAsync(tasks.Concat(comments).Select(d => new ViewChange(d)).ToList());
             await using var sampling = first.Open();
             await using var analyze = sampling.CreateCommand();
             analyze.CommandText = "PRAGMA analysis_limit = 400; ANALYZE;"; // what a bounded PRAGMA optimize leaves behind
@@ -170,7 +170,7 @@ public sealed class SqliteStoreTests : IDisposable
     {
         using (var db = new SqliteDatabase(new SqliteOptions { Path = DbPath }))
         {
-            await new SqliteViewStore(db).WriteAsync(new[] { "todo", "todo", "done" }.Select((status, i) => new ViewChange("OLD", $"task:OLD-{i}",
+            await new SqliteViewStore(db).WriteAsync(new[] { "todo", "todo", "done" }.Select((status, i) => new ViewChange(
                 new ViewDocument("OLD", $"task:OLD-{i}", "task", 1, $$"""{"id":"OLD-{{i}}","number":{{i}},"status":"{{status}}","archived":false}"""))).ToList());
             await using var connection = db.Open();
             await using var command = connection.CreateCommand();
@@ -185,7 +185,7 @@ public sealed class SqliteStoreTests : IDisposable
         using var reopened = new SqliteDatabase(new SqliteOptions { Path = DbPath });
         var view = new SqliteViewStore(reopened);
         Assert.Equal(new Dictionary<string, int> { ["todo"] = 2, ["done"] = 1 }, (await view.CountTasksByStatusAsync("OLD")).ToDictionary());
-        await view.WriteAsync([new ViewChange("OLD", "task:OLD-0", new ViewDocument("OLD", "task:OLD-0", "task", 2, """{"id":"OLD-0","number":0,"status":"done","archived":false}"""))]);
+        await view.WriteAsync([new ViewChange(new ViewDocument("OLD", "task:OLD-0", "task", 2, """{"id":"OLD-0","number":0,"status":"done","archived":false}"""))]);
         Assert.Equal(new Dictionary<string, int> { ["todo"] = 1, ["done"] = 2 }, (await view.CountTasksByStatusAsync("OLD")).ToDictionary());
     }
 
@@ -229,9 +229,9 @@ public sealed class SqliteStoreTests : IDisposable
 
         // Kept from here on by the new triggers: a rename counts nothing, a move and an unarchive count once each.
         await view.WriteAsync([
-            new ViewChange("OLD", "task:OLD-1", new ViewDocument("OLD", "task:OLD-1", "task", 2, """{"id":"OLD-1","number":1,"status":"todo","rank":"b","archived":false,"title":"Renamed"}""")),
-            new ViewChange("OLD", "task:OLD-2", new ViewDocument("OLD", "task:OLD-2", "task", 4, """{"id":"OLD-2","number":2,"status":"todo","rank":"a","archived":false}""")),
-            new ViewChange("OLD", "task:OLD-3", new ViewDocument("OLD", "task:OLD-3", "task", 3, """{"id":"OLD-3","number":3,"status":"todo","rank":"c","archived":false}""")),
+            new ViewChange(new ViewDocument("OLD", "task:OLD-1", "task", 2, """{"id":"OLD-1","number":1,"status":"todo","rank":"b","archived":false,"title":"Renamed"}""")),
+            new ViewChange(new ViewDocument("OLD", "task:OLD-2", "task", 4, """{"id":"OLD-2","number":2,"status":"todo","rank":"a","archived":false}""")),
+            new ViewChange(new ViewDocument("OLD", "task:OLD-3", "task", 3, """{"id":"OLD-3","number":3,"status":"todo","rank":"c","archived":false}""")),
         ]);
         Assert.Equal(new Dictionary<string, int> { ["todo"] = 3 }, (await view.CountTasksByStatusAsync("OLD")).ToDictionary());
         Assert.Equal(["task:OLD-2", "task:OLD-1", "task:OLD-3"], (await view.ListTasksAsync(new TaskListQuery("OLD", ["todo"], 0, 10) { Sort = TaskSort.Rank })).Select(d => d.Id));
@@ -242,7 +242,7 @@ public sealed class SqliteStoreTests : IDisposable
     {
         using var db = new SqliteDatabase(new SqliteOptions { Path = DbPath });
         var view = new SqliteViewStore(db);
-        static ViewChange Task(int version, string title, string status) => new("P", "task:P-1",
+        static ViewChange Task(int version, string title, string status) => new(
             new ViewDocument("P", "task:P-1", "task", version, $$"""{"id":"P-1","number":1,"status":"{{status}}","rank":"m","archived":false,"title":"{{title}}"}"""));
         await view.WriteAsync([Task(1, "First", "todo")]);
         await view.WriteAsync([Task(2, "Renamed", "todo")]);

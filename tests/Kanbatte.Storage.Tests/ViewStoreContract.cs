@@ -15,21 +15,21 @@ public abstract class ViewStoreContract(IStoreFactory factory) : IAsyncLifetime
     {
         var id = $"{project}-{number:D3}";
         var (p, docId) = ViewKeys.Task(project, id);
-        return new ViewChange(p, docId, new ViewDocument(p, docId, ViewKeys.TaskKind, version,
+        return new ViewChange(new ViewDocument(p, docId, ViewKeys.TaskKind, version,
             $$"""{"id":"{{id}}","projectKey":"{{project}}","number":{{number}},"status":"{{status}}","archived":false}"""));
     }
 
     private static ViewChange Comment(string project, string taskId, int number)
     {
         var (p, id) = ViewKeys.Comment(project, $"CM-{number}");
-        return new ViewChange(p, id, new ViewDocument(p, id, ViewKeys.CommentKind, 1,
+        return new ViewChange(new ViewDocument(p, id, ViewKeys.CommentKind, 1,
             $$"""{"id":"CM-{{number}}","taskId":"{{taskId}}","number":{{number}}}"""));
     }
 
     private static ViewChange Project(string key)
     {
         var (p, id) = ViewKeys.Project(key);
-        return new ViewChange(p, id, new ViewDocument(p, id, ViewKeys.ProjectKind, 1, $$"""{"key":"{{key}}"}"""));
+        return new ViewChange(new ViewDocument(p, id, ViewKeys.ProjectKind, 1, $$"""{"key":"{{key}}"}"""));
     }
 
     [Fact]
@@ -62,7 +62,7 @@ public abstract class ViewStoreContract(IStoreFactory factory) : IAsyncLifetime
         await View.WriteAsync([Task("AI", 4, "review", version: 3)]);            // restored
         await View.WriteAsync([Task("AI", 1, "in_progress", version: 2), Task("AI", 1, "todo", version: 3)]); // there and back
         var (p, id) = ViewKeys.Task("AI", "AI-002");
-        await View.WriteAsync([Task("AI", 5, "todo"), new ViewChange(p, id, null)]);
+        await View.WriteAsync([Task("AI", 5, "todo"), ViewChange.Delete(p, id, 3)]);
 
         var counts = await View.CountTasksByStatusAsync("AI");
         Assert.Equal(new Dictionary<string, int> { ["todo"] = 2, ["review"] = 1 }, counts.Where(c => c.Value > 0).ToDictionary());
@@ -74,7 +74,20 @@ public abstract class ViewStoreContract(IStoreFactory factory) : IAsyncLifetime
     {
         await View.WriteAsync([Comment("AI", "AI-001", 1)]);
         var (p, id) = ViewKeys.Comment("AI", "CM-1");
-        await View.WriteAsync([new ViewChange(p, id, null), new ViewChange(p, "comment:CM-404", null)]);
+        await View.WriteAsync([ViewChange.Delete(p, id, 2), ViewChange.Delete(p, "comment:CM-404", 1)]);
+        Assert.Null(await View.GetAsync(p, id));
+    }
+
+    [Fact]
+    public async Task A_delete_made_by_an_earlier_event_leaves_a_document_written_since()
+    {
+        // A member removed at version 5 and added again at 7: the removal, projected late (a re-drive of a parked event),
+        // must not delete the member written since.
+        var (p, id) = ViewKeys.Member("AI", "user-1");
+        await View.WriteAsync([new ViewChange(new ViewDocument(p, id, ViewKeys.MemberKind, 7, """{"userId":"user-1","role":"member"}"""))]);
+        await View.WriteAsync([ViewChange.Delete(p, id, 5)]);
+        Assert.Equal(7, (await View.GetAsync(p, id))?.Version);
+        await View.WriteAsync([ViewChange.Delete(p, id, 7)]);
         Assert.Null(await View.GetAsync(p, id));
     }
 
@@ -118,7 +131,7 @@ public abstract class ViewStoreContract(IStoreFactory factory) : IAsyncLifetime
     private static ViewChange Followup(string project, string taskId, int number, string status)
     {
         var (p, id) = ViewKeys.Followup(project, $"FU-{number}");
-        return new ViewChange(p, id, new ViewDocument(p, id, ViewKeys.FollowupKind, 1,
+        return new ViewChange(new ViewDocument(p, id, ViewKeys.FollowupKind, 1,
             $$"""{"id":"FU-{{number}}","taskId":"{{taskId}}","number":{{number}},"status":"{{status}}"}"""));
     }
 
