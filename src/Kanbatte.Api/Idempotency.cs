@@ -61,13 +61,13 @@ public sealed class Idempotency(IIdempotencyStore store, TimeProvider clock)
         }
         catch
         {
-            await store.ReleaseAsync(key, CancellationToken.None);
+            await store.ReleaseAsync(key, now, CancellationToken.None);
             throw;
         }
         if (response.StatusCode is >= 200 and < 300)
-            await store.CompleteAsync(key, new StoredResponse(response.StatusCode, response.ContentType, response.Body ?? [], response.Location, response.ETag), CancellationToken.None);
+            await store.CompleteAsync(key, now, new StoredResponse(response.StatusCode, response.ContentType, response.Body ?? [], response.Location, response.ETag), CancellationToken.None);
         else
-            await store.ReleaseAsync(key, CancellationToken.None);
+            await store.ReleaseAsync(key, now, CancellationToken.None);
         return response;
     }
 

@@ -9,10 +9,14 @@ public interface IIdempotencyStore
     /// </summary>
     Task<IdempotencyRecord?> TryClaimAsync(string key, string requestHash, DateTimeOffset now, Func<IdempotencyRecord, bool> isStale, CancellationToken ct = default);
 
-    Task CompleteAsync(string key, StoredResponse response, CancellationToken ct = default);
+    /// <summary>
+    /// Keeps the response of the request that claimed <paramref name="key"/> at <paramref name="claimedAt"/>; nothing when
+    /// another request has taken the key over since (this one ran past the abandoned-claim age): that one answers for it.
+    /// </summary>
+    Task CompleteAsync(string key, DateTimeOffset claimedAt, StoredResponse response, CancellationToken ct = default);
 
-    /// <summary>Gives a claimed key back, when the request failed without changing anything.</summary>
-    Task ReleaseAsync(string key, CancellationToken ct = default);
+    /// <summary>Gives back the claim made at <paramref name="claimedAt"/>, when its request failed without changing anything; not one completed or taken over since.</summary>
+    Task ReleaseAsync(string key, DateTimeOffset claimedAt, CancellationToken ct = default);
 
     /// <summary>Forgets keys claimed before <paramref name="before"/> (stores with their own expiry do nothing).</summary>
     Task PurgeAsync(DateTimeOffset before, CancellationToken ct = default);

@@ -52,27 +52,42 @@ public sealed class CosmosIdempotencyStore(CosmosContainers containers) : IIdemp
         }
     }
 
-    public async Task CompleteAsync(string key, StoredResponse response, CancellationToken ct = default)
+    public async Task CompleteAsync(string key, DateTimeOffset claimedAt, StoredResponse response, CancellationToken ct = default)
     {
         var id = IdOf(key);
-        await Keys.PatchItemAsync<CosmosIdempotencyItem>(id, new PartitionKey(id), [PatchOperation.Set("/response", response)],
-            new PatchItemRequestOptions { EnableContentResponseOnWrite = false }, ct);
+        var partition = new PartitionKey(id);
+        try
+        {
+            // Only over this request's own claim, as read: a retry that took the key over since answers for it.
+            var existing = await Keys.ReadItemAsync<CosmosIdempotencyItem>(id, partition, cancellationToken: ct);
+            if (!IsClaim(existing.Resource, claimedAt)) return;
+            await Keys.ReplaceItemAsync(existing.Resource with { Response = response }, id, partition,
+                new ItemRequestOptions { IfMatchEtag = existing.ETag, EnableContentResponseOnWrite = false }, ct);
+        }
+        catch (CosmosException e) when (e.StatusCode is HttpStatusCode.NotFound or HttpStatusCode.PreconditionFailed)
+        {
+            // Expired, or taken over between the read and the replace.
+        }
     }
 
-    public async Task ReleaseAsync(string key, CancellationToken ct = default)
+    public async Task ReleaseAsync(string key, DateTimeOffset claimedAt, CancellationToken ct = default)
     {
         var id = IdOf(key);
         var partition = new PartitionKey(id);
         try
         {
             var existing = await Keys.ReadItemAsync<CosmosIdempotencyItem>(id, partition, cancellationToken: ct);
-            if (existing.Resource.Response is not null) return; // completed: kept for replays
+            if (existing.Resource.Response is not null || !IsClaim(existing.Resource, claimedAt)) return; // completed (kept for replays), or another request's claim now
             await Keys.DeleteItemAsync<CosmosIdempotencyItem>(id, partition, new ItemRequestOptions { IfMatchEtag = existing.ETag }, ct);
         }
         catch (CosmosException e) when (e.StatusCode is HttpStatusCode.NotFound or HttpStatusCode.PreconditionFailed)
         {
         }
     }
+
+    /// <summary>Whether the record is still the claim made at <paramref name="claimedAt"/>, compared as stored (to the millisecond; a takeover comes a minute later at least).</summary>
+    private static bool IsClaim(CosmosIdempotencyItem record, DateTimeOffset claimedAt) =>
+        KanbatteJson.Format(record.ClaimedAt) == KanbatteJson.Format(claimedAt);
 
     /// <summary>Nothing to do: the container's time to live deletes keys after 24 hours.</summary>
     public Task PurgeAsync(DateTimeOffset before, CancellationToken ct = default) => Task.CompletedTask;

@@ -24,11 +24,12 @@ public sealed class SqliteIdempotencyStore(SqliteDatabase db) : IIdempotencyStor
             return (IdempotencyRecord?)null;
         }, ct);
 
-    public Task CompleteAsync(string key, StoredResponse response, CancellationToken ct = default) =>
+    public Task CompleteAsync(string key, DateTimeOffset claimedAt, StoredResponse response, CancellationToken ct = default) =>
         db.WriteAsync(async session =>
         {
-            var command = session.Command("UPDATE idempotency SET status = $status, content_type = $type, body = $body, location = $location, etag = $etag WHERE key = $key");
+            var command = session.Command("UPDATE idempotency SET status = $status, content_type = $type, body = $body, location = $location, etag = $etag WHERE key = $key AND claimed_at = $at");
             command.Parameters.AddWithValue("$key", key);
+            command.Parameters.AddWithValue("$at", KanbatteJson.Format(claimedAt));
             command.Parameters.AddWithValue("$status", response.Status);
             command.Parameters.AddWithValue("$type", response.ContentType);
             command.Parameters.AddWithValue("$body", response.Body);
@@ -37,11 +38,12 @@ public sealed class SqliteIdempotencyStore(SqliteDatabase db) : IIdempotencyStor
             return await command.ExecuteNonQueryAsync(ct);
         }, ct);
 
-    public Task ReleaseAsync(string key, CancellationToken ct = default) =>
+    public Task ReleaseAsync(string key, DateTimeOffset claimedAt, CancellationToken ct = default) =>
         db.WriteAsync(async session =>
         {
-            var command = session.Command("DELETE FROM idempotency WHERE key = $key AND status IS NULL");
+            var command = session.Command("DELETE FROM idempotency WHERE key = $key AND claimed_at = $at AND status IS NULL");
             command.Parameters.AddWithValue("$key", key);
+            command.Parameters.AddWithValue("$at", KanbatteJson.Format(claimedAt));
             return await command.ExecuteNonQueryAsync(ct);
         }, ct);
 

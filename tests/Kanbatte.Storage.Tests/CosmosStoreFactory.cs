@@ -32,6 +32,7 @@ public sealed class CosmosStoreFactory : IStoreFactory
         {
             CopyToProjectLog = events => new CosmosProjectLog(containers).CopyAsync(events),
             StreamSnapshots = new CosmosStreamSnapshotStore(containers),
+            Idempotency = new CosmosIdempotencyStore(containers),
         };
     }
 

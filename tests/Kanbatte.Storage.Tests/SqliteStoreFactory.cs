@@ -28,6 +28,7 @@ public sealed class SqliteStoreFactory : IStoreFactory
             }))
         {
             StreamSnapshots = new SqliteStreamSnapshotStore(db),
+            Idempotency = new SqliteIdempotencyStore(db),
         });
     }
 }

@@ -53,7 +53,7 @@ public sealed class SqliteStoreTests : IDisposable
         var pending = await store.TryClaimAsync("k", "h1", t0, _ => false);
         Assert.Equal(("h1", null as Kanbatte.Application.StoredResponse), (pending!.RequestHash, pending.Response));
 
-        await store.CompleteAsync("k", new Kanbatte.Application.StoredResponse(201, "application/json", [1, 2], "/x", "\"1\""));
+        await store.CompleteAsync("k", t0, new Kanbatte.Application.StoredResponse(201, "application/json", [1, 2], "/x", "\"1\""));
         var done = await store.TryClaimAsync("k", "h2", t0, _ => false);
         Assert.Equal((201, "/x", "\"1\""), (done!.Response!.Status, done.Response.Location, done.Response.ETag));
         Assert.Equal([1, 2], done.Response.Body);

@@ -21,6 +21,8 @@ public sealed record StoreUnderTest(
 
     public required IStreamSnapshotStore StreamSnapshots { get; init; }
 
+    public required IIdempotencyStore Idempotency { get; init; }
+
     public ValueTask DisposeAsync() => Owner.DisposeAsync();
 }
 
