@@ -17,7 +17,9 @@ namespace Kanbatte.Storage.Sqlite;
 /// A second writer on the same file (another server process) keeps counters in memory too, so each group sets a counter
 /// only if it still holds what this process last wrote there. If not, the other writer took numbers meanwhile, some of
 /// which may be the ones this group's writes carry: the group fails as a whole (nothing of it is written; <see cref="StoreBusyException"/>,
-/// a 503) and the counter starts again from the file's value.
+/// a 503) and the counter starts again from the file's value. That catches the first group after the other writer moved,
+/// not every one: a number handed out before it, written by a later group, may still be one the other writer used (a
+/// comment's or followup's; a task's number is its stream's id, so a duplicate is a conflict). One server per file.
 /// </para>
 /// </summary>
 internal sealed class SqliteCounters(SqliteDatabase db)
