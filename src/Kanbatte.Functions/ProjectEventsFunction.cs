@@ -12,6 +12,12 @@ namespace Kanbatte.Functions;
 /// batch again (the projector applies each event once, however often it comes; the copy writes each event once; the
 /// snapshot step never throws). Telling clients never throws: it comes after everything else is written.
 /// <para>
+/// The retry never gives up (-1), backing off to a minute between attempts: once a retry policy's attempts are spent,
+/// the trigger checkpoints past the batch, and what it had not written yet (the project log's copies, the view of a
+/// stream with no later event, the changes journal) would be lost for good. A lease stuck on an error that does not
+/// pass shows as a growing projection lag and a failing function in the logs, which an operator can act on.
+/// </para>
+/// <para>
 /// The feed is polled every second (<see cref="FeedPollDelayMs"/>), so a change reaches clients within about two
 /// seconds; the default, five seconds, would be too slow for a live board. See the README for what polling costs.
 /// </para>
@@ -24,7 +30,7 @@ public sealed class ProjectEventsFunction(ResilientProjector projector, CosmosPr
     public const string LeasePrefix = "functions-view-";
 
     [Function(Name)]
-    [ExponentialBackoffRetry(5, "00:00:01", "00:01:00")]
+    [ExponentialBackoffRetry(-1, "00:00:01", "00:01:00")]
     public async Task Run(
         [CosmosDBTrigger(CosmosOptions.Names.Database, CosmosOptions.Names.EventLog,
             Connection = CosmosOptions.ConnectionSetting,
