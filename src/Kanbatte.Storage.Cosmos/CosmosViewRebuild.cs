@@ -42,7 +42,7 @@ public sealed class CosmosViewRebuild(CosmosContainers containers, IEventStore e
         var previous = await active.GetAsync(ct);
         if (previous.Id == target) throw new InvalidOperationException($"'{target}' is the active view already; name a new container.");
         var view = await PrepareAsync(previous, target, ct);
-        var store = new CosmosViewStore(view, onlyNewer: true);
+        var store = new CosmosViewStore(view);
         var passes = new List<long>();
         var backfill = new Backfill();
 

@@ -14,17 +14,12 @@ namespace Kanbatte.Storage.Cosmos;
 public sealed class CosmosViewStore : IViewStore
 {
     private readonly Func<CancellationToken, ValueTask<Container>> _view;
-    private readonly bool _onlyNewer;
 
     /// <summary>The active view container, as readers and the projector use it.</summary>
     public CosmosViewStore(CosmosContainers containers) => _view = containers.ActiveView.GetAsync;
 
-    /// <summary>
-    /// One given container, whatever is active (the target of a rebuild). With <paramref name="onlyNewer"/>, a document
-    /// is written only over an older version of it (see <see cref="UpsertIfNewerAsync"/>): a rebuild's last catch-up
-    /// runs while the live projector writes the same container, and must never put older state over its newer one.
-    /// </summary>
-    public CosmosViewStore(Container view, bool onlyNewer = false) => (_view, _onlyNewer) = (_ => ValueTask.FromResult(view), onlyNewer);
+    /// <summary>One given container, whatever is active (the target of a rebuild).</summary>
+    public CosmosViewStore(Container view) => _view = _ => ValueTask.FromResult(view);
 
     public async Task<ViewDocument?> GetAsync(string partition, string id, CancellationToken ct = default)
     {
@@ -42,7 +37,9 @@ public sealed class CosmosViewStore : IViewStore
 
     /// <summary>
     /// Applies the changes one by one in order: the projector writes a stream's derived documents before the stream's
-    /// own, so a failure part-way leaves the stream's version behind and redelivery completes the rest.
+    /// own, so a failure part-way leaves the stream's version behind and redelivery completes the rest. No write moves a
+    /// document back: the same batch may be projected twice at once (a lease handed to another instance mid-batch), a
+    /// re-drive of parked events runs beside the live projector, and a rebuild's last catch-up beside both.
     /// </summary>
     public async Task WriteAsync(IReadOnlyList<ViewChange> changes, CancellationToken ct = default)
     {
@@ -51,19 +48,14 @@ public sealed class CosmosViewStore : IViewStore
         foreach (var change in changes)
         {
             var key = new PartitionKey(change.Partition);
-            if (change.Document is { } doc)
-            {
-                if (_onlyNewer) await UpsertIfNewerAsync(view, CosmosViewItem.From(doc), key, options, ct);
-                else await view.UpsertItemAsync(CosmosViewItem.From(doc), key, options, ct);
-            }
+            if (change.Document is { } doc) await UpsertIfNewerAsync(view, CosmosViewItem.From(doc), key, options, ct);
             else await DeleteIfNotNewerAsync(view, change, key, ct);
         }
     }
 
     /// <summary>
-    /// Deletes a document unless the container holds it at a later version than the delete's, guarded by the ETag of what
-    /// was just read. Always, not only beside the live projector: a re-drive of a parked removal must not delete a member
-    /// added again since, and deletes are rare enough (comments, members) for the point read.
+    /// Deletes a document unless the container holds it at a later version than the delete's (a member removed, then
+    /// added again), guarded by the ETag of what was just read.
     /// </summary>
     private static async Task DeleteIfNotNewerAsync(Container view, ViewChange change, PartitionKey key, CancellationToken ct)
     {

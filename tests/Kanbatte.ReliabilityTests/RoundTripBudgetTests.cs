@@ -78,8 +78,9 @@ public sealed class RoundTripBudgetTests(ITestOutputHelper output)
             // Since issue 14 each batch is also copied into the project log (a create per event, a read of the project's
             // snapshot frontier) and handed to the snapshot capture (nothing until a snapshot is due; the first batch of a
             // project an instance sees looks at its latest snapshot and counts the events after it: 2 queries).
-            ["project project_created (project + its owner: member and their copy)"] = (5, 11), ["project task_created"] = (5, 6), ["project task_updated"] = (5, 6),
-            ["project comment_added (task + comment)"] = (5, 7), ["project a duplicate"] = (5, 6),
+            // And each view document written is read first (an ETag-guarded write never moves it back): one request more each.
+            ["project project_created (project + its owner: member and their copy)"] = (5, 14), ["project task_created"] = (5, 7), ["project task_updated"] = (5, 7),
+            ["project comment_added (task + comment)"] = (5, 9), ["project a duplicate"] = (5, 6),
             ["get task"] = (2, 2), ["list one page of tasks"] = (2, 2), ["list one page of comments"] = (2, 2), ["task history page"] = (2, 2),
             ["list one page of the caller's projects"] = (1, 1), ["changes: a first pull (one page)"] = (6, 5), ["changes: a later pull"] = (3, 2),
             // The project's events from its partition of the project log: one query a page, never across partitions.

@@ -79,6 +79,20 @@ public abstract class ViewStoreContract(IStoreFactory factory) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_write_of_an_older_version_leaves_the_newer_document()
+    {
+        // The same batch projected twice at once (a lease handed over mid-batch), or a re-drive beside the live projector:
+        // the late writer's older state must not replace what the other wrote.
+        await View.WriteAsync([Task("AI", 1, "done", version: 3)]);
+        await View.WriteAsync([Task("AI", 1, "todo", version: 2)]);
+        var (p, id) = ViewKeys.Task("AI", "AI-001");
+        var doc = await View.GetAsync(p, id);
+        Assert.Equal(3, doc?.Version);
+        Assert.Contains("\"status\":\"done\"", doc!.Json, StringComparison.Ordinal);
+        Assert.Equal(1, (await View.CountTasksByStatusAsync("AI")).GetValueOrDefault("done"));
+    }
+
+    [Fact]
     public async Task A_delete_made_by_an_earlier_event_leaves_a_document_written_since()
     {
         // A member removed at version 5 and added again at 7: the removal, projected late (a re-drive of a parked event),
