@@ -7,7 +7,8 @@ namespace Kanbatte.Application;
 /// <param name="Evolve">The state after one stored event (decoded and upcast by <see cref="EventCodec"/>).</param>
 /// <param name="VersionOf">The stream version a state reflects.</param>
 /// <param name="SizeOf">About how many bytes of memory a state holds, so the <see cref="StreamStateCache"/> is bounded by memory, not by entries.</param>
-public sealed record StreamFold<TState>(Func<TState?, EventEnvelope, TState?> Evolve, Func<TState, int> VersionOf, Func<TState, long> SizeOf) where TState : class
+/// <param name="TimeOf">When the state's entity last changed (its <c>UpdatedAt</c>): a new event is never stamped before it.</param>
+public sealed record StreamFold<TState>(Func<TState?, EventEnvelope, TState?> Evolve, Func<TState, int> VersionOf, Func<TState, long> SizeOf, Func<TState, DateTimeOffset> TimeOf) where TState : class
 {
     /// <summary>How a state is kept as a <see cref="StreamSnapshot"/>, for streams that may grow long; null for none.</summary>
     public StateCodec<TState>? Snapshot { get; init; }
@@ -24,7 +25,8 @@ public static class StreamFolds
 {
     /// <summary>The project with its members: see <see cref="ProjectStream"/>.</summary>
     public static readonly StreamFold<ProjectStream> Project = new(
-        (state, e) => ProjectDecider.EvolveStream(state, EventCodec.Decode(e), e.Version, e.RecordedAt), state => state.Version, StateSizes.Of)
+        (state, e) => ProjectDecider.EvolveStream(state, EventCodec.Decode(e), e.Version, e.RecordedAt), state => state.Version, StateSizes.Of,
+        state => state.Project.UpdatedAt)
     {
         Snapshot = new("project-stream/1",
             state => KanbatteJson.Serialize(new ProjectSnapshot(state.Project, state.Members)),
@@ -35,7 +37,8 @@ public static class StreamFolds
 
     /// <summary>The task with its comments: see <see cref="TaskStream"/>.</summary>
     public static readonly StreamFold<TaskStream> Task = new(
-        (state, e) => TaskDecider.EvolveStream(state, EventCodec.Decode(e), e.Version, e.RecordedAt), state => state.Version, StateSizes.Of)
+        (state, e) => TaskDecider.EvolveStream(state, EventCodec.Decode(e), e.Version, e.RecordedAt), state => state.Version, StateSizes.Of,
+        state => state.Task.UpdatedAt)
     {
         Snapshot = new("task-stream/1",
             state => KanbatteJson.Serialize(new TaskSnapshot(state.Task, state.Comments, state.Followups)),

@@ -57,6 +57,9 @@ public sealed class WritePipeline(
 
             var version = loaded.State is null ? 0 : fold.VersionOf(loaded.State);
             var now = clock.GetUtcNow();
+            // Each writer stamps its own clock, and reads by time (a board or a task as of a time, Cosmos DB's project log)
+            // take a stream's events in time order: never before the entity's last change, so that order is the versions'.
+            if (loaded.State is not null && fold.TimeOf(loaded.State) is var last && now <= last) now = last.AddMilliseconds(1);
             var envelopes = decided.Select((e, i) => EventCodec.Encode(streamId, version + 1 + i, e, now, metadata)).ToList();
             var ticket = cache?.Ticket(streamId) ?? 0;
             long position;

@@ -25,6 +25,35 @@ public abstract class WritePipelineContract(IStoreFactory factory) : IAsyncLifet
     }
 
     [Fact]
+    public async Task An_event_is_never_stamped_before_its_entitys_last_change()
+    {
+        // Two writers whose clocks disagree (two instances, or a clock stepped back): reads by time take a stream's events
+        // in time order, so the later version must not carry the earlier time, or a move would be folded before the create.
+        var ahead = new SetClock(DateTimeOffset.Parse("2026-03-01T12:00:05Z"));
+        var behind = new SetClock(DateTimeOffset.Parse("2026-03-01T12:00:00Z"));
+        var first = new KanbatteCommands(new WritePipeline(_store.Events, ahead), _store.Counters, _store.View, ahead);
+        var second = new KanbatteCommands(new WritePipeline(_store.Events, behind), _store.Counters, _store.View, behind);
+        await first.CreateProjectAsync(new CreateProject("TS", "Times", null, null), Meta);
+        var task = await first.CreateTaskAsync("TS", new CreateTask("Created ahead", null, null), Meta);
+
+        var moved = await second.ChangeTaskAsync(task.Id, new ChangeTask(null, null, Statuses.Done), null, Meta);
+        var events = await _store.Events.ReadStreamAsync(StreamIds.Task(task.Id), 1);
+        Assert.Equal(ahead.Now.AddMilliseconds(1), events[1].RecordedAt);
+        Assert.Equal(events[1].RecordedAt, moved.UpdatedAt);
+
+        // A clock that is ahead of the last change is taken as it is.
+        behind.Now = DateTimeOffset.Parse("2026-03-01T12:01:00Z");
+        await second.ChangeTaskAsync(task.Id, new ChangeTask("Later", null, null), null, Meta);
+        Assert.Equal(behind.Now, (await _store.Events.ReadStreamAsync(StreamIds.Task(task.Id), 3))[0].RecordedAt);
+    }
+
+    private sealed class SetClock(DateTimeOffset now) : TimeProvider
+    {
+        public DateTimeOffset Now { get; set; } = now;
+        public override DateTimeOffset GetUtcNow() => Now;
+    }
+
+    [Fact]
     public async Task A_conflict_is_decided_again_on_the_state_the_other_writer_left()
     {
         var id = await NewTaskAsync("PC");
