@@ -61,17 +61,9 @@ public sealed class CosmosViewStore : IViewStore
     {
         while (true)
         {
-            ItemResponse<CosmosViewItem> current;
-            try
-            {
-                current = await view.ReadItemAsync<CosmosViewItem>(change.Id, key, cancellationToken: ct);
-            }
-            catch (CosmosException e) when (e.StatusCode == HttpStatusCode.NotFound)
-            {
-                return;
-            }
-            if (current.Resource.Version > change.Version) return;
-            using var response = await view.DeleteItemStreamAsync(change.Id, key, new ItemRequestOptions { IfMatchEtag = current.ETag }, ct);
+            var (version, etag) = await ReadVersionAsync(view, change.Id, key, ct);
+            if (version is null || version > change.Version) return;
+            using var response = await view.DeleteItemStreamAsync(change.Id, key, new ItemRequestOptions { IfMatchEtag = etag }, ct);
             if (response.StatusCode == HttpStatusCode.PreconditionFailed) continue; // written since the read: look again
             if (response.StatusCode != HttpStatusCode.NotFound) response.EnsureSuccessStatusCode();
             return;
@@ -86,19 +78,12 @@ public sealed class CosmosViewStore : IViewStore
     {
         while (true)
         {
-            ItemResponse<CosmosViewItem>? current = null;
+            var (version, etag) = await ReadVersionAsync(view, item.Id, key, ct);
+            if (version >= item.Version) return;
             try
             {
-                current = await view.ReadItemAsync<CosmosViewItem>(item.Id, key, cancellationToken: ct);
-            }
-            catch (CosmosException e) when (e.StatusCode == HttpStatusCode.NotFound)
-            {
-            }
-            try
-            {
-                if (current is null) await view.CreateItemAsync(item, key, options, ct);
-                else if (current.Resource.Version < item.Version)
-                    await view.ReplaceItemAsync(item, item.Id, key, new ItemRequestOptions { EnableContentResponseOnWrite = false, IfMatchEtag = current.ETag }, ct);
+                if (version is null) await view.CreateItemAsync(item, key, options, ct);
+                else await view.ReplaceItemAsync(item, item.Id, key, new ItemRequestOptions { EnableContentResponseOnWrite = false, IfMatchEtag = etag }, ct);
                 return;
             }
             catch (CosmosException e) when (e.StatusCode is HttpStatusCode.Conflict or HttpStatusCode.PreconditionFailed or HttpStatusCode.NotFound)
@@ -106,6 +91,19 @@ public sealed class CosmosViewStore : IViewStore
                 // Written or deleted by someone else since the read: look again.
             }
         }
+    }
+
+    /// <summary>
+    /// The version and ETag of a document as stored, or nulls when there is none; read through the stream API, so a
+    /// document not there yet (the first write of every new one) costs no exception.
+    /// </summary>
+    private static async Task<(int? Version, string? ETag)> ReadVersionAsync(Container view, string id, PartitionKey key, CancellationToken ct)
+    {
+        using var response = await view.ReadItemStreamAsync(id, key, cancellationToken: ct);
+        if (response.StatusCode == HttpStatusCode.NotFound) return (null, null);
+        response.EnsureSuccessStatusCode();
+        var item = await JsonSerializer.DeserializeAsync<CosmosViewItem>(response.Content, KanbatteJson.Options, ct);
+        return (item!.Version, response.Headers.ETag);
     }
 
     public async Task<IReadOnlyList<ViewDocument>> ListProjectsAsync(string? afterKey, int limit, CancellationToken ct = default)
