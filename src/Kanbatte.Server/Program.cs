@@ -39,7 +39,10 @@ builder.Services.AddKanbattePush();
 // The route group requires an authenticated caller (KanbatteRoutes); the function app checks the same in its middleware.
 builder.Services.AddAuthorization();
 // Kanbatte:Store picks the data path: the embedded SQLite file (default) or Cosmos DB, as the function app uses it.
-switch (builder.Configuration["Kanbatte:Store"] ?? "Sqlite")
+var store = builder.Configuration["Kanbatte:Store"] ?? "Sqlite";
+// One server per SQLite file (SqliteServerLock): held until this process exits, so a second server on the file refuses to start.
+using var serverLock = store.Equals("Sqlite", StringComparison.OrdinalIgnoreCase) ? SqliteServerLock.Acquire(builder.Configuration) : null;
+switch (store)
 {
     case var s when s.Equals("Sqlite", StringComparison.OrdinalIgnoreCase):
         builder.Services.AddSqliteStore(builder.Configuration);

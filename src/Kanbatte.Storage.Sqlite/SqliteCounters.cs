@@ -19,7 +19,8 @@ namespace Kanbatte.Storage.Sqlite;
 /// which may be the ones this group's writes carry: the group fails as a whole (nothing of it is written; <see cref="StoreBusyException"/>,
 /// a 503) and the counter starts again from the file's value. That catches the first group after the other writer moved,
 /// not every one: a number handed out before it, written by a later group, may still be one the other writer used (a
-/// comment's or followup's; a task's number is its stream's id, so a duplicate is a conflict). One server per file.
+/// comment's or followup's; a task's number is its stream's id, so a duplicate is a conflict). So the server holds a lock on
+/// the file while it runs, and a second server refuses to start (<c>SqliteServerLock</c> in Kanbatte.Server).
 /// </para>
 /// </summary>
 internal sealed class SqliteCounters(SqliteDatabase db)

@@ -12,24 +12,27 @@ public sealed class ContentionTests(KanbatteFactory factory) : IClassFixture<Kan
     [Fact]
     public async Task A_write_that_loses_every_race_is_a_409_problem_and_appends_nothing()
     {
-        var client = factory.CreateClient();
-        var key = await client.NewProjectAsync("CT");
-        var id = (await (await client.PostJsonAsync($"/api/projects/{key}/tasks", new { title = "Contended" })).JsonAsync()).GetProperty("id").GetString()!;
-        using var contended = factory.WithWebHostBuilder(b => b.ConfigureServices(s =>
-            s.AddSingleton<IEventStore>(sp => new AlwaysBehind(sp.GetRequiredService<SqliteEventStore>(), "task:" + id))));
-        var before = factory.EventCount;
+        // A server of its own: the fixture's would hold the file's lock (SqliteServerLock).
+        using var server = new KanbatteFactory();
+        using var contended = server.WithWebHostBuilder(b => b.ConfigureServices(s =>
+            s.AddSingleton<IEventStore>(sp => new AlwaysBehind(sp.GetRequiredService<SqliteEventStore>(), "task:CT-001"))));
+        var client = contended.CreateClient();
+        Assert.Equal(HttpStatusCode.Created, (await client.PostJsonAsync("/api/projects", new { key = "CT", name = "Contended" })).StatusCode);
+        Assert.Equal(HttpStatusCode.Created, (await client.PostJsonAsync("/api/projects/CT/tasks", new { title = "Contended" })).StatusCode);
+        var before = server.EventCount;
 
-        var response = await contended.CreateClient().PatchJsonAsync($"/api/tasks/{id}", new { title = "Never lands" });
+        var response = await client.PatchJsonAsync("/api/tasks/CT-001", new { title = "Never lands" });
 
         Assert.Equal(HttpStatusCode.Conflict, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
         Assert.Contains("send it again", (await response.JsonAsync()).GetProperty("detail").GetString());
-        Assert.Equal(before, factory.EventCount);
+        Assert.Equal(before, server.EventCount);
     }
 
     /// <summary>
-    /// A second server on the same SQLite file keeps its own counters in memory: a comment whose number it took meanwhile
-    /// is refused with a 503 problem (nothing written, never the same number twice), and the same request sent again lands.
+    /// Another writer of the SQLite file (a second server refuses to start on it, SqliteServerLock; this one stands for any
+    /// other) keeps its own counters in memory: a comment whose number it took meanwhile is refused with a 503 problem
+    /// (nothing written, never the same number twice), and the same request sent again lands.
     /// </summary>
     [Fact]
     public async Task A_comment_whose_number_another_server_on_the_file_took_is_a_503_problem_and_lands_when_sent_again()
@@ -63,14 +66,14 @@ public sealed class ContentionTests(KanbatteFactory factory) : IClassFixture<Kan
         Assert.NotEqual(first, ids[1]);
     }
 
-    /// <summary>TEST ONLY: every append to one stream finds that another writer got there first.</summary>
+    /// <summary>TEST ONLY: every append to one stream after its first (the create) finds that another writer got there first.</summary>
     private sealed class AlwaysBehind(SqliteEventStore inner, string streamId) : IEventStore
     {
         public Task<long> AppendAsync(string stream, int expectedVersion, IReadOnlyList<EventEnvelope> events, CancellationToken ct = default) =>
             AppendAsync(stream, expectedVersion, events, [], ct);
 
         public Task<long> AppendAsync(string stream, int expectedVersion, IReadOnlyList<EventEnvelope> events, IReadOnlyList<IInTransactionStep> inTransaction, CancellationToken ct = default) =>
-            stream == streamId ? throw new ConcurrencyException(stream, expectedVersion) : inner.AppendAsync(stream, expectedVersion, events, inTransaction, ct);
+            stream == streamId && expectedVersion > 0 ? throw new ConcurrencyException(stream, expectedVersion) : inner.AppendAsync(stream, expectedVersion, events, inTransaction, ct);
 
         public Task<IReadOnlyList<EventEnvelope>> ReadStreamAsync(string stream, int fromVersion, int maxCount = int.MaxValue, CancellationToken ct = default) =>
             inner.ReadStreamAsync(stream, fromVersion, maxCount, ct);

@@ -70,6 +70,42 @@ public sealed class RealProcessTests : IDisposable
         }
     }
 
+    /// <summary>
+    /// A second server on the same file would decide on states and numbers the first holds in memory (SqliteServerLock):
+    /// it refuses to start, naming the file, writes nothing, and the first goes on serving. Once the first has stopped, a
+    /// server starts on the file (after a kill too: the test above).
+    /// </summary>
+    [Fact]
+    public async Task A_second_server_on_the_same_file_refuses_to_start_and_the_first_keeps_serving()
+    {
+        var db = Path.Combine(_folder.FullName, "shared.db");
+        await using (var first = await ServerProcess.StartAsync(_folder.FullName, $"--Kanbatte:Sqlite:Path={db}"))
+        {
+            Assert.Equal(HttpStatusCode.Created, (await first.Client.PostJsonAsync("api/projects", new { key = "ONE", name = "One" })).StatusCode);
+            long Events()
+            {
+                using var connection = new SqliteConnection($"Data Source={db};Mode=ReadOnly;Pooling=False");
+                connection.Open();
+                using var command = connection.CreateCommand();
+                command.CommandText = "SELECT COUNT(*) FROM event_log";
+                return (long)command.ExecuteScalar()!;
+            }
+            var before = Events();
+
+            // The same file by another spelling of its path: the lock is the file's, not the argument's.
+            var (exit, output, error) = await ServerProcess.RunAsync(_folder.FullName, [$"--Kanbatte:Sqlite:Path=./shared.db", .. TestTokens.CommandLine]);
+
+            Assert.NotEqual(0, exit);
+            Assert.Contains($"Another Kanbatte server is running on {db}", output + error);
+            Assert.Equal(before, Events());
+            Assert.Equal(HttpStatusCode.Created, (await first.Client.PostJsonAsync("api/projects/ONE/tasks", new { title = "Still served" })).StatusCode);
+            Assert.Equal(0, await first.InterruptAsync());
+        }
+
+        await using (var second = await ServerProcess.StartAsync(_folder.FullName, $"--Kanbatte:Sqlite:Path={db}"))
+            Assert.Equal(HttpStatusCode.OK, (await second.Client.GetAsync("api/tasks/ONE-001")).StatusCode);
+    }
+
     public void Dispose()
     {
         SqliteConnection.ClearAllPools();
