@@ -6,11 +6,21 @@ namespace Kanbatte.Storage.Cosmos;
 
 /// <summary>
 /// A view document (partition key <c>/partition</c>); <c>data</c> holds the entity so queries can filter on its fields,
-/// and a task's <c>sort</c> holds its sort keys (see <see cref="TaskSortKeys"/>).
+/// and a task's <c>sort</c> holds its sort keys (see <see cref="TaskSortKeys"/>). A deleted document stays as a
+/// tombstone of kind <see cref="TombstoneKind"/> at the delete's version (see <see cref="CosmosViewStore"/>).
 /// </summary>
 internal sealed record CosmosViewItem(string Id, string Partition, string Kind, int Version, JsonElement Data, TaskSortKeys? Sort = null)
 {
+    /// <summary>No query asks for this kind, and a point read of one answers "not there".</summary>
+    public const string TombstoneKind = "deleted";
+
+    private static readonly JsonElement Nothing = JsonElement.Parse("{}");
+
+    public bool IsTombstone => Kind == TombstoneKind;
+
     public ViewDocument ToDocument() => new(Partition, Id, Kind, Version, Data.GetRawText());
+
+    public static CosmosViewItem Tombstone(ViewChange delete) => new(delete.Id, delete.Partition, TombstoneKind, delete.Version, Nothing);
 
     public static CosmosViewItem From(ViewDocument doc)
     {

@@ -27,7 +27,7 @@ public sealed class CosmosViewStore : IViewStore
         try
         {
             var response = await view.ReadItemAsync<CosmosViewItem>(id, new PartitionKey(partition), cancellationToken: ct);
-            return response.Resource.ToDocument();
+            return response.Resource.IsTombstone ? null : response.Resource.ToDocument();
         }
         catch (CosmosException e) when (e.StatusCode == HttpStatusCode.NotFound)
         {
@@ -40,55 +40,45 @@ public sealed class CosmosViewStore : IViewStore
     /// own, so a failure part-way leaves the stream's version behind and redelivery completes the rest. No write moves a
     /// document back: the same batch may be projected twice at once (a lease handed to another instance mid-batch), a
     /// re-drive of parked events runs beside the live projector, and a rebuild's last catch-up beside both.
+    /// <para>
+    /// A delete leaves a tombstone at its version instead of removing the document, so that what it deleted stays deleted:
+    /// without one, a late writer's older version (the rebuild's last pass read a task before the live projector deleted
+    /// one of its comments) found no version to compare with and brought the document back. Tombstones are kept: one
+    /// small document per deleted comment, removed member's documents or owner marker, which every query leaves out by
+    /// its kind. A write at a newer version replaces one (a member added again). SQLite needs none: its writes run one
+    /// at a time in the writer's turn, each reading the document it replaces, and its rebuild swaps its table in that turn.
+    /// </para>
     /// </summary>
     public async Task WriteAsync(IReadOnlyList<ViewChange> changes, CancellationToken ct = default)
     {
         var view = await _view(ct);
-        var options = new ItemRequestOptions { EnableContentResponseOnWrite = false };
         foreach (var change in changes)
         {
-            var key = new PartitionKey(change.Partition);
-            if (change.Document is { } doc) await UpsertIfNewerAsync(view, CosmosViewItem.From(doc), key, options, ct);
-            else await DeleteIfNotNewerAsync(view, change, key, ct);
+            var item = change.Document is { } doc ? CosmosViewItem.From(doc) : CosmosViewItem.Tombstone(change);
+            await WriteIfNewerAsync(view, item, new PartitionKey(change.Partition), ct);
         }
     }
 
     /// <summary>
-    /// Deletes a document unless the container holds it at a later version than the delete's (a member removed, then
-    /// added again), guarded by the ETag of what was just read.
+    /// Writes a document unless the container holds it at the same or a newer version, and a tombstone unless it holds a
+    /// newer version or a tombstone already (a delete made by an event deletes what that event wrote), guarded by the ETag
+    /// of what was just read, so a concurrent writer's newer state is never overwritten (one point read more per write).
     /// </summary>
-    private static async Task DeleteIfNotNewerAsync(Container view, ViewChange change, PartitionKey key, CancellationToken ct)
+    private static async Task WriteIfNewerAsync(Container view, CosmosViewItem item, PartitionKey key, CancellationToken ct)
     {
         while (true)
         {
-            var (version, etag) = await ReadVersionAsync(view, change.Id, key, ct);
-            if (version is null || version > change.Version) return;
-            using var response = await view.DeleteItemStreamAsync(change.Id, key, new ItemRequestOptions { IfMatchEtag = etag }, ct);
-            if (response.StatusCode == HttpStatusCode.PreconditionFailed) continue; // written since the read: look again
-            if (response.StatusCode != HttpStatusCode.NotFound) response.EnsureSuccessStatusCode();
-            return;
-        }
-    }
-
-    /// <summary>
-    /// Writes a document unless the container holds it at the same or a newer version, guarded by the ETag of what was
-    /// just read, so a concurrent writer's newer state is never overwritten (one point read more per write).
-    /// </summary>
-    private static async Task UpsertIfNewerAsync(Container view, CosmosViewItem item, PartitionKey key, ItemRequestOptions options, CancellationToken ct)
-    {
-        while (true)
-        {
-            var (version, etag) = await ReadVersionAsync(view, item.Id, key, ct);
-            if (version >= item.Version) return;
+            var (version, deleted, etag) = await ReadVersionAsync(view, item.Id, key, ct);
+            if (version > item.Version || (version == item.Version && (!item.IsTombstone || deleted))) return;
             try
             {
-                if (version is null) await view.CreateItemAsync(item, key, options, ct);
+                if (version is null) await view.CreateItemAsync(item, key, new ItemRequestOptions { EnableContentResponseOnWrite = false }, ct);
                 else await view.ReplaceItemAsync(item, item.Id, key, new ItemRequestOptions { EnableContentResponseOnWrite = false, IfMatchEtag = etag }, ct);
                 return;
             }
             catch (CosmosException e) when (e.StatusCode is HttpStatusCode.Conflict or HttpStatusCode.PreconditionFailed or HttpStatusCode.NotFound)
             {
-                // Written or deleted by someone else since the read: look again.
+                // Written by someone else since the read: look again.
             }
         }
     }
@@ -97,13 +87,13 @@ public sealed class CosmosViewStore : IViewStore
     /// The version and ETag of a document as stored, or nulls when there is none; read through the stream API, so a
     /// document not there yet (the first write of every new one) costs no exception.
     /// </summary>
-    private static async Task<(int? Version, string? ETag)> ReadVersionAsync(Container view, string id, PartitionKey key, CancellationToken ct)
+    private static async Task<(int? Version, bool Tombstone, string? ETag)> ReadVersionAsync(Container view, string id, PartitionKey key, CancellationToken ct)
     {
         using var response = await view.ReadItemStreamAsync(id, key, cancellationToken: ct);
-        if (response.StatusCode == HttpStatusCode.NotFound) return (null, null);
+        if (response.StatusCode == HttpStatusCode.NotFound) return (null, false, null);
         response.EnsureSuccessStatusCode();
         var item = await JsonSerializer.DeserializeAsync<CosmosViewItem>(response.Content, KanbatteJson.Options, ct);
-        return (item!.Version, response.Headers.ETag);
+        return (item!.Version, item.IsTombstone, response.Headers.ETag);
     }
 
     public async Task<IReadOnlyList<ViewDocument>> ListProjectsAsync(string? afterKey, int limit, CancellationToken ct = default)
