@@ -16,6 +16,14 @@ public sealed class StreamSnapshotService(StreamSnapshots snapshots, ILogger<Str
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
         await base.StopAsync(cancellationToken);
-        await snapshots.FlushAsync(cancellationToken);
+        try
+        {
+            await snapshots.FlushAsync(cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // A shortcut lost, not data: the host stops all the same (as a failed pass is logged, not thrown).
+            logger.LogWarning(e, "The last {Count} stream snapshots could not be written as the host stopped", snapshots.Pending);
+        }
     }
 }

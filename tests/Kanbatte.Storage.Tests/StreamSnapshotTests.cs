@@ -1,7 +1,9 @@
+using Kanbatte.Api;
 using Kanbatte.Application;
 using Kanbatte.Domain;
 using Kanbatte.Storage.Sqlite;
 using Kanbatte.Testing;
+using Microsoft.Extensions.Logging;
 
 namespace Kanbatte.Storage.Tests;
 
@@ -135,6 +137,20 @@ public sealed class StreamSnapshotTests : IDisposable
         Assert.Equal(["task:OB-001 40", "task:OB-002 20"], store.Written.Select(s => $"{s.StreamId} {s.Version}").Order());
         snapshots.Offer(new StreamSnapshot("task:OB-003", 20, "s/1", new string('z', (int)StreamSnapshots.MaxPendingChars - 10)));
         Assert.Equal(1, snapshots.Pending); // the room of what was written is free again
+    }
+
+    [Fact]
+    public async Task A_host_stops_when_its_last_flush_fails_and_says_so()
+    {
+        var snapshots = new StreamSnapshots(new FailingOnce(), Every);
+        snapshots.Offer(new StreamSnapshot("task:ST-001", 20, "s/1", "twenty"));
+        var logs = new CapturingLoggerProvider();
+        using var factory = LoggerFactory.Create(b => b.AddProvider(logs));
+
+        await new StreamSnapshotService(snapshots, factory.CreateLogger<StreamSnapshotService>()).StopAsync(CancellationToken.None);
+
+        Assert.Equal(1, snapshots.Pending);
+        Assert.Contains(logs.Lines, l => l.Contains("could not be written as the host stopped", StringComparison.Ordinal));
     }
 
     private sealed class FailingOnce : IStreamSnapshotStore
