@@ -11,7 +11,9 @@ namespace Kanbatte.Application;
 /// published to the server's <see cref="ProjectNotifications"/>. Otherwise (the view behind after a restart, an event the
 /// projector cannot apply) the events are left to the feed projection, which parks what keeps failing.
 /// </summary>
-public sealed class InlineProjection(ProjectionProgress progress, ProjectNotifications notifications, TimeProvider clock, ILogger<InlineProjection> logger) : IInTransactionStep
+/// <param name="states">The write pipeline's cache of stream states: a task's state there at the version the view holds is
+/// projected on without reading its document back.</param>
+public sealed class InlineProjection(ProjectionProgress progress, ProjectNotifications notifications, StreamStateCache states, TimeProvider clock, ILogger<InlineProjection> logger) : IInTransactionStep
 {
     public async Task<Action?> RunAsync(IAppendTransaction transaction, IReadOnlyList<EventEnvelope> appended, CancellationToken ct)
     {
@@ -24,7 +26,7 @@ public sealed class InlineProjection(ProjectionProgress progress, ProjectNotific
             await transaction.IsolatedAsync(async () =>
             {
                 // Right after the checkpoint and appended in this transaction: never delivered before.
-                changed = await new Projector(transaction.View, transaction.Events, transaction.Changes, clock).ProjectNextAsync(appended, ct);
+                changed = await new Projector(transaction.View, transaction.Events, transaction.Changes, clock).ProjectNextAsync(appended, states, ct);
                 await transaction.Checkpoints.SaveAsync(FeedProjection.Consumer, appended[^1].Position, ct);
             }, ct);
         }

@@ -21,17 +21,19 @@ public sealed class Projector(IViewStore view, IEventStore events, IChangeJourna
 
     /// <summary>Projects the batch; returns the projects whose journal got an entry, with its number.</summary>
     public Task<IReadOnlyList<ProjectChanged>> ProjectAsync(IReadOnlyList<EventEnvelope> batch, CancellationToken ct = default) =>
-        ProjectAsync(batch, followsTheView: false, ct);
+        ProjectAsync(batch, followsTheView: false, states: null, ct);
 
     /// <summary>
     /// Projects a batch known to follow exactly what the view holds: the events right after its checkpoint, never
     /// delivered before (the inline projection, in the transaction that appends them). A stream whose first event is in
-    /// the batch then has no document yet, and none is read for it: a new task or project costs no view read.
+    /// the batch then has no document yet, and none is read for it: a new task or project costs no view read. Nor is one
+    /// read for a task whose state just before the batch is in <paramref name="states"/> (the write pipeline's cache, which
+    /// the command decided on): the view's documents are that state, as both are the fold of the same events.
     /// </summary>
-    public Task<IReadOnlyList<ProjectChanged>> ProjectNextAsync(IReadOnlyList<EventEnvelope> batch, CancellationToken ct = default) =>
-        ProjectAsync(batch, followsTheView: true, ct);
+    public Task<IReadOnlyList<ProjectChanged>> ProjectNextAsync(IReadOnlyList<EventEnvelope> batch, StreamStateCache? states = null, CancellationToken ct = default) =>
+        ProjectAsync(batch, followsTheView: true, states, ct);
 
-    private async Task<IReadOnlyList<ProjectChanged>> ProjectAsync(IReadOnlyList<EventEnvelope> batch, bool followsTheView, CancellationToken ct)
+    private async Task<IReadOnlyList<ProjectChanged>> ProjectAsync(IReadOnlyList<EventEnvelope> batch, bool followsTheView, StreamStateCache? states, CancellationToken ct)
     {
         var changes = new List<ViewChange>();
         var told = new Dictionary<string, List<EntityChange>>(StringComparer.Ordinal);
@@ -39,11 +41,16 @@ public sealed class Projector(IViewStore view, IEventStore events, IChangeJourna
         {
             var projectKey = EventEnvelope.ProjectKeyOf(stream.Key);
             if (!told.TryGetValue(projectKey, out var entities)) told[projectKey] = entities = [];
-            var isNew = followsTheView && stream.Min(e => e.Version) == 1;
+            var first = stream.Min(e => e.Version);
+            var isNew = followsTheView && first == 1;
             if (stream.Key.StartsWith(StreamIds.ProjectPrefix, StringComparison.Ordinal))
                 await ProjectProjectStreamAsync(stream.Key, stream, isNew, changes, entities, ct);
             else if (stream.Key.StartsWith(StreamIds.TaskPrefix, StringComparison.Ordinal))
-                await ProjectTaskStreamAsync(stream.Key, stream, isNew, changes, entities, ct);
+            {
+                // Only a state at exactly the version before the batch is the view's: the version is the whole check.
+                var known = followsTheView && !isNew && states?.Get<TaskStream>(stream.Key) is { } cached && cached.Version == first - 1 ? cached : null;
+                await ProjectTaskStreamAsync(stream.Key, stream, isNew, known, changes, entities, ct);
+            }
             else
                 throw new InvalidOperationException($"No projection for stream '{stream.Key}'.");
         }
@@ -140,13 +147,14 @@ public sealed class Projector(IViewStore view, IEventStore events, IChangeJourna
         }
     }
 
-    private async Task ProjectTaskStreamAsync(string streamId, IEnumerable<EventEnvelope> delivered, bool isNew, List<ViewChange> changes, List<EntityChange> told, CancellationToken ct)
+    /// <param name="known">The stream's state at the version the view holds, when the caller has it: then nothing is read.</param>
+    private async Task ProjectTaskStreamAsync(string streamId, IEnumerable<EventEnvelope> delivered, bool isNew, TaskStream? known, List<ViewChange> changes, List<EntityChange> told, CancellationToken ct)
     {
         var taskId = streamId[StreamIds.TaskPrefix.Length..];
         var projectKey = EventEnvelope.ProjectKeyOf(streamId);
         var (partition, id) = ViewKeys.Task(projectKey, taskId);
-        var doc = isNew ? null : await view.GetAsync(partition, id, ct);
-        var applied = doc?.Version ?? 0;
+        var doc = isNew || known is not null ? null : await view.GetAsync(partition, id, ct);
+        var applied = known?.Version ?? doc?.Version ?? 0;
         var pending = await PendingAsync(streamId, applied, delivered, ct);
         if (pending.Count == 0)
         {
@@ -155,21 +163,21 @@ public sealed class Projector(IViewStore view, IEventStore events, IChangeJourna
         }
 
         // The task stream's own fold, on the part of it these events touch: the task and the children (comments and
-        // followups) they are about, each read once from the view (one they add needs no read).
+        // followups) they are about, each read once from the view (one they add needs no read; a known state has them all).
         var decoded = pending.Select(e => (Envelope: e, Event: EventCodec.Decode(e))).ToList();
         var (comments, followups) = (TaskStream.NoComments, TaskStream.NoFollowups);
         var touched = new Dictionary<Child, int>(); // child -> version of the last event about it
         foreach (var (envelope, e) in decoded)
         {
             if (ChildOf(e) is not { } child) continue;
-            if (!touched.ContainsKey(child) && e is not (CommentAdded or FollowupAdded) && await view.GetAsync(projectKey, child.DocumentId, ct) is { } existing)
+            if (known is null && !touched.ContainsKey(child) && e is not (CommentAdded or FollowupAdded) && await view.GetAsync(projectKey, child.DocumentId, ct) is { } existing)
             {
                 if (child.Kind == ViewKeys.CommentKind) comments = comments.SetItem(child.Id, KanbatteJson.Deserialize<CommentState>(existing.Json));
                 else followups = followups.SetItem(child.Id, KanbatteJson.Deserialize<FollowupState>(existing.Json));
             }
             touched[child] = envelope.Version;
         }
-        var stream = doc is null ? null : new TaskStream(KanbatteJson.Deserialize<TaskState>(doc.Json), comments) { Followups = followups };
+        var stream = known ?? (doc is null ? null : new TaskStream(KanbatteJson.Deserialize<TaskState>(doc.Json), comments) { Followups = followups });
         foreach (var (envelope, e) in decoded) stream = TaskDecider.EvolveStream(stream, e, envelope.Version, envelope.RecordedAt);
         if (stream is null) return;
 

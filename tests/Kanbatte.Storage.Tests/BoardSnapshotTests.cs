@@ -271,7 +271,7 @@ public sealed class BoardSnapshotTests : IDisposable
         // holds every event and the snapshot is taken there (the test is about the writer, not about which position).
         var inline = new KanbatteCommands(
             new WritePipeline(rig.Events, rig.Clock, LoadOption.RequireLoad, null,
-                [new InlineProjection(new ProjectionProgress(), new ProjectNotifications(), rig.Clock, NullLogger<InlineProjection>.Instance)], []),
+                [new InlineProjection(new ProjectionProgress(), new ProjectNotifications(), new StreamStateCache(), rig.Clock, NullLogger<InlineProjection>.Instance)], []),
             new SqliteCounterStore(rig.Db), new SqliteViewStore(rig.Db), rig.Clock);
         var written = inline.CreateTaskAsync("FR", new CreateTask("Written meanwhile", null, null), Meta);
         await written.WaitAsync(TimeSpan.FromSeconds(5));

@@ -53,6 +53,52 @@ public sealed class ProjectNextTests : IDisposable
         Assert.Equal((await otherView.GetAsync(partition, id))!.Json, (await view.GetAsync(partition, id))!.Json);
     }
 
+    [Fact]
+    public async Task A_task_whose_state_before_the_batch_is_known_costs_no_view_read_and_a_state_at_another_version_is_not_used()
+    {
+        using var db = new SqliteDatabase(new SqliteOptions { Path = Path.Combine(_folder.FullName, "k.db") });
+        var events = new SqliteEventStore(db);
+        var view = new SqliteViewStore(db);
+        var counter = new RoundTripCounter();
+        var projector = new Projector(new CountingViewStore(view, counter), events);
+        using var states = new StreamStateCache();
+        const string stream = "task:NX-001";
+
+        var history = new List<EventEnvelope>();
+        async Task<IReadOnlyList<EventEnvelope>> Next(IDomainEvent e)
+        {
+            var appended = await AppendAsync(events, stream, history.Count, e);
+            history.AddRange(appended);
+            return appended;
+        }
+        void Known() => states.Set(stream, StreamFolds.Task.Fold(history), StreamFolds.Task, states.Ticket(stream));
+
+        await projector.ProjectNextAsync(await Next(
+            new TaskCreated("NX-001", "NX", 1, "New", "", Statuses.Todo, Priorities.None, null, [], null, Ranks.Bottom(T0))), states);
+        await projector.ProjectNextAsync(await Next(new CommentAdded("c1", 1, "First", "Ann")), states);
+        Known();
+
+        // Known at the version the view holds: an edit of the comment reads neither the task nor the comment.
+        counter.Reset();
+        await projector.ProjectNextAsync(await Next(new CommentEdited("c1", "First, edited")), states);
+        Assert.False(counter.Snapshot().ContainsKey("view.get"));
+
+        // The cache now holds a state a version behind the view: it is not used, and the view is read as before.
+        counter.Reset();
+        await projector.ProjectNextAsync(await Next(new TaskUpdated(Title: "Renamed")), states);
+        Assert.Equal(1, counter.Snapshot()["view.get"]);
+
+        // Each way, the documents are what the feed projection makes of the whole log.
+        using var other = new SqliteDatabase(new SqliteOptions { Path = Path.Combine(_folder.FullName, "feed.db") });
+        var otherView = new SqliteViewStore(other);
+        await new Projector(otherView, events).ProjectAsync(await events.ReadStreamAsync(stream, 1));
+        string[] kinds = [ViewKeys.TaskKind, ViewKeys.CommentKind];
+        var expected = (await otherView.ListByIdAsync("NX", kinds, null, 10)).Select(d => (d.Id, d.Version, d.Json)).ToList();
+        Assert.Equal(2, expected.Count);
+        Assert.Contains("First, edited", expected.Single(d => d.Id == "comment:c1").Json);
+        Assert.Equal(expected, (await view.ListByIdAsync("NX", kinds, null, 10)).Select(d => (d.Id, d.Version, d.Json)).ToList());
+    }
+
     private static async Task<IReadOnlyList<EventEnvelope>> AppendAsync(SqliteEventStore events, string stream, int version, IDomainEvent e)
     {
         var envelope = EventCodec.Encode(stream, version + 1, e, T0, Meta);

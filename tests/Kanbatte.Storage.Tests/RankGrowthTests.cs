@@ -23,7 +23,7 @@ public sealed class RankGrowthTests : IDisposable
         using var cache = new StreamStateCache();
         // The self-hosted server's write path: projected with each append, so every move sees the moves before it.
         var pipeline = new WritePipeline(events, TimeProvider.System, LoadOption.AnyCachedValue, cache,
-            [new InlineProjection(new ProjectionProgress(), new ProjectNotifications(), TimeProvider.System, NullLogger<InlineProjection>.Instance)], []);
+            [new InlineProjection(new ProjectionProgress(), new ProjectNotifications(), cache, TimeProvider.System, NullLogger<InlineProjection>.Instance)], []);
         var commands = new KanbatteCommands(pipeline, new SqliteCounterStore(db), view, TimeProvider.System);
         var queries = new KanbatteQueries(view, events);
 

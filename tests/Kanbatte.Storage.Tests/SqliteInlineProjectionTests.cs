@@ -148,7 +148,7 @@ public sealed class SqliteInlineProjectionTests : IDisposable
         {
             var db = new SqliteDatabase(new SqliteOptions { Path = path });
             var (progress, notifications, events, view) = (new ProjectionProgress(), new ProjectNotifications(), new SqliteEventStore(db), new SqliteViewStore(db));
-            IInTransactionStep[] inTransaction = [new InlineProjection(progress, notifications, TimeProvider.System, NullLogger<InlineProjection>.Instance)];
+            IInTransactionStep[] inTransaction = [new InlineProjection(progress, notifications, new StreamStateCache(), TimeProvider.System, NullLogger<InlineProjection>.Instance)];
             var pipeline = new WritePipeline(events, TimeProvider.System, LoadOption.RequireLoad, null, inTransaction, []);
             return new Rig(db, progress, notifications, events, view, new SqliteCheckpointStore(db), new SqliteChangeJournal(db), inTransaction,
                 new KanbatteCommands(pipeline, new SqliteCounterStore(db), view, TimeProvider.System));
