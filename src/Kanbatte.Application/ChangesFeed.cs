@@ -8,7 +8,9 @@ namespace Kanbatte.Application;
 /// Why nothing is missed: the projector appends a journal entry only after the view holds what it tells, and entry
 /// numbers never go back. A first pull reads the journal's head before listing, so a change the listing did not see
 /// was written to the view after the head was read, and its entry comes after the head. Later pulls read the entries
-/// in number order without skipping a gap (<see cref="IChangeJournal.ReadAsync"/>). An entity may come more than once
+/// in number order without skipping a gap (<see cref="IChangeJournal.ReadAsync"/>). Where a read may come from a replica
+/// a moment behind another instance's write (Cosmos DB), each page of a first pull fences the project's documents after
+/// the head was read (<see cref="IViewStore.FenceProjectAsync"/>). An entity may come more than once
 /// (a client keeps the highest version of each); none is left out.
 /// </para>
 /// </summary>
@@ -42,6 +44,8 @@ public sealed class ChangesFeed(IViewStore view, IChangeJournal journal, Changes
     {
         var changes = new List<EntityChange>();
         var key = since.ProjectKey;
+        // After the head was read: what an entry up to the head tells, another instance wrote to the view before it.
+        await view.FenceProjectAsync(key, ct);
         if (since.ListedThrough is null)
         {
             var (partition, id) = ViewKeys.Project(key);

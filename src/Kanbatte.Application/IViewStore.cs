@@ -25,4 +25,16 @@ public interface IViewStore
     /// project's members, a user's projects, the projects without an owner, every entity of a project (the changes feed).
     /// </summary>
     Task<IReadOnlyList<ViewDocument>> ListByIdAsync(string partition, IReadOnlyList<string> kinds, string? afterId, int limit, CancellationToken ct = default);
+
+    /// <summary>
+    /// Makes this instance's reads of a project's documents (its own, in the projects' partition, and those in its
+    /// partition) that follow the call see every write acknowledged before it, whoever made it: the changes feed's first
+    /// pull lists the view after reading the journal's head, which another instance's projector moved only after its
+    /// view writes. SQLite's reads see every committed write already. A Cosmos DB read may be served by a replica a few
+    /// milliseconds behind a write another instance made (session consistency covers only this client's own requests),
+    /// so the store writes a small marker in each of the two partitions: the session token each write returns, which the
+    /// SDK sends with this client's later requests there, lets only a replica that holds it, and every write before it,
+    /// answer them.
+    /// </summary>
+    Task FenceProjectAsync(string projectKey, CancellationToken ct = default);
 }

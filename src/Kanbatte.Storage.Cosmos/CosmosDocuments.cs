@@ -16,11 +16,16 @@ internal sealed record CosmosViewItem(string Id, string Partition, string Kind, 
 
     private static readonly JsonElement Nothing = JsonElement.Parse("{}");
 
+    /// <summary>A marker the changes feed writes before it lists a project (see <see cref="CosmosViewStore.FenceProjectAsync"/>); no query asks for it.</summary>
+    public const string FenceKind = "fence";
+
     public bool IsTombstone => Kind == TombstoneKind;
 
     public ViewDocument ToDocument() => new(Partition, Id, Kind, Version, Data.GetRawText());
 
     public static CosmosViewItem Tombstone(ViewChange delete) => new(delete.Id, delete.Partition, TombstoneKind, delete.Version, Nothing);
+
+    public static CosmosViewItem Fence(string partition, string id) => new(id, partition, FenceKind, 0, Nothing);
 
     public static CosmosViewItem From(ViewDocument doc)
     {

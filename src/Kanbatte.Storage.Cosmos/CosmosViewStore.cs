@@ -14,6 +14,7 @@ namespace Kanbatte.Storage.Cosmos;
 public sealed class CosmosViewStore : IViewStore
 {
     private readonly Func<CancellationToken, ValueTask<Container>> _view;
+    private static readonly ItemRequestOptions NoContent = new() { EnableContentResponseOnWrite = false };
 
     /// <summary>The active view container, as readers and the projector use it.</summary>
     public CosmosViewStore(CosmosContainers containers) => _view = containers.ActiveView.GetAsync;
@@ -72,7 +73,7 @@ public sealed class CosmosViewStore : IViewStore
             if (version > item.Version || (version == item.Version && (!item.IsTombstone || deleted))) return;
             try
             {
-                if (version is null) await view.CreateItemAsync(item, key, new ItemRequestOptions { EnableContentResponseOnWrite = false }, ct);
+                if (version is null) await view.CreateItemAsync(item, key, NoContent, ct);
                 else await view.ReplaceItemAsync(item, item.Id, key, new ItemRequestOptions { EnableContentResponseOnWrite = false, IfMatchEtag = etag }, ct);
                 return;
             }
@@ -115,6 +116,20 @@ public sealed class CosmosViewStore : IViewStore
         var query = new QueryDefinition(sql.ToString());
         foreach (var (name, value) in parameters) query = query.WithParameter(name, value);
         return await ListAsync(query, partition, limit, ct);
+    }
+
+    /// <summary>
+    /// A marker upserted in the project's partition and one in the projects' partition, at once: each write's session
+    /// token (kept by the SDK for this client, per partition) holds the reads after it to a replica with every write
+    /// acknowledged before it. Markers are of a kind no query asks for; last writer wins, nothing is compared.
+    /// </summary>
+    public async Task FenceProjectAsync(string projectKey, CancellationToken ct = default)
+    {
+        var view = await _view(ct);
+        var (projects, _) = ViewKeys.Project(projectKey);
+        await Task.WhenAll(
+            view.UpsertItemAsync(CosmosViewItem.Fence(projectKey, CosmosViewItem.FenceKind), new PartitionKey(projectKey), NoContent, ct),
+            view.UpsertItemAsync(CosmosViewItem.Fence(projects, $"{CosmosViewItem.FenceKind}:{projectKey}"), new PartitionKey(projects), NoContent, ct));
     }
 
     public async Task<IReadOnlyList<ViewDocument>> ListTasksAsync(TaskListQuery query, CancellationToken ct = default)

@@ -125,6 +125,9 @@ public sealed class SqliteViewStore : IViewStore
         return await ReadAsync(command, ct);
     }
 
+    /// <summary>Nothing to do: a read sees every transaction committed before it began.</summary>
+    public Task FenceProjectAsync(string projectKey, CancellationToken ct = default) => Task.CompletedTask;
+
     public async Task<IReadOnlyList<ViewDocument>> ListTasksAsync(TaskListQuery query, CancellationToken ct = default)
     {
         var parameters = new List<(string Name, object Value)> { ("$p", query.ProjectKey), ("$archived", query.Archived ? 1 : 0) };

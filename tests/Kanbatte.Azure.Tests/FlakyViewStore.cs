@@ -54,4 +54,6 @@ public sealed class FlakyViewStore(IViewStore inner, FlakyViewStore.Switch fault
         inner.ListCommentsAsync(projectKey, taskId, afterNumber, limit, ct);
     public Task<IReadOnlyList<ViewDocument>> ListByIdAsync(string partition, IReadOnlyList<string> kinds, string? afterId, int limit, CancellationToken ct = default) =>
         inner.ListByIdAsync(partition, kinds, afterId, limit, ct);
+
+    public Task FenceProjectAsync(string projectKey, CancellationToken ct = default) => inner.FenceProjectAsync(projectKey, ct);
 }

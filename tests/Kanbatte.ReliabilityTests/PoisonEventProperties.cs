@@ -87,5 +87,6 @@ public sealed class PoisonEventProperties
         public Task<IReadOnlyList<ViewDocument>> ListFollowupsAsync(string projectKey, string? taskId, IReadOnlyList<string> statuses, int afterNumber, int limit, CancellationToken ct = default) => inner.ListFollowupsAsync(projectKey, taskId, statuses, afterNumber, limit, ct);
         public Task<IReadOnlyList<ViewDocument>> ListCommentsAsync(string projectKey, string taskId, int afterNumber, int limit, CancellationToken ct = default) => inner.ListCommentsAsync(projectKey, taskId, afterNumber, limit, ct);
         public Task<IReadOnlyList<ViewDocument>> ListByIdAsync(string partition, IReadOnlyList<string> kinds, string? afterId, int limit, CancellationToken ct = default) => inner.ListByIdAsync(partition, kinds, afterId, limit, ct);
+        public Task FenceProjectAsync(string projectKey, CancellationToken ct = default) => inner.FenceProjectAsync(projectKey, ct);
     }
 }

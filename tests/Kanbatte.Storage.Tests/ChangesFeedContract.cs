@@ -102,6 +102,43 @@ public abstract class ChangesFeedContract(IStoreFactory factory) : IAsyncLifetim
     }
 
     /// <summary>
+    /// On Cosmos DB a read may come from a replica a moment behind another instance's projector, which wrote the view before
+    /// the journal entry the head counts. A first pull therefore fences the project's documents after it has read the
+    /// head and before every page it lists (see <see cref="IViewStore.FenceProjectAsync"/>), and a later pull, which reads
+    /// only the journal, needs none.
+    /// </summary>
+    [Fact]
+    public async Task A_first_pull_fences_the_view_after_reading_the_head_and_before_each_page_it_lists()
+    {
+        var pipeline = new WritePipeline(_store.Events, TimeProvider.System);
+        var commands = new KanbatteCommands(pipeline, new ProjectAccess(pipeline), _store.Counters, _store.View, TimeProvider.System);
+        var projector = new Projector(_store.View, _store.Events, _store.Changes);
+        await commands.CreateProjectAsync(new CreateProject("FN", "Fenced", null, null), Meta);
+        var log = (await _store.Events.ReadStreamAsync("project:FN", 1)).ToList();
+        for (var i = 0; i < 3; i++)
+        {
+            var task = await commands.CreateTaskAsync("FN", new CreateTask($"Task {i}", null, null), Meta);
+            log.AddRange(await _store.Events.ReadStreamAsync("task:" + task.Id, 1));
+        }
+        await projector.ProjectAsync(log);
+        var calls = new Kanbatte.Testing.RoundTrips.RoundTripCounter();
+        var feed = new ChangesFeed(new Kanbatte.Testing.RoundTrips.CountingViewStore(_store.View, calls),
+            new Kanbatte.Testing.RoundTrips.CountingChangeJournal(_store.Changes, calls), new ChangesOptions(), TimeProvider.System);
+
+        var first = await feed.PullAsync("FN", null, 2);
+        Assert.True(first.HasMore);
+        Assert.Equal(["journal.epoch", "journal.head", "view.fence", "view.get", "view.query"], calls.Calls);
+
+        calls.Reset();
+        var second = await feed.PullAsync("FN", first.Cursor, 10);
+        Assert.Equal(["journal.epoch", "view.fence", "view.query", "journal.head"], calls.Calls);
+
+        calls.Reset();
+        await feed.PullAsync("FN", second.Cursor, 10);
+        Assert.DoesNotContain("view.fence", calls.Calls);
+    }
+
+    /// <summary>
     /// A cursor is good for the retention from the oldest journal entry it still needs (or from when it was issued, when
     /// it needs none yet); after that it is gone, even if it was issued later: that entry may be dropped by then.
     /// </summary>

@@ -164,6 +164,33 @@ public abstract class ViewStoreContract(IStoreFactory factory) : IAsyncLifetime
         Assert.Empty(await View.ListFollowupsAsync("OPS", null, [], 0, 10));
     }
 
+    [Fact]
+    public async Task A_fence_leaves_every_read_and_list_as_it_was()
+    {
+        await View.WriteAsync([Project("AI"), Project("WEB"), Task("AI", 1, "todo"), Task("AI", 2, "done"), Comment("AI", "AI-001", 1), Followup("AI", "AI-001", 2, "open")]);
+        string[] everyKind = [ViewKeys.ProjectKind, ViewKeys.TaskKind, ViewKeys.CommentKind, ViewKeys.FollowupKind, ViewKeys.MemberKind, ViewKeys.MembershipKind, ViewKeys.UnownedKind];
+        async Task<object> Everything() => new
+        {
+            Projects = Ids(await View.ListProjectsAsync(null, 10)),
+            Partition = Ids(await View.ListByIdAsync("AI", everyKind, null, 10)),
+            ProjectsPartition = Ids(await View.ListByIdAsync(ViewKeys.ProjectsPartition, everyKind, null, 10)),
+            Tasks = Ids(await View.ListTasksAsync(new TaskListQuery("AI", [], 0, 10))),
+            Counts = string.Join(",", (await View.CountTasksByStatusAsync("AI")).OrderBy(c => c.Key).Select(c => $"{c.Key}={c.Value}")),
+            Comments = Ids(await View.ListCommentsAsync("AI", "AI-001", 0, 10)),
+            Followups = Ids(await View.ListFollowupsAsync("AI", null, [], 0, 10)),
+        };
+        var before = await Everything();
+
+        await View.FenceProjectAsync("AI");
+        await View.FenceProjectAsync("AI"); // again: a fence is written over, never added up
+
+        Assert.Equal(before, await Everything());
+        Assert.Equal("AI", KeyOf(await View.GetAsync(ViewKeys.ProjectsPartition, "project:AI")));
+        static string KeyOf(ViewDocument? doc) => System.Text.Json.JsonDocument.Parse(doc!.Json).RootElement.GetProperty("key").GetString()!;
+    }
+
+    private static string Ids(IReadOnlyList<ViewDocument> docs) => string.Join(",", docs.Select(d => d.Id));
+
     private static IEnumerable<int> Numbers(IReadOnlyList<ViewDocument> docs) =>
         docs.Select(d => System.Text.Json.JsonDocument.Parse(d.Json).RootElement.GetProperty("number").GetInt32());
 }

@@ -51,4 +51,10 @@ public sealed class CountingViewStore(IViewStore inner, RoundTripCounter counter
         counter.Hit("view.query");
         return inner.ListByIdAsync(partition, kinds, afterId, limit, ct);
     }
+
+    public Task FenceProjectAsync(string projectKey, CancellationToken ct = default)
+    {
+        counter.Hit("view.fence");
+        return inner.FenceProjectAsync(projectKey, ct);
+    }
 }

@@ -217,7 +217,7 @@ public static class RoundTripMeter
             async () => { await Member(); return await queries.BoardAsOfAsync("RT", DateTimeOffset.UtcNow, 50); });
 
         // The changes feed: a first pull of a small project (one page), and a later pull with its cursor.
-        var first = await Measure("changes: a first pull (one page)", 6, "membership (1 stream read) + epoch + journal head + project point read + 1 query + journal head",
+        var first = await Measure("changes: a first pull (one page)", 7, "membership (1 stream read) + epoch + journal head + fence (Cosmos DB: 2 writes at once; SQLite: nothing) + project point read + 1 query + journal head",
             async () => { await Member(); return await ports.Changes.PullAsync("RT", null, 500); });
         await Measure("changes: a later pull", 3, "membership (1 stream read) + epoch + 1 journal query",
             async () => { await Member(); return await ports.Changes.PullAsync("RT", first.Cursor, 500); });
