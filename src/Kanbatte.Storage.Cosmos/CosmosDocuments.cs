@@ -14,10 +14,10 @@ internal sealed record CosmosViewItem(string Id, string Partition, string Kind, 
     /// <summary>No query asks for this kind, and a point read of one answers "not there".</summary>
     public const string TombstoneKind = "deleted";
 
-    private static readonly JsonElement Nothing = JsonElement.Parse("{}");
-
     /// <summary>A marker the changes feed writes before it lists a project (see <see cref="CosmosViewStore.FenceProjectAsync"/>); no query asks for it.</summary>
     public const string FenceKind = "fence";
+
+    private static readonly JsonElement Nothing = JsonElement.Parse("{}");
 
     public bool IsTombstone => Kind == TombstoneKind;
 

@@ -126,10 +126,9 @@ public sealed class CosmosViewStore : IViewStore
     public async Task FenceProjectAsync(string projectKey, CancellationToken ct = default)
     {
         var view = await _view(ct);
-        var (projects, _) = ViewKeys.Project(projectKey);
         await Task.WhenAll(
             view.UpsertItemAsync(CosmosViewItem.Fence(projectKey, CosmosViewItem.FenceKind), new PartitionKey(projectKey), NoContent, ct),
-            view.UpsertItemAsync(CosmosViewItem.Fence(projects, $"{CosmosViewItem.FenceKind}:{projectKey}"), new PartitionKey(projects), NoContent, ct));
+            view.UpsertItemAsync(CosmosViewItem.Fence(ViewKeys.ProjectsPartition, $"{CosmosViewItem.FenceKind}:{projectKey}"), new PartitionKey(ViewKeys.ProjectsPartition), NoContent, ct));
     }
 
     public async Task<IReadOnlyList<ViewDocument>> ListTasksAsync(TaskListQuery query, CancellationToken ct = default)

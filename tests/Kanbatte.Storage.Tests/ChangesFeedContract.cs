@@ -1,5 +1,6 @@
 using Kanbatte.Application;
 using Kanbatte.Domain;
+using Kanbatte.Testing.RoundTrips;
 
 namespace Kanbatte.Storage.Tests;
 
@@ -121,9 +122,9 @@ public abstract class ChangesFeedContract(IStoreFactory factory) : IAsyncLifetim
             log.AddRange(await _store.Events.ReadStreamAsync("task:" + task.Id, 1));
         }
         await projector.ProjectAsync(log);
-        var calls = new Kanbatte.Testing.RoundTrips.RoundTripCounter();
-        var feed = new ChangesFeed(new Kanbatte.Testing.RoundTrips.CountingViewStore(_store.View, calls),
-            new Kanbatte.Testing.RoundTrips.CountingChangeJournal(_store.Changes, calls), new ChangesOptions(), TimeProvider.System);
+        var calls = new RoundTripCounter();
+        var feed = new ChangesFeed(new CountingViewStore(_store.View, calls),
+            new CountingChangeJournal(_store.Changes, calls), new ChangesOptions(), TimeProvider.System);
 
         var first = await feed.PullAsync("FN", null, 2);
         Assert.True(first.HasMore);
